@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import pino, { type Logger } from 'pino';
+import { authenticate } from './auth';
+import { errorMiddleware, HttpError } from './errors';
+import { idempotency } from './idempotency';
+import { openApiDocument } from './openapi';
+import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
+import { stationApplicationRoutes } from './routes/stationApplications';
+
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes];
+
+/** A request id (taken from X-Request-Id when sane) on every response and log line. */
+function requestContext(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const given = ctx.get('x-request-id');
+    const requestId = /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = Date.now();
+    try {
+      await next();
+    } finally {
+      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
+    }
+  };
+}
+
+export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })): Koa {
+  const app = new Koa();
+  app.proxy = process.env.TRUST_PROXY === 'true';
+  app.use(requestContext(logger));
+  app.use(errorMiddleware);
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+
+  const open = new Router();
+  open.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  open.get('/readyz', async (ctx) => {
+    const checks = await Promise.allSettled([deps.db.raw('select 1'), deps.temporal.workflowService.getSystemInfo({})]);
+    const [mysql, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
+    if (mysql !== 'ok' || temporal !== 'ok') {
+      throw new HttpError(503, 'unavailable', 'not ready', [{ field: 'mysql', message: mysql }, { field: 'temporal', message: temporal }], { 'Retry-After': '5' });
+    }
+    ctx.body = { status: 'ok', mysql, temporal };
+  });
+  const document = openApiDocument(ROUTES);
+  open.get('/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  app.use(open.routes());
+
+  const v1 = new Router();
+  v1.use(authenticate(deps.config.jwtSecret), idempotency(deps.db));
+  mountRoutes(v1, ROUTES, deps);
+  app.use(v1.routes()).use(v1.allowedMethods({ throw: true }));
+  return app;
+}

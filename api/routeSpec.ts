@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import type { Config } from '../activities/config';
+import type { Db } from '../db/connect';
+import type { Actor, Role } from '../domain/roles';
+import { requireRole } from './auth';
+import { parse } from './validate';
+
+/** What a handler may use: the database for reads, Temporal for every write to a case. */
+export interface ApiDeps {
+  db: Db;
+  temporal: Client;
+  config: Config;
+}
+
+export interface RouteInput<B, Q> {
+  deps: ApiDeps;
+  actor: Actor;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  requestId: string;
+  /** Retries of one request share it: the Idempotency-Key when given, else the request id. */
+  operationId: string;
+  /** The id reserved by the Idempotency-Key for what this request creates, if any. */
+  resourceId?: string;
+}
+
+/**
+ * One route, declared once: the router mounts it and the OpenAPI document describes it from the
+ * same schemas.
+ */
+export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObject = z.ZodObject> {
+  method: 'get' | 'post';
+  /** OpenAPI form, e.g. /v1/station-applications/{id} */
+  path: string;
+  summary: string;
+  roles: Role[];
+  body?: B;
+  query?: Q;
+  status?: number;
+  handler: (input: RouteInput<z.infer<B>, z.infer<Q>>) => Promise<unknown>;
+}
+
+export function route<B extends z.ZodType, Q extends z.ZodObject>(spec: RouteSpec<B, Q>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): void {
+  for (const spec of specs) {
+    const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    router[spec.method](koaPath, requireRole(...spec.roles), async (ctx) => {
+      const body = spec.body ? parse(spec.body, ctx.request.body ?? {}) : undefined;
+      const query = spec.query ? parse(spec.query, ctx.query) : {};
+      const requestId = ctx.state.requestId as string;
+      const result = await spec.handler({
+        deps,
+        actor: ctx.state.actor,
+        body,
+        query,
+        params: ctx.params,
+        requestId,
+        operationId: ctx.get('idempotency-key') || requestId,
+        resourceId: ctx.state.resourceId,
+      });
+      ctx.status = spec.status ?? 200;
+      ctx.body = result;
+    });
+  }
+}

@@ -1,0 +1,190 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { caseTimeline } from '../../db/queries/events';
+import { CASE_TYPE, findApplication, listApplications, type ApplicationRecord } from '../../db/queries/stationApplications';
+import { findStation } from '../../db/queries/stations';
+import { findUsers, usersWithRole } from '../../db/queries/users';
+import { ON_SITE_ITEMS } from '../../domain/policy';
+import { recusalReason } from '../../domain/recusal';
+import type { Actor, Person } from '../../domain/roles';
+import { isFinal, scopeSchema, stationApplicationSchema, STATUSES, type ActionType, type ApplicationStatus } from '../../domain/stationApproval';
+import { stationApproval } from '../../workflows/stationApproval';
+import {
+  stationApplicationWorkflowId,
+  stationApprovalState,
+  stationApprovalUpdates,
+  submissionRecorded,
+  type ActionPayload,
+} from '../../workflows/stationApproval.messages';
+import { HttpError } from '../errors';
+import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+
+/** Station approval (鉴定所/站 审批): create, list, read, and one POST per action. */
+
+const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an application id');
+
+const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  provinceCode: z.string().regex(/^\d{6}$/).optional(),
+  cityCode: z.string().regex(/^\d{6}$/).optional(),
+  pendingOnMe: z.enum(['true', 'false']).optional(),
+  cursor: id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const actionBodies = {
+  resubmit: z.strictObject({ application: stationApplicationSchema.strict() }),
+  withdraw: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+  assignReviewer: z.strictObject({ reviewerId: z.string().min(1).max(64) }),
+  review: z.strictObject({ outcome: z.enum(['pass', 'return', 'reject']), reasons }),
+  assignAssessors: z.strictObject({ assessorIds: z.array(z.string().min(1).max(64)).min(1).max(20) }),
+  submitAssessment: z.strictObject({
+    scores: z.strictObject(Object.fromEntries(ON_SITE_ITEMS.map((item) => [item, z.number().min(0).max(100)])) as Record<(typeof ON_SITE_ITEMS)[number], z.ZodNumber>),
+    notes: z.string().max(10_000).default(''),
+  }),
+  decide: z.strictObject({ outcome: z.enum(['approve', 'approve_reduced', 'reject']), reasons, scope: scopeSchema.optional() }),
+};
+
+/** Reads the record the actor may see, or 404 (an application outside one's reach does not exist for them). */
+async function visibleRecord(deps: ApiDeps, actor: Actor, applicationId: string): Promise<ApplicationRecord> {
+  const record = await findApplication(deps.db, actor, id.parse(applicationId));
+  if (!record) throw new HttpError(404, 'not_found', `no station application ${applicationId}`);
+  return record;
+}
+
+async function resolvePeople(deps: ApiDeps, ids: string[], field: string): Promise<Person[]> {
+  const people = await findUsers(deps.db, ids);
+  const unknown = ids.filter((i) => !people.some((p) => p.id === i));
+  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field, message: `unknown user ${unknown.join(', ')}` }]);
+  return ids.map((i) => people.find((p) => p.id === i)!).map(({ stationId: _s, ...person }) => person);
+}
+
+/** Turns a request body into the workflow's action payload (resolving people from the register). */
+const toPayload: { [T in ActionType]: (deps: ApiDeps, body: z.infer<(typeof actionBodies)[T]>) => Promise<ActionPayload<T>> } = {
+  resubmit: async (_d, body) => body,
+  withdraw: async (_d, body) => body,
+  assignReviewer: async (deps, body) => ({ reviewer: (await resolvePeople(deps, [body.reviewerId], 'reviewerId'))[0] }),
+  review: async (_d, body) => body,
+  assignAssessors: async (deps, body) => ({ assessors: await resolvePeople(deps, body.assessorIds, 'assessorIds') }),
+  submitAssessment: async (_d, body) => body,
+  decide: async (_d, body) => body,
+};
+
+function actionRoute<T extends ActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
+  return route({
+    method: 'post',
+    path: `/v1/station-applications/{id}/${path}`,
+    summary,
+    roles,
+    body: actionBodies[type],
+    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+      const record = await visibleRecord(deps, actor, params.id);
+      if (isFinal(record.status as ApplicationStatus)) throw new HttpError(409, 'not_allowed', `the application is already ${record.status}`);
+      const payload = await toPayload[type](deps, body as never);
+      const handle = deps.temporal.workflow.getHandle(stationApplicationWorkflowId(record.id));
+      // The update id makes a retried request apply once (Temporal deduplicates updates by id).
+      return handle.executeUpdate(stationApprovalUpdates[type], {
+        args: [{ actor, requestId, payload }],
+        updateId: `${type}:${actor.id}:${operationId}`,
+      });
+    },
+  });
+}
+
+export const stationApplicationRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/station-applications',
+    summary: 'File an application for an appraisal station licence',
+    roles: ['station_admin'],
+    body: stationApplicationSchema.strict(),
+    status: 201,
+    handler: async ({ deps, actor, body, requestId, resourceId }) => {
+      const applicationId = resourceId ?? ulid();
+      const workflowId = stationApplicationWorkflowId(applicationId);
+      try {
+        return await deps.temporal.workflow.executeUpdateWithStart(submissionRecorded, {
+          startWorkflowOperation: new WithStartWorkflowOperation(stationApproval, {
+            workflowId,
+            taskQueue: deps.config.taskQueue,
+            args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, requestId }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        });
+      } catch (error) {
+        // A retry of a request whose case has already ended: answer with the case as it stands.
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(workflowId).query(stationApprovalState);
+        throw error;
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/station-applications',
+    summary: 'List the applications visible to the caller, newest first (cursor pagination)',
+    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
+    query: listQuery,
+    handler: async ({ deps, actor, query }) =>
+      listApplications(deps.db, actor, { ...query, pendingOnMe: query.pendingOnMe === 'true' }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/station-applications/{id}',
+    summary: 'One application: the stored record and, while the case runs, its live state',
+    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visibleRecord(deps, actor, params.id);
+      const live = isFinal(record.status as ApplicationStatus)
+        ? null
+        : await deps.temporal.workflow.getHandle(stationApplicationWorkflowId(record.id)).query(stationApprovalState);
+      return { record, live };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/station-applications/{id}/timeline',
+    summary: 'The case timeline: every action and system step with actor, role, time and request id',
+    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visibleRecord(deps, actor, params.id);
+      return { items: await caseTimeline(deps.db, CASE_TYPE, record.id) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/station-applications/{id}/eligible-assessors',
+    summary: 'Inspectors who may assess this station on site, and why others must recuse (回避)',
+    roles: ['supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visibleRecord(deps, actor, params.id);
+      const app = stationApplicationSchema.parse(record.application);
+      const organisations = [app.organisation.name, ...app.declaredAffiliations];
+      const inspectors = await usersWithRole(deps.db, 'inspector');
+      const rows = inspectors.map((p) => ({ id: p.id, name: p.name, organisation: p.organisation, recusal: recusalReason(p, organisations) }));
+      return { eligible: rows.filter((r) => !r.recusal), recused: rows.filter((r) => r.recusal) };
+    },
+  }),
+  actionRoute('resubmit', 'resubmit', 'Resubmit a completed or corrected application', ['station_admin']),
+  actionRoute('withdraw', 'withdraw', 'Withdraw the application before the decision', ['station_admin']),
+  actionRoute('assignReviewer', 'reviewer', 'Assign the document reviewer', ['supervisor']),
+  actionRoute('review', 'review', 'Pass, return or reject after document review', ['reviewer']),
+  actionRoute('assignAssessors', 'assessors', 'Assign at least two recusal-checked on-site assessors', ['supervisor']),
+  actionRoute('submitAssessment', 'assessments', "Submit one assessor's on-site scores", ['inspector']),
+  actionRoute('decide', 'decision', 'Final decision: approve, approve with reduced scope, or reject', ['supervisor']),
+  route({
+    method: 'get',
+    path: '/v1/stations/{id}',
+    summary: 'A licensed station with its licence and scope',
+    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
+    handler: async ({ deps, actor, params }) => {
+      const stationId = z.coerce.number().int().positive().safeParse(params.id);
+      const station = stationId.success ? await findStation(deps.db, stationId.data) : undefined;
+      const ownOnly = actor.roles.every((r) => r === 'station_admin');
+      if (!station || (ownOnly && station.adminId !== actor.id)) throw new HttpError(404, 'not_found', `no station ${params.id}`);
+      return station;
+    },
+  }),
+];

@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as usersAndStationApproval from './20261125_01_users_and_station_approval';
+import * as idempotencyKeys from './20261125_02_idempotency_keys';
+
+/**
+ * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
+ * migrations run under tsx, vitest and a compiled build alike.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261125_01_users_and_station_approval': usersAndStationApproval,
+  '20261125_02_idempotency_keys': idempotencyKeys,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

@@ -1,0 +1,46 @@
+import type { Db } from '../connect';
+import { parseJson } from './users';
+
+/** The append-only case event log (the timeline): inserted once per (case, seq), never updated. */
+export interface CaseEvent {
+  seq: number;
+  at: string;
+  action: string;
+  actorId: string;
+  actorRole: string;
+  requestId?: string;
+  data?: Record<string, unknown>;
+}
+
+export async function appendEvents(db: Db, caseType: string, caseId: string, events: CaseEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db('events')
+    .insert(
+      events.map((e) => ({
+        case_type: caseType,
+        case_id: caseId,
+        seq: e.seq,
+        action: e.action,
+        actor_id: e.actorId,
+        actor_role: e.actorRole,
+        at: new Date(e.at),
+        data: e.data ? JSON.stringify(e.data) : null,
+        request_id: e.requestId ?? null,
+      })),
+    )
+    .onConflict(['case_type', 'case_id', 'seq'])
+    .ignore();
+}
+
+export async function caseTimeline(db: Db, caseType: string, caseId: string): Promise<CaseEvent[]> {
+  const rows = await db('events').where({ case_type: caseType, case_id: caseId }).orderBy('seq');
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    action: r.action,
+    actorId: r.actor_id,
+    actorRole: r.actor_role,
+    ...(r.request_id ? { requestId: r.request_id } : {}),
+    ...(r.data ? { data: parseJson<Record<string, unknown>>(r.data) ?? undefined } : {}),
+  }));
+}

@@ -1,0 +1,52 @@
+import type { Db } from '../connect';
+
+/** The mail outbox: one row per (workflow, step), whatever the retries. */
+export interface OutboxMessage {
+  workflowId: string;
+  stepKey: string;
+  recipients: string[];
+  subject: string;
+  body: string;
+  messageId: string;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** Records the message unless this step already has one; returns the row as stored. */
+export async function claimOutboxMessage(db: Db, m: OutboxMessage): Promise<{ id: number; status: OutboxStatus }> {
+  await db('outbox')
+    .insert({
+      workflow_id: m.workflowId,
+      step_key: m.stepKey,
+      recipients: JSON.stringify(m.recipients),
+      subject: m.subject,
+      body: m.body,
+      status: 'pending',
+      message_id: m.messageId,
+    })
+    .onConflict(['workflow_id', 'step_key'])
+    .ignore();
+  const row = await db('outbox').where({ workflow_id: m.workflowId, step_key: m.stepKey }).first('id', 'status');
+  return { id: row.id, status: row.status };
+}
+
+export async function markOutbox(db: Db, id: number, status: OutboxStatus, error?: string): Promise<void> {
+  await db('outbox')
+    .where({ id })
+    .update({
+      status,
+      attempts: db.raw('attempts + 1'),
+      last_error: error ?? null,
+      ...(status === 'sent' ? { sent_at: new Date() } : {}),
+    });
+}
+
+export async function outboxFor(db: Db, workflowId: string): Promise<Array<{ stepKey: string; status: OutboxStatus; recipients: string[]; subject: string }>> {
+  const rows = await db('outbox').where({ workflow_id: workflowId }).orderBy('id');
+  return rows.map((r) => ({
+    stepKey: r.step_key,
+    status: r.status,
+    recipients: typeof r.recipients === 'string' ? JSON.parse(r.recipients) : r.recipients,
+    subject: r.subject,
+  }));
+}

@@ -1,0 +1,162 @@
+import type { Db } from '../connect';
+import type { Actor } from '../../domain/roles';
+import type { ApplicationState, Deadline, Pending } from '../../domain/stationApproval';
+import { appendEvents } from './events';
+import { parseJson } from './users';
+
+export const CASE_TYPE = 'station_application';
+
+export interface ApplicationSnapshot {
+  state: ApplicationState;
+  pending: Pending | null;
+  deadline: Deadline | null;
+}
+
+/**
+ * Writes the case row and its new events in one transaction. The row keeps the highest version it
+ * has seen, so a retried or late activity never moves a case backwards.
+ */
+export async function saveApplicationSnapshot(db: Db, workflowId: string, { state, pending, deadline }: ApplicationSnapshot): Promise<void> {
+  const row = {
+    workflow_id: workflowId,
+    applicant_id: state.applicantId,
+    organisation: state.application.organisation.name,
+    station_name: state.application.stationName,
+    province_code: state.application.region.provinceCode,
+    city_code: state.application.region.cityCode,
+    status: state.status,
+    pending_action: pending?.action ?? null,
+    pending_role: pending?.role ?? null,
+    pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
+    due_at: deadline ? new Date(deadline.dueAt) : null,
+    escalation_level: deadline?.escalationLevel ?? 0,
+    reviewer_id: state.reviewer?.id ?? null,
+    assessor_ids: JSON.stringify(state.assessors.map((a) => a.id)),
+    decided_by: state.decision?.by ?? null,
+    on_site_total: state.onSiteResult?.total ?? null,
+    licence_number: state.licence?.licenceNumber ?? null,
+    station_id: state.licence?.stationId ?? null,
+    application: JSON.stringify(state.application),
+    outcome: JSON.stringify({
+      decision: state.decision ?? null,
+      onSiteResult: state.onSiteResult ?? null,
+      licence: state.licence ?? null,
+      gaps: state.gaps,
+      reviewReasons: state.reviewReasons,
+      withdrawnReason: state.withdrawnReason ?? null,
+    }),
+    version: state.version,
+    submitted_at: new Date(state.timeline[0].at),
+    updated_at: new Date(state.timeline[state.timeline.length - 1].at),
+  };
+  await db.transaction(async (trx) => {
+    const existing = await trx('station_applications').where({ id: state.id }).forUpdate().first('version');
+    if (!existing) await trx('station_applications').insert({ id: state.id, ...row });
+    else if (existing.version < state.version) await trx('station_applications').where({ id: state.id }).update(row);
+    await appendEvents(trx, CASE_TYPE, state.id, state.timeline);
+  });
+}
+
+export interface ApplicationRecord {
+  id: string;
+  applicantId: string;
+  organisation: string;
+  stationName: string;
+  provinceCode: string;
+  cityCode: string;
+  status: string;
+  pending: { action: string; role: string; userIds: string[]; dueAt: string | null; escalationLevel: number } | null;
+  reviewerId: string | null;
+  assessorIds: string[];
+  decidedBy: string | null;
+  onSiteTotal: number | null;
+  licenceNumber: string | null;
+  stationId: number | null;
+  application: unknown;
+  outcome: unknown;
+  version: number;
+  submittedAt: string;
+  updatedAt: string;
+}
+
+export interface ApplicationFilter {
+  status?: string;
+  provinceCode?: string;
+  cityCode?: string;
+  pendingOnMe?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** Restricts a query to the applications an actor may see: a supervisor sees all, others their own part. */
+function visibleTo(query: ReturnType<Db>, actor: Actor): void {
+  if (actor.roles.includes('supervisor')) return;
+  query.where((q) => {
+    q.whereRaw('1 = 0');
+    if (actor.roles.includes('station_admin')) q.orWhere('applicant_id', actor.id);
+    if (actor.roles.includes('reviewer')) q.orWhere('reviewer_id', actor.id);
+    if (actor.roles.includes('inspector')) q.orWhereRaw('JSON_CONTAINS(assessor_ids, JSON_QUOTE(?))', [actor.id]);
+  });
+}
+
+export async function listApplications(db: Db, actor: Actor, filter: ApplicationFilter): Promise<{ items: ApplicationRecord[]; nextCursor: string | null }> {
+  const query = db('station_applications').orderBy('id', 'desc').limit(filter.limit + 1);
+  visibleTo(query, actor);
+  if (filter.status) query.where('status', filter.status);
+  if (filter.provinceCode) query.where('province_code', filter.provinceCode);
+  if (filter.cityCode) query.where('city_code', filter.cityCode);
+  if (filter.cursor) query.where('id', '<', filter.cursor);
+  if (filter.pendingOnMe) {
+    query.where((q) => {
+      q.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) =>
+        r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'),
+      );
+    });
+  }
+  const rows = await query;
+  const items = rows.slice(0, filter.limit).map(toRecord);
+  return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
+}
+
+export async function findApplication(db: Db, actor: Actor, id: string): Promise<ApplicationRecord | undefined> {
+  const query = db('station_applications').where({ id });
+  visibleTo(query, actor);
+  const row = await query.first();
+  return row ? toRecord(row) : undefined;
+}
+
+export async function applicationExists(db: Db, id: string): Promise<boolean> {
+  return Boolean(await db('station_applications').where({ id }).first('id'));
+}
+
+function toRecord(r: Record<string, any>): ApplicationRecord {
+  return {
+    id: r.id,
+    applicantId: r.applicant_id,
+    organisation: r.organisation,
+    stationName: r.station_name,
+    provinceCode: r.province_code,
+    cityCode: r.city_code,
+    status: r.status,
+    pending: r.pending_action
+      ? {
+          action: r.pending_action,
+          role: r.pending_role,
+          userIds: parseJson<string[]>(r.pending_user_ids) ?? [],
+          dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+          escalationLevel: r.escalation_level,
+        }
+      : null,
+    reviewerId: r.reviewer_id,
+    assessorIds: parseJson<string[]>(r.assessor_ids) ?? [],
+    decidedBy: r.decided_by,
+    onSiteTotal: r.on_site_total === null ? null : Number(r.on_site_total),
+    licenceNumber: r.licence_number,
+    stationId: r.station_id,
+    application: parseJson(r.application),
+    outcome: parseJson(r.outcome),
+    version: r.version,
+    submittedAt: new Date(r.submitted_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Db } from '../connect';
+import type { Person, Role } from '../../domain/roles';
+
+/** The user register: people, their organisation and affiliations, their roles. */
+export interface UserRow extends Person {
+  stationId: number | null;
+}
+
+export async function findUsers(db: Db, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('users').whereIn('id', ids);
+  const roles = await db('user_roles').whereIn('user_id', ids);
+  return rows.map((row) => toUser(row, roles.filter((r) => r.user_id === row.id).map((r) => r.role as Role)));
+}
+
+export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
+  return (await findUsers(db, [id]))[0];
+}
+
+export async function emailsForRole(db: Db, role: Role): Promise<string[]> {
+  const rows = await db('users').join('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.role', role).orderBy('users.id').select('users.email');
+  return rows.map((r) => r.email as string);
+}
+
+export async function usersWithRole(db: Db, role: Role): Promise<UserRow[]> {
+  const ids = (await db('user_roles').where({ role }).orderBy('user_id').select('user_id')).map((r) => r.user_id as string);
+  return findUsers(db, ids);
+}
+
+/** Inserts or replaces users with their roles, in one transaction (seeds and tests). */
+export async function upsertUsers(db: Db, users: Array<Omit<UserRow, 'stationId'> & { stationId?: number | null }>): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (const u of users) {
+      await trx('users')
+        .insert({ id: u.id, name: u.name, email: u.email, organisation: u.organisation, affiliations: JSON.stringify(u.affiliations), station_id: u.stationId ?? null })
+        .onConflict('id')
+        .merge();
+      await trx('user_roles').where({ user_id: u.id }).delete();
+      if (u.roles.length) await trx('user_roles').insert(u.roles.map((role) => ({ user_id: u.id, role })));
+    }
+  });
+}
+
+function toUser(row: Record<string, unknown>, roles: Role[]): UserRow {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    email: row.email as string,
+    organisation: row.organisation as string,
+    affiliations: parseJson<string[]>(row.affiliations) ?? [],
+    roles,
+    stationId: (row.station_id as number | null) ?? null,
+  };
+}
+
+/** MariaDB returns JSON columns as text; MySQL 8 as parsed values. */
+export function parseJson<T>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,374 @@
+import { z } from 'zod';
+import { forbidden, invalid, notAllowed } from './errors';
+import { ON_SITE_ITEMS, type StationApprovalPolicy } from './policy';
+import { recusalReason } from './recusal';
+import { regionSchema } from './region';
+import { hasRole, type Actor, type Person, type Role } from './roles';
+import { scoreOnSite, type ItemScores, type OnSiteResult } from './scoring';
+
+/** Station approval (鉴定所/站 审批): what an applicant files, and the rules every step follows. */
+
+export const LEVELS = [1, 2, 3, 4, 5] as const; // 1 高级技师 … 5 初级
+
+export const scopeEntrySchema = z.object({
+  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/, 'must be an occupation code such as 4-04-05-01'),
+  /** Highest level the station may appraise: 1 (高级技师) is the highest, 5 (初级) the lowest. */
+  highestLevel: z.number().int().min(1).max(5),
+});
+export type ScopeEntry = z.infer<typeof scopeEntrySchema>;
+
+export const scopeSchema = z
+  .array(scopeEntrySchema)
+  .min(1)
+  .max(200)
+  .refine((s) => new Set(s.map((e) => e.occupationCode)).size === s.length, 'occupations must not repeat');
+
+export const stationApplicationSchema = z.object({
+  organisation: z.object({
+    name: z.string().trim().min(2).max(200),
+    creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be an 18-character unified social credit code'),
+  }),
+  stationName: z.string().trim().min(2).max(200),
+  region: regionSchema,
+  address: z.string().trim().min(5).max(500),
+  scope: scopeSchema,
+  staff: z.object({
+    examinerIds: z.array(z.string().min(1).max(64)).max(500),
+    qualitySupervisor: z.object({ name: z.string().trim().min(1).max(100), phone: z.string().max(30).optional() }).optional(),
+  }),
+  documents: z.array(z.object({ kind: z.string().min(1).max(64), reference: z.string().min(1).max(500) })).max(100),
+  contactEmail: z.string().email(),
+  declaredAffiliations: z.array(z.string().trim().min(1).max(200)).max(50),
+});
+export type StationApplication = z.infer<typeof stationApplicationSchema>;
+
+export const STATUSES = [
+  'submitted',
+  'incomplete',
+  'awaiting_reviewer',
+  'in_review',
+  'returned',
+  'awaiting_assessors',
+  'on_site',
+  'awaiting_decision',
+  'approved',
+  'rejected',
+  'withdrawn',
+] as const;
+export type ApplicationStatus = (typeof STATUSES)[number];
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['approved', 'rejected', 'withdrawn'];
+
+export type StationApprovalAction =
+  | { type: 'resubmit'; application: StationApplication }
+  | { type: 'withdraw'; reason: string }
+  | { type: 'assignReviewer'; reviewer: Person }
+  | { type: 'review'; outcome: 'pass' | 'return' | 'reject'; reasons: string[] }
+  | { type: 'assignAssessors'; assessors: Person[] }
+  | { type: 'submitAssessment'; scores: ItemScores; notes: string }
+  | { type: 'decide'; outcome: 'approve' | 'approve_reduced' | 'reject'; reasons: string[]; scope?: ScopeEntry[] };
+export type ActionType = StationApprovalAction['type'];
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  action: string;
+  actorId: string;
+  actorRole: Role | 'system';
+  requestId?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Assessment {
+  assessorId: string;
+  scores: ItemScores;
+  notes: string;
+  at: string;
+}
+
+export interface Pending {
+  action: ActionType;
+  role: Role;
+  userIds: string[];
+}
+
+export interface Deadline {
+  dueAt: string;
+  escalationLevel: number;
+}
+
+export interface Licence {
+  stationId: number;
+  licenceNumber: string;
+  validUntil: string;
+  scope: ScopeEntry[];
+}
+
+export interface ApplicationState {
+  id: string;
+  applicantId: string;
+  application: StationApplication;
+  status: ApplicationStatus;
+  /** Grows with every change; the database row keeps the highest version it has seen. */
+  version: number;
+  gaps: string[];
+  reviewer?: Person;
+  reviewReasons: string[];
+  assessors: Person[];
+  assessments: Assessment[];
+  onSiteResult?: OnSiteResult;
+  decision?: { outcome: 'approve' | 'approve_reduced' | 'reject'; by: string; reasons: string[]; scope?: ScopeEntry[] };
+  licence?: Licence;
+  deadline?: Deadline;
+  withdrawnReason?: string;
+  timeline: TimelineEntry[];
+}
+
+export interface ActionContext {
+  actor: Actor;
+  /** The role the actor acts in; system steps have none. */
+  role?: Role;
+  at: string;
+  requestId?: string;
+}
+
+/** The role each action is taken in. */
+export const ACTION_ROLE: Record<ActionType, Role> = {
+  resubmit: 'station_admin',
+  withdraw: 'station_admin',
+  assignReviewer: 'supervisor',
+  review: 'reviewer',
+  assignAssessors: 'supervisor',
+  submitAssessment: 'inspector',
+  decide: 'supervisor',
+};
+
+export const SYSTEM: Actor = { id: 'system', roles: [] };
+
+export function initialState(input: {
+  id: string;
+  applicantId: string;
+  application: StationApplication;
+  at: string;
+  requestId?: string;
+}): ApplicationState {
+  const state: ApplicationState = {
+    id: input.id,
+    applicantId: input.applicantId,
+    application: input.application,
+    status: 'submitted',
+    version: 0,
+    gaps: [],
+    reviewReasons: [],
+    assessors: [],
+    assessments: [],
+    timeline: [],
+  };
+  return record(state, 'submitted', {
+    actor: { id: input.applicantId, roles: ['station_admin'] },
+    role: 'station_admin',
+    at: input.at,
+    requestId: input.requestId,
+  });
+}
+
+export function isFinal(status: ApplicationStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** What the substance of an application still lacks (the completeness check, 完整性审查). */
+export function completenessGaps(application: StationApplication, policy: StationApprovalPolicy): string[] {
+  const gaps: string[] = [];
+  const kinds = new Set(application.documents.map((d) => d.kind));
+  for (const kind of policy.completeness.requiredDocuments) {
+    if (!kinds.has(kind)) gaps.push(`documents: ${kind} is missing`);
+  }
+  const examiners = new Set(application.staff.examinerIds).size;
+  if (examiners < policy.completeness.minExaminers) {
+    gaps.push(`staff.examinerIds: at least ${policy.completeness.minExaminers} examiners are required, ${examiners} given`);
+  }
+  if (!application.staff.qualitySupervisor) gaps.push('staff.qualitySupervisor: a quality supervisor (质量督导员) is required');
+  return gaps;
+}
+
+/** Whether a reduced scope only narrows the applied one: same occupations or fewer, no higher level. */
+export function narrowsScope(reduced: ScopeEntry[], applied: ScopeEntry[]): string | null {
+  const byCode = new Map(applied.map((e) => [e.occupationCode, e.highestLevel]));
+  for (const entry of reduced) {
+    const appliedLevel = byCode.get(entry.occupationCode);
+    if (appliedLevel === undefined) return `occupation ${entry.occupationCode} was not applied for`;
+    if (entry.highestLevel < appliedLevel) {
+      return `occupation ${entry.occupationCode}: level ${entry.highestLevel} is above the applied level ${appliedLevel}`;
+    }
+  }
+  return null;
+}
+
+/** Who holds the case now, derived from its status. */
+export function pendingOn(state: ApplicationState): Pending | null {
+  switch (state.status) {
+    case 'incomplete':
+    case 'returned':
+      return { action: 'resubmit', role: ACTION_ROLE.resubmit, userIds: [state.applicantId] };
+    case 'awaiting_reviewer':
+      return { action: 'assignReviewer', role: 'supervisor', userIds: [] };
+    case 'in_review':
+      return { action: 'review', role: 'reviewer', userIds: state.reviewer ? [state.reviewer.id] : [] };
+    case 'awaiting_assessors':
+      return { action: 'assignAssessors', role: 'supervisor', userIds: [] };
+    case 'on_site': {
+      const done = new Set(state.assessments.map((a) => a.assessorId));
+      return { action: 'submitAssessment', role: 'inspector', userIds: state.assessors.map((a) => a.id).filter((id) => !done.has(id)) };
+    }
+    case 'awaiting_decision':
+      return { action: 'decide', role: 'supervisor', userIds: [] };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Refuses what the current state, or the actor's role and identity, does not allow.
+ * Runs in the workflow's update validators, so a refused action never enters history.
+ */
+export function checkAction(state: ApplicationState, action: StationApprovalAction, actor: Actor, policy: StationApprovalPolicy): void {
+  if (isFinal(state.status)) throw notAllowed(`the application is already ${state.status}`);
+  const expectStatus = (...allowed: ApplicationStatus[]) => {
+    if (!allowed.includes(state.status)) {
+      throw notAllowed(`${action.type} is not allowed while the application is ${state.status}`);
+    }
+  };
+  const expectRole = (role: Role) => {
+    if (!hasRole(actor, role)) throw forbidden(`${action.type} needs the ${role} role`);
+  };
+  const organisations = [state.application.organisation.name, ...state.application.declaredAffiliations];
+
+  switch (action.type) {
+    case 'resubmit':
+      if (actor.id !== state.applicantId) throw forbidden('only the applicant may resubmit');
+      expectStatus('incomplete', 'returned');
+      return;
+    case 'withdraw':
+      if (actor.id !== state.applicantId) throw forbidden('only the applicant may withdraw');
+      return;
+    case 'assignReviewer': {
+      expectRole('supervisor');
+      expectStatus('awaiting_reviewer');
+      if (!action.reviewer.roles.includes('reviewer')) throw invalid('reviewerId', `${action.reviewer.id} is not a reviewer`);
+      const reason = recusalReason(action.reviewer, organisations);
+      if (reason) throw notAllowed(`recusal (回避): ${reason}`);
+      return;
+    }
+    case 'review':
+      expectStatus('in_review');
+      if (actor.id !== state.reviewer?.id) throw forbidden('only the assigned reviewer may review');
+      if (action.outcome !== 'pass' && action.reasons.length === 0) throw invalid('reasons', `a ${action.outcome} needs reasons`);
+      return;
+    case 'assignAssessors': {
+      expectRole('supervisor');
+      expectStatus('awaiting_assessors');
+      const ids = action.assessors.map((a) => a.id);
+      if (new Set(ids).size !== ids.length) throw invalid('assessorIds', 'assessors must not repeat');
+      if (ids.length < policy.onSite.minAssessors) {
+        throw invalid('assessorIds', `at least ${policy.onSite.minAssessors} assessors are required`);
+      }
+      const notInspector = action.assessors.find((a) => !a.roles.includes('inspector'));
+      if (notInspector) throw invalid('assessorIds', `${notInspector.id} is not an inspector`);
+      const reasons = action.assessors.map((a) => recusalReason(a, organisations)).filter((r): r is string => r !== null);
+      if (reasons.length) throw notAllowed(`recusal (回避): ${reasons.join('; ')}`);
+      return;
+    }
+    case 'submitAssessment':
+      expectStatus('on_site');
+      if (!state.assessors.some((a) => a.id === actor.id)) throw forbidden('only an assigned assessor may submit scores');
+      if (state.assessments.some((a) => a.assessorId === actor.id)) throw notAllowed('scores were already submitted by this assessor');
+      return;
+    case 'decide':
+      expectRole('supervisor');
+      expectStatus('awaiting_decision');
+      if (actor.id === state.reviewer?.id) throw forbidden('the document reviewer may not take the final decision');
+      if (action.outcome !== 'approve' && action.reasons.length === 0) throw invalid('reasons', `${action.outcome} needs reasons`);
+      if (action.outcome !== 'reject' && !state.onSiteResult?.passed) {
+        throw notAllowed(`the on-site assessment did not pass (total ${state.onSiteResult?.total ?? 'n/a'}); only rejection is possible`);
+      }
+      if (action.outcome === 'approve_reduced') {
+        if (!action.scope?.length) throw invalid('scope', 'a reduced approval needs the reduced scope');
+        const why = narrowsScope(action.scope, state.application.scope);
+        if (why) throw invalid('scope', why);
+      }
+      return;
+  }
+}
+
+/** Applies an allowed action; pure, so the workflow's history replays it exactly. */
+export function applyAction(
+  state: ApplicationState,
+  action: StationApprovalAction,
+  actionCtx: ActionContext,
+  policy: StationApprovalPolicy,
+): ApplicationState {
+  const ctx = { ...actionCtx, role: ACTION_ROLE[action.type] };
+  switch (action.type) {
+    case 'resubmit':
+      // After a completeness failure the workflow checks again; after a return the reviewer reviews again.
+      return record(
+        { ...state, application: action.application, status: state.status === 'returned' ? 'in_review' : 'submitted', gaps: [] },
+        'resubmitted',
+        ctx,
+      );
+    case 'withdraw':
+      return record({ ...state, status: 'withdrawn', withdrawnReason: action.reason }, 'withdrawn', ctx, { reason: action.reason });
+    case 'assignReviewer':
+      return record({ ...state, reviewer: action.reviewer, status: 'in_review' }, 'reviewer_assigned', ctx, {
+        reviewerId: action.reviewer.id,
+      });
+    case 'review': {
+      const status = ({ pass: 'awaiting_assessors', return: 'returned', reject: 'rejected' } as const)[action.outcome];
+      return record({ ...state, status, reviewReasons: action.reasons }, `review_${action.outcome}`, ctx, { reasons: action.reasons });
+    }
+    case 'assignAssessors':
+      return record({ ...state, assessors: action.assessors, assessments: [], status: 'on_site' }, 'assessors_assigned', ctx, {
+        assessorIds: action.assessors.map((a) => a.id),
+      });
+    case 'submitAssessment': {
+      const assessments = [...state.assessments, { assessorId: ctx.actor.id, scores: action.scores, notes: action.notes, at: ctx.at }];
+      let next: ApplicationState = record({ ...state, assessments }, 'assessment_submitted', ctx, { scores: action.scores });
+      if (assessments.length === state.assessors.length) {
+        const onSiteResult = scoreOnSite(assessments.map((a) => a.scores), policy.onSite);
+        next = record({ ...next, onSiteResult, status: 'awaiting_decision' }, 'on_site_scored', { ...ctx, actor: SYSTEM, role: undefined }, { ...onSiteResult });
+      }
+      return next;
+    }
+    case 'decide':
+      return record(
+        {
+          ...state,
+          status: action.outcome === 'reject' ? 'rejected' : 'approved',
+          decision: { outcome: action.outcome, by: ctx.actor.id, reasons: action.reasons, scope: action.scope },
+        },
+        `decision_${action.outcome}`,
+        ctx,
+        { reasons: action.reasons, scope: action.scope },
+      );
+  }
+}
+
+/** Appends a timeline entry and bumps the version; every change to a case goes through here. */
+export function record(state: ApplicationState, action: string, ctx: ActionContext, data?: Record<string, unknown>): ApplicationState {
+  const entry: TimelineEntry = {
+    seq: state.timeline.length + 1,
+    at: ctx.at,
+    action,
+    actorId: ctx.actor.id,
+    actorRole: ctx.role ?? 'system',
+    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    ...(data ? { data } : {}),
+  };
+  return { ...state, version: state.version + 1, timeline: [...state.timeline, entry] };
+}
+
+/** The scope the licence covers after a decision. */
+export function licensedScope(state: ApplicationState): ScopeEntry[] {
+  return state.decision?.outcome === 'approve_reduced' && state.decision.scope ? state.decision.scope : state.application.scope;
+}
+
+export { ON_SITE_ITEMS };

@@ -1,0 +1,133 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { loadConfig } from '../../activities/config';
+import { createMailer } from '../../activities/mailer';
+import { createWorker, WORKFLOWS_PATH } from '../../activities/worker';
+import { createApp } from '../../api/app';
+import { mintToken } from '../../api/auth';
+import { connect, dropDatabase, ensureDatabase, migrateLatest, type Db } from '../../db/connect';
+import { DEMO_USERS, seedDemo } from '../../db/seeds/demo';
+import { policyWith, type DeepPartial, type Policy } from '../../domain/policy';
+import { startSmtp, type ReceivedMail } from './smtp';
+import pino from 'pino';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+// Worker chatter off; warnings and errors stay visible.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+let bundle: Promise<{ code: string }> | undefined;
+/** Built once per test file. */
+function workflowBundle() {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+  return bundle;
+}
+
+/**
+ * The whole system for one test file, on real parts: its own MariaDB database, an in-process SMTP
+ * server, a worker on its own task queue of the run's Temporal dev server, and the API over HTTP.
+ */
+export async function startHarness(policyOverrides: DeepPartial<Policy> = {}) {
+  const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const databaseUrl = `mysql://root@127.0.0.1:3306/as_test_${suffix}`;
+  await ensureDatabase(databaseUrl);
+  const db: Db = connect(databaseUrl);
+  await migrateLatest(db);
+  await seedDemo(db);
+
+  const smtp = await startSmtp();
+  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${suffix}`;
+  const config = { ...loadConfig({}), databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  const { code } = await workflowBundle();
+  let worker: Worker;
+  let running: Promise<void>;
+  const startWorker = async () => {
+    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer }, workflowBundle: { code } });
+    running = worker.run();
+  };
+  await startWorker();
+
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection, namespace: 'default' });
+  const app = createApp({ db, temporal, config }, pino({ level: 'silent' }));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const tokens = new Map<string, string>();
+  async function token(userId: string): Promise<string> {
+    const user = DEMO_USERS.find((u) => u.id === userId);
+    if (!user) throw new Error(`no demo user ${userId}`);
+    if (!tokens.has(userId)) tokens.set(userId, await mintToken(config.jwtSecret, { id: user.id, roles: user.roles }));
+    return tokens.get(userId)!;
+  }
+
+  /** Calls the API as a demo user (or anonymously with as: null). */
+  async function api<T = any>(method: string, path: string, opts: { as?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  }
+
+  return {
+    db,
+    temporal,
+    config,
+    baseUrl,
+    mails: smtp.mails as ReceivedMail[],
+    api,
+    token,
+    taskQueue,
+    /** Stops the worker (in-flight tasks finish or are abandoned) and starts a fresh one. */
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      await startWorker();
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await new Promise((resolve) => server.close(resolve));
+      await connection.close();
+      await nativeConnection.close();
+      mailer.close();
+      await smtp.close();
+      await db.destroy();
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Polls until the check returns a value (not undefined/false), or fails with the last value seen. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, { timeoutMs = 30_000, intervalMs = 200 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker runs. */
+export { stationApproval } from './stationApproval';

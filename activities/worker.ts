@@ -22,6 +22,8 @@ export async function createWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    // A deliberate restart lets running activities finish; a crash is covered by their timeouts.
+    shutdownGraceTime: '5s',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

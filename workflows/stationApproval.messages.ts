@@ -46,6 +46,7 @@ export const stationApprovalState = defineQuery<StationApprovalView>('state');
 
 /**
  * Sent with the start (update-with-start, as in Temporal's early-return sample): answers once the
- * application is recorded in MySQL, so the API's 201 is followed by a readable record.
+ * application is checked for completeness and recorded in MySQL, so the API's 201 shows where the
+ * case stands and is followed by a readable record.
  */
 export const submissionRecorded = defineUpdate<StationApprovalView>('submissionRecorded');

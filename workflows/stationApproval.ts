@@ -40,12 +40,12 @@ import {
 
 /** Database writes: short, retried until MySQL is back (nothing is lost while it is down). */
 const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 /** Mail: an SMTP server may be slow or away for a while; permanent refusals come back as 'failed'. */
 const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
+  startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
@@ -94,7 +94,6 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     { key: Region, value: input.application.region.provinceCode },
   ]);
   await persist();
-  recorded = true;
 
   // 1. Completeness check (完整性审查): the applicant fills the gaps before the resubmission deadline.
   for (let round = 1; status() === 'submitted'; round++) {
@@ -145,6 +144,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     for (let level = 0; ; level++) {
       deadline = { dueAt: new Date(Date.now() + period).toISOString(), escalationLevel: level };
       await persist();
+      recorded = true; // the case has reached its first waiting step
       if (level === 0) onEnter?.(deadline.dueAt);
       if (await condition(() => state.status !== from, period)) break;
       const pending = pendingOn(state)!;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
 import { connect } from '../db/connect';
 import { createActivities, type ActivityDeps } from '.';
 import { ROOT, loadConfig } from './config';
@@ -28,19 +28,25 @@ export async function createWorker(options: {
   });
 }
 
+/** Webpack's build report is noise at every start; warnings and errors still show. */
+export const quietBundler: Logger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message, meta) => console.warn(message, meta ?? ''),
+  error: (message, meta) => console.error(message, meta ?? ''),
+};
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const db = connect(config.databaseUrl);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir });
-  const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && process.env.NODE_ENV === 'production';
-  const worker = await createWorker({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    deps: { db, mailer },
-    ...(prebuilt ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : {}),
-  });
+  // Production loads the bundle built by `npm run build:workflows`; development bundles the sources at start.
+  const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && config.production;
+  const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
+  const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer }, workflowBundle });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {
     await worker.run();

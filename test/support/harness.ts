@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Work
 import { inject } from 'vitest';
 import { loadConfig } from '../../activities/config';
 import { createMailer } from '../../activities/mailer';
-import { createWorker, WORKFLOWS_PATH } from '../../activities/worker';
+import { createWorker, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
 import { connect, dropDatabase, ensureDatabase, migrateLatest, type Db } from '../../db/connect';
@@ -26,7 +26,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 let bundle: Promise<{ code: string }> | undefined;
 /** Built once per test file. */
 function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
   return bundle;
 }
 
@@ -34,7 +34,7 @@ function workflowBundle() {
  * The whole system for one test file, on real parts: its own MariaDB database, an in-process SMTP
  * server, a worker on its own task queue of the run's Temporal dev server, and the API over HTTP.
  */
-export async function startHarness(policyOverrides: DeepPartial<Policy> = {}) {
+export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string } = {}) {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const databaseUrl = `mysql://root@127.0.0.1:3306/as_test_${suffix}`;
   await ensureDatabase(databaseUrl);
@@ -44,7 +44,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}) {
 
   const smtp = await startSmtp();
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${suffix}`;
   const config = { ...loadConfig({}), databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
 

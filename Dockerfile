@@ -1,0 +1,16 @@
+# The application image: the API (default command), the worker and the migrations run from it; see docker-compose.yml.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+
+# Dependencies first, so this layer is reused while package*.json do not change.
+COPY package*.json ./
+RUN npm ci
+
+COPY . .
+# The production worker (NODE_ENV=production) loads this pre-built bundle: dist/workflow-bundle.js.
+RUN npx tsx scripts/build-workflow-bundle.ts
+
+ENV NODE_ENV=production
+EXPOSE 3000
+CMD ["npx", "tsx", "api/server.ts"]

@@ -21,7 +21,8 @@ const FROM = process.env.MAIL_FROM ?? 'appraisal-supervision <no-reply@appraisal
 /** Mail over SMTP when SMTP_URL is set; otherwise each message is written as an .eml file, so nothing is lost in development. */
 export function createMailer(options: { smtpUrl?: string; outboxDir: string }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    // Socket limits below the activity's 30 s start-to-close, so Temporal never retries a send still in progress.
+    const transport = nodemailer.createTransport(options.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
     const url = new URL(options.smtpUrl);
     url.username = '';
     url.password = '';

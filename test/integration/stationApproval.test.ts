@@ -294,9 +294,12 @@ describe('station approval, end to end through HTTP', () => {
     const outbox = await eventually(
       async () => {
         const rows = await h.db('outbox').where({ workflow_id: `station-application:${id}` });
-        return rows.length === 3 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+        if (rows.length === 3 && rows.every((r) => r.status === 'sent')) return rows;
+        const { raw } = await h.temporal.workflow.getHandle(`station-application:${id}`).describe();
+        // Returned as the last value seen, so a timeout says what was still outstanding.
+        return { pending: rows.map((r) => `${r.step_key}:${r.status}`), activities: (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name}#${a.attempt} ${a.lastFailure?.message ?? ''}`) } as never;
       },
-      { timeoutMs: 90_000 },
+      { timeoutMs: 90_000, intervalMs: 1000, until: (v) => Array.isArray(v) },
     );
     expect(outbox.map((r) => r.step_key).sort()).toEqual(['assessors-assigned', 'outcome', 'reviewer-assigned']);
     const received = h.mails.filter((m) => m.subject.includes(id));

@@ -116,13 +116,16 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last value seen. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, { timeoutMs = 30_000, intervalMs = 200 } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  { timeoutMs = 30_000, intervalMs = 200, until = (value: T) => value !== undefined && (value as unknown) !== false }: { timeoutMs?: number; intervalMs?: number; until?: (value: T) => boolean } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false && until(value)) return value;
       last = value;
     } catch (error) {
       last = error;

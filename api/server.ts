@@ -1,15 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../activities/config';
 import { connect } from '../db/connect';
 import { createApp } from './app';
+import { apiTemporalConnection } from './temporalConnection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const db = connect(config.databaseUrl);
-  // Lazy: the API starts and answers 503 on /readyz while Temporal is still coming up.
-  const connection = Connection.lazy({ address: config.temporalAddress });
+  const connection = apiTemporalConnection(config.temporalAddress);
   const temporal = new Client({ connection, namespace: config.namespace });
   const app = createApp({ db, temporal, config }, logger);
   const server = app.listen(config.port, () => logger.info(`API on http://127.0.0.1:${config.port}`));

@@ -279,6 +279,16 @@ describe('station approval, end to end through HTTP', () => {
     expect(found.sort()).toEqual(approved.body.items.map((r: { id: string }) => `station-application:${r.id}`).sort());
   });
 
+  it('publishes health, readiness and an OpenAPI document built from the request schemas', async () => {
+    expect((await h.api('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await h.api('GET', '/readyz')).body).toEqual({ status: 'ok', mysql: 'ok', temporal: 'ok' });
+    const doc = (await h.api('GET', '/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/station-applications', '/v1/station-applications/{id}/decision', '/v1/stations/{id}']));
+    const decision = doc.paths['/v1/station-applications/{id}/decision'].post;
+    expect(decision.requestBody.content['application/json'].schema.properties.outcome.enum).toEqual(['approve', 'approve_reduced', 'reject']);
+    expect(Object.keys(decision.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '409']));
+  });
+
   it('completes a case across a worker restart, with one mail per step', async () => {
     const id = await file();
     await act(id, 'reviewer', 'sup-1', { reviewerId: 'rev-2' });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { loadConfig } from '../../activities/config';
@@ -8,6 +8,7 @@ import { createMailer } from '../../activities/mailer';
 import { createWorker, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
+import { apiTemporalConnection } from '../../api/temporalConnection';
 import { connect, dropDatabase, ensureDatabase, migrateLatest, type Db } from '../../db/connect';
 import { DEMO_USERS, seedDemo } from '../../db/seeds/demo';
 import { policyWith, type DeepPartial, type Policy } from '../../domain/policy';
@@ -58,7 +59,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   };
   await startWorker();
 
-  const connection = await Connection.connect({ address });
+  const connection = apiTemporalConnection(address);
   const temporal = new Client({ connection, namespace: 'default' });
   const app = createApp({ db, temporal, config }, pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {

@@ -8,6 +8,11 @@ import { isIsoDuration } from './duration';
  */
 const duration = z.string().refine(isIsoDuration, 'must be an ISO-8601 duration such as P14D or PT5S');
 
+const escalationSchema = z.object({
+  dutyMailbox: z.string().email(),
+  maxLevel: z.number().int().min(1).max(10),
+});
+
 export const ON_SITE_ITEMS = [
   'organisation_management',
   'post_setup',
@@ -28,10 +33,7 @@ export const stationApprovalPolicySchema = z.object({
     finalDecision: duration,
   }),
   /** Escalation ladder after missed deadlines: level 1 mails every supervisor, later levels the duty mailbox. */
-  escalation: z.object({
-    dutyMailbox: z.string().email(),
-    maxLevel: z.number().int().min(1).max(10),
-  }),
+  escalation: escalationSchema,
   completeness: z.object({
     requiredDocuments: z.array(z.string().min(1)).min(1),
     minExaminers: z.number().int().min(1),
@@ -47,12 +49,52 @@ export const stationApprovalPolicySchema = z.object({
   licenceValidity: duration,
 });
 
+const ratingIntervals = z.object({ A: duration, B: duration, C: duration, D: duration });
+
+export const inspectionPolicySchema = z.object({
+  deadlines: z.object({
+    assignTeam: duration,
+    acknowledge: duration,
+    fieldwork: duration,
+    report: duration,
+    review: duration,
+    /** Time the station has to rectify (整改) and report. */
+    rectification: duration,
+    verification: duration,
+    sanctionDecision: duration,
+  }),
+  escalation: escalationSchema,
+  minTeamSize: z.number().int().min(2),
+  scoring: z.object({
+    itemPassRatio: z.number().gt(0).max(1),
+    ratingThresholds: z.object({ A: z.number(), B: z.number(), C: z.number() }).refine((t) => t.A > t.B && t.B > t.C, 'thresholds must fall from A to C'),
+  }),
+});
+
+export const programmePolicySchema = z.object({
+  /** Interval to the next routine inspection by the last rating; a new station is inspected after `unrated`. */
+  intervals: ratingIntervals.extend({ unrated: duration }),
+  /** While a rectification order is open, the next inspection comes no later than this. */
+  openRectificationInterval: duration,
+  /** A substantiated complaint within the window brings the next inspection this close. */
+  substantiatedComplaintInterval: duration,
+  complaintWindow: duration,
+  /** Demonstration station (示范站) candidates: rated A in this many consecutive inspections, no substantiated complaint in the window. */
+  demonstrationAfterConsecutiveA: z.number().int().min(1),
+  /** Sessions held outside the station's province (or city) are cross-region (跨地区). */
+  sessionRegion: z.enum(['province', 'city']),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
+  inspection: inspectionPolicySchema,
+  programme: programmePolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
 export type StationApprovalPolicy = z.infer<typeof stationApprovalPolicySchema>;
+export type InspectionPolicy = z.infer<typeof inspectionPolicySchema>;
+export type ProgrammePolicy = z.infer<typeof programmePolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -82,6 +124,29 @@ export const defaultPolicy: Policy = {
       itemFloor: 50,
     },
     licenceValidity: 'P3Y',
+  },
+  inspection: {
+    deadlines: {
+      assignTeam: 'P5D',
+      acknowledge: 'P2D',
+      fieldwork: 'P14D',
+      report: 'P5D',
+      review: 'P5D',
+      rectification: 'P30D',
+      verification: 'P10D',
+      sanctionDecision: 'P5D',
+    },
+    escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
+    minTeamSize: 2,
+    scoring: { itemPassRatio: 0.6, ratingThresholds: { A: 90, B: 75, C: 60 } },
+  },
+  programme: {
+    intervals: { A: 'P12M', B: 'P6M', C: 'P3M', D: 'P3M', unrated: 'P6M' },
+    openRectificationInterval: 'P3M',
+    substantiatedComplaintInterval: 'P1M',
+    complaintWindow: 'P12M',
+    demonstrationAfterConsecutiveA: 3,
+    sessionRegion: 'province',
   },
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYSTEM, record, type ActionContext, type Deadline, type Pending as CasePending, type TimelineEntry } from './case';
 import { forbidden, invalid, notAllowed } from './errors';
 import { ON_SITE_ITEMS, type StationApprovalPolicy } from './policy';
 import { recusalReason } from './recusal';
@@ -67,16 +68,9 @@ export type StationApprovalAction =
   | { type: 'submitAssessment'; scores: ItemScores; notes: string }
   | { type: 'decide'; outcome: 'approve' | 'approve_reduced' | 'reject'; reasons: string[]; scope?: ScopeEntry[] };
 export type ActionType = StationApprovalAction['type'];
+export type Pending = CasePending<ActionType>;
+export { SYSTEM, record, type ActionContext, type Deadline, type TimelineEntry };
 
-export interface TimelineEntry {
-  seq: number;
-  at: string;
-  action: string;
-  actorId: string;
-  actorRole: Role | 'system';
-  requestId?: string;
-  data?: Record<string, unknown>;
-}
 
 export interface Assessment {
   assessorId: string;
@@ -85,16 +79,7 @@ export interface Assessment {
   at: string;
 }
 
-export interface Pending {
-  action: ActionType;
-  role: Role;
-  userIds: string[];
-}
 
-export interface Deadline {
-  dueAt: string;
-  escalationLevel: number;
-}
 
 export interface Licence {
   stationId: number;
@@ -123,13 +108,6 @@ export interface ApplicationState {
   timeline: TimelineEntry[];
 }
 
-export interface ActionContext {
-  actor: Actor;
-  /** The role the actor acts in; system steps have none. */
-  role?: Role;
-  at: string;
-  requestId?: string;
-}
 
 /** The role each action is taken in. */
 export const ACTION_ROLE: Record<ActionType, Role> = {
@@ -142,7 +120,6 @@ export const ACTION_ROLE: Record<ActionType, Role> = {
   decide: 'supervisor',
 };
 
-export const SYSTEM: Actor = { id: 'system', roles: [] };
 
 export function initialState(input: {
   id: string;
@@ -352,19 +329,6 @@ export function applyAction(
   }
 }
 
-/** Appends a timeline entry and bumps the version; every change to a case goes through here. */
-export function record(state: ApplicationState, action: string, ctx: ActionContext, data?: Record<string, unknown>): ApplicationState {
-  const entry: TimelineEntry = {
-    seq: state.timeline.length + 1,
-    at: ctx.at,
-    action,
-    actorId: ctx.actor.id,
-    actorRole: ctx.role ?? 'system',
-    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
-    ...(data ? { data } : {}),
-  };
-  return { ...state, version: state.version + 1, timeline: [...state.timeline, entry] };
-}
 
 /** The scope the licence covers after a decision. */
 export function licensedScope(state: ApplicationState): ScopeEntry[] {

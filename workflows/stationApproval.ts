@@ -10,7 +10,7 @@ import {
 import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
 import { Refusal } from '../domain/errors';
-import { stationNotices, type Notice } from '../domain/notices';
+import { stationMailsFor, stationNotices, type Notice } from '../domain/notices';
 import type { StationApprovalPolicy } from '../domain/policy';
 import {
   SYSTEM,
@@ -18,7 +18,6 @@ import {
   checkAction,
   completenessGaps,
   initialState,
-  isFinal,
   licensedScope,
   pendingOn,
   record,
@@ -28,6 +27,7 @@ import {
   type Deadline,
   type StationApprovalAction,
 } from '../domain/stationApproval';
+import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { CaseStatus, CaseType, DueTime, EscalationLevel, PendingOn, Region } from './searchAttributes';
 import {
   stationApprovalState,
@@ -64,6 +64,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   let state = initialState({ ...input, at: now() });
   let deadline: Deadline | undefined;
   let holds = 0;
+  let mailed = 0;
   const outgoing: Promise<unknown>[] = [];
   // Read through a function: handlers change the state while the process awaits.
   const status = () => state.status;
@@ -96,78 +97,72 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   await persist();
 
   // 1. Completeness check (完整性审查): the applicant fills the gaps before the resubmission deadline.
-  for (let round = 1; status() === 'submitted'; round++) {
+  while (status() === 'submitted') {
     const gaps = completenessGaps(state.application, policy);
     if (gaps.length === 0) {
       system({ status: 'awaiting_reviewer' }, 'completeness_passed');
       break;
     }
     system({ status: 'incomplete', gaps }, 'completeness_failed', { gaps });
-    await holdWhile('incomplete', 'resubmission', (dueAt) => notify(`incomplete-${round}`, [applicantEmail()], stationNotices.incomplete(state, dueAt)));
+    await holdWhile('incomplete', 'resubmission');
   }
-  if (isFinal(status())) return finish();
 
   // 2. A supervisor assigns the document reviewer.
   await holdWhile('awaiting_reviewer', 'assignReviewer');
-  if (isFinal(status())) return finish();
-  notify('reviewer-assigned', [state.reviewer!.email], stationNotices.assigned(state, 'review the documents'));
 
   // 3. Document review (书面审查): pass, reject, or return to the applicant until resubmitted.
-  for (let round = 1; status() === 'in_review'; round++) {
+  while (status() === 'in_review' || status() === 'returned') {
     await holdWhile('in_review', 'documentReview');
-    if (status() === 'returned') {
-      await holdWhile('returned', 'resubmission', (dueAt) => notify(`returned-${round}`, [applicantEmail()], stationNotices.returned(state, dueAt)));
-    }
+    await holdWhile('returned', 'resubmission');
   }
-  if (isFinal(status())) return finish();
 
   // 4. On-site assessment (现场评估) by at least two recusal-checked assessors.
   await holdWhile('awaiting_assessors', 'assignAssessors');
-  if (isFinal(status())) return finish();
-  notify('assessors-assigned', state.assessors.map((a) => a.email), stationNotices.assigned(state, 'assess the station on site'));
   await holdWhile('on_site', 'onSiteAssessment');
-  if (isFinal(status())) return finish();
 
   // 5. Final decision by a supervisor who was not the reviewer; on approval finish() issues the licence.
+  // A case that ended earlier (rejected, withdrawn) passes through the steps above without waiting.
   await holdWhile('awaiting_decision', 'finalDecision');
   return finish();
 
   /**
-   * Holds the case while it is in a status, at most the policy's period at a time. Each missed
-   * deadline is recorded, reminds the holder and escalates one level; an applicant who misses the
-   * deadline withdraws the application. Returns at once if the case has already moved on.
+   * Holds the case while it is in a status. Each missed deadline is recorded, reminds the holder and
+   * escalates one level; an applicant who misses the deadline withdraws the application. Returns at
+   * once if the case has already moved on.
    */
-  async function holdWhile(from: ApplicationStatus, key: DeadlineKey, onEnter?: (dueAt: string) => void): Promise<void> {
-    if (state.status !== from) return;
-    const period = durationMs(policy.deadlines[key]);
+  async function holdWhile(from: ApplicationStatus, key: DeadlineKey): Promise<void> {
     const hold = ++holds;
-    for (let level = 0; ; level++) {
-      deadline = { dueAt: new Date(Date.now() + period).toISOString(), escalationLevel: level };
-      await persist();
-      recorded = true; // the case has reached its first waiting step
-      if (level === 0) onEnter?.(deadline.dueAt);
-      if (await condition(() => state.status !== from, period)) break;
-      const pending = pendingOn(state)!;
-      if (pending.role === 'station_admin') {
-        system({ status: 'withdrawn', withdrawnReason: `no resubmission by ${deadline.dueAt}` }, 'withdrawn_by_deadline', { dueAt: deadline.dueAt });
-        break;
-      }
-      await escalate(`${hold}-${key}`, level + 1, deadline.dueAt);
-    }
+    await holdWithDeadlines({
+      held: () => state.status === from,
+      period: policy.deadlines[key],
+      onPeriod: async (next) => {
+        deadline = next;
+        await persist();
+        recorded = true; // the case has reached its first waiting step
+      },
+      onMissed: async (level, dueAt) => {
+        const pending = pendingOn(state)!;
+        if (pending.role === 'station_admin') {
+          system({ status: 'withdrawn', withdrawnReason: `no resubmission by ${dueAt}` }, 'withdrawn_by_deadline', { dueAt });
+          return 'stop';
+        }
+        const holders = pending.userIds.join(', ') || pending.role;
+        system({}, 'deadline_missed', { action: pending.action, dueAt, escalationLevel: level, holders: pending.userIds.length ? pending.userIds : [pending.role] });
+        await remindAndEscalate({
+          stepKey: `${hold}-${key}`,
+          level,
+          pending,
+          holderEmails: pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role),
+          supervisorEmails: () => store.emailsForRole('supervisor'),
+          escalation: policy.escalation,
+          notices: { reminder: stationNotices.reminder(state, pending.action, dueAt), escalation: stationNotices.escalation(state, pending.action, level, holders) },
+          notify,
+        });
+        return 'continue';
+      },
+    });
     deadline = undefined;
     await persist();
-  }
-
-  async function escalate(holdKey: string, level: number, dueAt: string): Promise<void> {
-    const pending = pendingOn(state)!;
-    system({}, 'deadline_missed', { action: pending.action, dueAt, escalationLevel: level, holders: pending.userIds.length ? pending.userIds : [pending.role] });
-    const holderEmails = pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role);
-    notify(`${holdKey}-reminder-${level}`, holderEmails, stationNotices.reminder(state, pending.action, dueAt));
-    if (level > policy.escalation.maxLevel) return;
-    // The ladder: supervisors first, then the authority's duty mailbox; a supervisor's own step goes straight up.
-    const ladder = pending.role === 'supervisor' ? level + 1 : level;
-    const to = ladder === 1 ? await store.emailsForRole('supervisor') : [policy.escalation.dutyMailbox];
-    notify(`${holdKey}-escalation-${level}`, to, stationNotices.escalation(state, pending.action, level, pending.userIds.join(', ') || pending.role));
   }
 
   /** Ends the case: issues the licence on approval, tells the applicant, and lets outstanding mail finish. */
@@ -175,7 +170,6 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     deadline = undefined;
     if (status() === 'approved') await issueLicence();
     await persist();
-    notify('outcome', [applicantEmail()], stationNotices.outcome(state));
     await Promise.all(outgoing);
     await condition(allHandlersFinished);
     return view();
@@ -194,8 +188,12 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
   }
 
-  /** Writes the case row, its new events and the search attributes; idempotent by version. */
+  /** Writes the case row, its new events and the search attributes (idempotent by version), and mails what the new events call for. */
   async function persist(): Promise<void> {
+    for (const entry of state.timeline.slice(mailed)) {
+      for (const m of stationMailsFor(entry, state, policy)) notify(m.key, m.to, m.notice);
+    }
+    mailed = state.timeline.length;
     const pending = pendingOn(state);
     upsertSearchAttributes([
       { key: CaseStatus, value: state.status },
@@ -211,13 +209,9 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     outgoing.push(mail.sendMail({ workflowId, stepKey, to, subject: notice.subject, text: notice.text }));
   }
 
-  function applicantEmail(): string {
-    return state.application.contactEmail;
-  }
-
   function holderEmailsOf(ids: string[]): string[] {
     const people = [state.reviewer, ...state.assessors].filter((p) => p !== undefined);
-    return ids.map((id) => (id === state.applicantId ? applicantEmail() : people.find((p) => p.id === id)?.email)).filter((e): e is string => !!e);
+    return ids.map((id) => (id === state.applicantId ? state.application.contactEmail : people.find((p) => p.id === id)?.email)).filter((e): e is string => !!e);
   }
 }
 

@@ -1,0 +1,64 @@
+import type { Actor, Role } from './roles';
+
+/** What every case shares: a status, a version that grows with each change, and its timeline. */
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  action: string;
+  actorId: string;
+  actorRole: Role | 'system';
+  requestId?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface CaseRecord {
+  version: number;
+  timeline: TimelineEntry[];
+}
+
+export interface ActionContext {
+  actor: Actor;
+  /** The role the actor acts in; system steps have none. */
+  role?: Role;
+  at: string;
+  requestId?: string;
+}
+
+/** Who must act next on a case. */
+export interface Pending<A extends string = string> {
+  action: A;
+  role: Role;
+  userIds: string[];
+}
+
+export interface Deadline {
+  dueAt: string;
+  escalationLevel: number;
+}
+
+export const SYSTEM: Actor = { id: 'system', roles: [] };
+
+/** Appends a timeline entry and bumps the version; every change to a case goes through here. */
+export function record<S extends CaseRecord>(state: S, action: string, ctx: ActionContext, data?: Record<string, unknown>): S {
+  const entry: TimelineEntry = {
+    seq: state.timeline.length + 1,
+    at: ctx.at,
+    action,
+    actorId: ctx.actor.id,
+    actorRole: ctx.role ?? 'system',
+    ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    ...(data ? { data } : {}),
+  };
+  return { ...state, version: state.version + 1, timeline: [...state.timeline, entry] };
+}
+
+/**
+ * The escalation ladder after a missed deadline: level 1 goes to the supervisors, higher levels to the
+ * authority's duty mailbox; a step held by supervisors themselves goes straight to the duty mailbox.
+ * Past the policy's last level nobody new is told (the holder is still reminded).
+ */
+export function escalationTarget(level: number, holderRole: Role, maxLevel: number): 'supervisors' | 'duty_mailbox' | null {
+  if (level > maxLevel) return null;
+  const rung = holderRole === 'supervisor' ? level + 1 : level;
+  return rung === 1 ? 'supervisors' : 'duty_mailbox';
+}

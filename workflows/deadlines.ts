@@ -1,0 +1,42 @@
+import { condition } from '@temporalio/workflow';
+import { escalationTarget, type Deadline, type Pending } from '../domain/case';
+import { durationMs } from '../domain/duration';
+import type { Notice } from '../domain/notices';
+
+/**
+ * Waits while a step is held, one policy period at a time. Each period starts with onPeriod (persist
+ * the due time, mail the holder on the first); each miss calls onMissed, which may end the wait.
+ */
+export async function holdWithDeadlines(options: {
+  held: () => boolean;
+  period: string;
+  onPeriod: (deadline: Deadline) => Promise<void>;
+  onMissed: (level: number, dueAt: string) => Promise<'stop' | 'continue'>;
+}): Promise<void> {
+  const period = durationMs(options.period);
+  for (let level = 0; options.held(); level++) {
+    const deadline = { dueAt: new Date(Date.now() + period).toISOString(), escalationLevel: level };
+    await options.onPeriod(deadline);
+    if (await condition(() => !options.held(), period)) return;
+    if ((await options.onMissed(level + 1, deadline.dueAt)) === 'stop') return;
+  }
+}
+
+/** After a miss: remind whoever holds the step, and tell the next rung of the escalation ladder. */
+export async function remindAndEscalate(options: {
+  stepKey: string;
+  level: number;
+  pending: Pending;
+  holderEmails: string[];
+  supervisorEmails: () => Promise<string[]>;
+  escalation: { maxLevel: number; dutyMailbox: string };
+  notices: { reminder: Notice; escalation: Notice };
+  notify: (stepKey: string, to: string[], notice: Notice) => void;
+}): Promise<void> {
+  const { stepKey, level, pending } = options;
+  options.notify(`${stepKey}-reminder-${level}`, options.holderEmails, options.notices.reminder);
+  const target = escalationTarget(level, pending.role, options.escalation.maxLevel);
+  if (!target) return;
+  const to = target === 'supervisors' ? await options.supervisorEmails() : [options.escalation.dutyMailbox];
+  options.notify(`${stepKey}-escalation-${level}`, to, options.notices.escalation);
+}

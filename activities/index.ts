@@ -1,16 +1,32 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import { claimOutboxMessage, markOutbox } from '../db/queries/outbox';
 import { saveApplicationSnapshot, type ApplicationSnapshot } from '../db/queries/stationApplications';
 import { issueLicence, type LicenceRequest } from '../db/queries/stations';
+import { saveCampaign } from '../db/queries/campaigns';
+import { latestTemplate } from '../db/queries/checklistTemplates';
+import type { CaseEvent } from '../db/queries/events';
+import { saveInspectionSnapshot } from '../db/queries/inspections';
+import { insertSession, setQualitySupervisor } from '../db/queries/sessions';
+import { countStations, saveProgrammeSnapshot, stationForInspection, stationIdsPage, type StationFilter } from '../db/queries/stations';
 import { emailsForRole } from '../db/queries/users';
+import type { Deadline } from '../domain/case';
+import type { InspectionPending, InspectionState } from '../domain/inspection';
+import type { InspectionPolicy } from '../domain/policy';
+import type { AppraisalSession } from '../domain/programme';
+import type { Actor } from '../domain/roles';
+import { inspection } from '../workflows/inspection';
+import { campaignInspectionId, inspectionWorkflowId } from '../workflows/inspection.messages';
 import type { Role } from '../domain/roles';
 import { isPermanentMailError, type Mailer } from './mailer';
 
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
+  /** For effects that start other workflows (a campaign's inspections). */
+  temporal: Client;
 }
 
 export interface MailRequest {
@@ -25,8 +41,68 @@ export interface MailRequest {
 export type MailOutcome = 'sent' | 'failed' | 'no_recipients';
 
 /** All I/O the workflows do, built over their dependencies (as in Temporal's dependency-injection sample). */
-export function createActivities({ db, mailer }: ActivityDeps) {
+export function createActivities({ db, mailer, temporal }: ActivityDeps) {
   return {
+    async saveInspection(state: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
+      await saveInspectionSnapshot(db, state, pending, deadline);
+    },
+
+    async saveProgramme(snapshot: Parameters<typeof saveProgrammeSnapshot>[1], events: CaseEvent[]): Promise<void> {
+      await saveProgrammeSnapshot(db, snapshot, events);
+    },
+
+    async latestChecklistTemplate(id: string) {
+      const template = await latestTemplate(db, id);
+      if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${id}`, 'MissingTemplate');
+      return template;
+    },
+
+    async recordSession(session: AppraisalSession & { id: string; stationId: number; registeredBy: string; at: string }): Promise<void> {
+      await insertSession(db, session);
+    },
+
+    async assignQualitySupervisor(stationId: number, sessionId: string, userId: string): Promise<void> {
+      if (!(await setQualitySupervisor(db, stationId, sessionId, userId))) {
+        throw ApplicationFailure.nonRetryable(`no session ${sessionId} at station ${stationId}`, 'NotFound');
+      }
+    },
+
+    async countCampaignStations(filter: StationFilter): Promise<number> {
+      return countStations(db, filter);
+    },
+
+    async campaignStationsPage(filter: StationFilter, afterId: number, limit: number): Promise<number[]> {
+      return stationIdsPage(db, filter, afterId, limit);
+    },
+
+    async saveCampaign(campaign: Parameters<typeof saveCampaign>[1]): Promise<void> {
+      await saveCampaign(db, campaign);
+    },
+
+    /**
+     * Starts one inspection per station of a campaign page. Workflow ids derive from campaign and
+     * station, so a retried batch starts nothing twice; returns how many stations were covered.
+     */
+    async startCampaignInspections(req: { campaignId: string; stationIds: number[]; policy: InspectionPolicy; startedBy: Actor; templateId: string; reason: string }): Promise<number> {
+      const template = await latestTemplate(db, req.templateId);
+      if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${req.templateId}`, 'MissingTemplate');
+      const { taskQueue } = Context.current().info;
+      await Promise.all(
+        req.stationIds.map(async (stationId) => {
+          const station = await stationForInspection(db, stationId);
+          if (!station) return;
+          const id = campaignInspectionId(req.campaignId, stationId);
+          await temporal.workflow.start(inspection, {
+            workflowId: inspectionWorkflowId(id),
+            taskQueue,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            args: [{ id, kind: 'campaign', station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: req.policy, startedBy: req.startedBy, campaignId: req.campaignId, reason: req.reason }],
+          });
+        }),
+      );
+      return req.stationIds.length;
+    },
+
     async saveStationApplication(workflowId: string, snapshot: ApplicationSnapshot): Promise<void> {
       await saveApplicationSnapshot(db, workflowId, snapshot);
     },

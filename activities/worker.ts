@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
 import { connect } from '../db/connect';
@@ -41,18 +42,21 @@ export const quietBundler: Logger = {
 async function main(): Promise<void> {
   const config = loadConfig();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: config.namespace });
   const db = connect(config.databaseUrl);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir });
   // Production loads the bundle built by `npm run build:workflows`; development bundles the sources at start.
   const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && config.production;
   const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
-  const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer }, workflowBundle });
+  const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer, temporal }, workflowBundle });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {
     await worker.run();
   } finally {
     mailer.close();
     await db.destroy();
+    await clientConnection.close();
     await connection.close();
   }
 }

@@ -8,9 +8,12 @@ import { errorMiddleware, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
+import { inspectionRoutes } from './routes/inspections';
 import { stationApplicationRoutes } from './routes/stationApplications';
+import { stationRoutes } from './routes/stations';
+import { demonstrationStations } from '../db/queries/stations';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes];
 
 /** A request id (taken from X-Request-Id when sane) on every response and log line. */
 function requestContext(logger: Logger): Middleware {
@@ -47,6 +50,10 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
       throw new HttpError(503, 'unavailable', 'not ready', [{ field: 'mysql', message: mysql }, { field: 'temporal', message: temporal }], { 'Retry-After': '5' });
     }
     ctx.body = { status: 'ok', mysql, temporal };
+  });
+  // Public: the list of confirmed demonstration stations (示范站).
+  open.get('/v1/public/demonstration-stations', async (ctx) => {
+    ctx.body = { items: await demonstrationStations(deps.db) };
   });
   const document = openApiDocument(ROUTES);
   open.get('/openapi.json', (ctx) => {

@@ -21,6 +21,7 @@ export interface StationSnapshot {
   provinceCode: string;
   cityCode: string;
   adminId: string;
+  adminEmail: string;
 }
 
 export const INSPECTION_STATUSES = [

@@ -1,6 +1,7 @@
 import type { TimelineEntry } from './case';
 import { durationMs } from './duration';
 import type { StationApprovalPolicy } from './policy';
+import type { InspectionState } from './inspection';
 import type { ApplicationState } from './stationApproval';
 
 /** The mails of the station approval process; pure, so the workflow composes them. */
@@ -19,14 +20,15 @@ export interface Mail {
 const ref = (s: ApplicationState) => `application ${s.id} (${s.application.stationName})`;
 const lines = (items: string[]) => items.map((i) => `  - ${i}`).join('\n');
 
-export const stationNotices = {
-  reminder: (s: ApplicationState, action: string, dueAt: string): Notice => ({
-    subject: `Reminder: ${action} overdue on station application ${s.id}`,
-    text: `The step "${action}" on ${ref(s)} was due at ${dueAt} and has not been taken. Please act now.`,
+/** Reminder and escalation mails for any case, named by a label such as "station application 01H…". */
+export const deadlineNotices = {
+  reminder: (label: string, action: string, dueAt: string): Notice => ({
+    subject: `Reminder: ${action} overdue on ${label}`,
+    text: `The step "${action}" on ${label} was due at ${dueAt} and has not been taken. Please act now.`,
   }),
-  escalation: (s: ApplicationState, action: string, level: number, holders: string): Notice => ({
-    subject: `Escalation (level ${level}): station application ${s.id} is overdue`,
-    text: `The step "${action}" on ${ref(s)}, held by ${holders}, missed its deadline. It is escalated to you (level ${level}).`,
+  escalation: (label: string, action: string, level: number, holders: string): Notice => ({
+    subject: `Escalation (level ${level}): ${label} is overdue`,
+    text: `The step "${action}" on ${label}, held by ${holders}, missed its deadline. It is escalated to you (level ${level}).`,
   }),
 };
 
@@ -60,6 +62,32 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
       const notes = s.decision?.reasons.length ? `\n\nNotes:\n${lines(s.decision.reasons)}` : '';
       return mail(applicant, `approved, licence ${licence.licenceNumber}`, `Your ${ref(s)} is approved. Licence ${licence.licenceNumber}, valid until ${licence.validUntil}, covers:\n${scope}${notes}`);
     }
+    default:
+      return [];
+  }
+}
+
+/** The mails an inspection's timeline entry calls for: the team on assignment, the station on orders, sanctions and outcome. */
+export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rectificationPeriod: string): Mail[] {
+  const label = `inspection ${s.id} of ${s.station.name}`;
+  const station = [s.station.adminEmail];
+  const mail = (to: string[], subject: string, text: string): Mail[] => [{ key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Inspection ${s.id}: ${subject}`, text } }];
+  const items = (entry.data?.items as string[] | undefined) ?? [];
+  switch (entry.action) {
+    case 'team_assigned':
+      return mail(s.team.map((p) => p.email), 'you are on the team', `You are on the team for ${label} (lead: ${s.leadId}). Please acknowledge.`);
+    case 'rectification_ordered': {
+      const by = new Date(Date.parse(entry.at) + durationMs(rectificationPeriod)).toISOString();
+      const texts = items.map((id) => s.template.items.find((i) => i.id === id)?.text ?? id);
+      return mail(station, 'rectification order (整改通知)', `${label} found these items failing:\n${lines(texts)}\n\nRectify them and report by ${by}.`);
+    }
+    case 'sanction_warning':
+    case 'sanction_suspension':
+    case 'sanction_revocation':
+      return mail(station, entry.action.replace('sanction_', 'sanction: '), `After ${label}, the authority decided: ${entry.action.replace('sanction_', '')}.\n${lines((entry.data?.reasons as string[]) ?? [])}`);
+    case 'review_pass':
+    case 'rectification_verified':
+      return mail(station, 'closed', `${label} is closed (${entry.action === 'review_pass' ? 'passed' : 'rectification verified'}), rating ${s.result?.rating ?? 'n/a'}.`);
     default:
       return [];
   }

@@ -2,7 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/roles';
 import type { ActionType, ApplicationState, Deadline, Pending, StationApplication, StationApprovalAction } from '../domain/stationApproval';
-import type { StationApprovalPolicy } from '../domain/policy';
+import type { InspectionPolicy, ProgrammePolicy, StationApprovalPolicy } from '../domain/policy';
 
 /** Messages of the station approval workflow, imported by the workflow and by the API alike. */
 
@@ -13,6 +13,9 @@ export interface StationApprovalInput {
   applicantId: string;
   application: StationApplication;
   policy: StationApprovalPolicy;
+  /** Handed on to the station's programme once the licence is issued. */
+  programmePolicy: ProgrammePolicy;
+  inspectionPolicy: InspectionPolicy;
   requestId?: string;
 }
 

@@ -1,5 +1,7 @@
 import {
-  ApplicationFailure,
+  ParentClosePolicy,
+  patched,
+  startChild,
   allHandlersFinished,
   condition,
   proxyActivities,
@@ -9,8 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
-import { Refusal } from '../domain/errors';
-import { stationMailsFor, stationNotices, type Notice } from '../domain/notices';
+import { deadlineNotices, stationMailsFor, type Notice } from '../domain/notices';
 import type { StationApprovalPolicy } from '../domain/policy';
 import {
   SYSTEM,
@@ -24,11 +25,15 @@ import {
   type ActionType,
   type ApplicationState,
   type ApplicationStatus,
+  type ScopeEntry,
   type Deadline,
   type StationApprovalAction,
 } from '../domain/stationApproval';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
-import { CaseStatus, CaseType, DueTime, EscalationLevel, PendingOn, Region } from './searchAttributes';
+import { stationProgramme } from './stationProgramme';
+import { stationWorkflowId } from './stationProgramme.messages';
+import { CaseType, Region } from './searchAttributes';
+import { now, refuseAsFailure, upsertCaseSearchAttributes } from './support';
 import {
   stationApprovalState,
   stationApprovalUpdates,
@@ -147,6 +152,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
           return 'stop';
         }
         const holders = pending.userIds.join(', ') || pending.role;
+        const label = `station application ${state.id} (${state.application.stationName})`;
         system({}, 'deadline_missed', { action: pending.action, dueAt, escalationLevel: level, holders: pending.userIds.length ? pending.userIds : [pending.role] });
         await remindAndEscalate({
           stepKey: `${hold}-${key}`,
@@ -155,7 +161,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
           holderEmails: pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role),
           supervisorEmails: () => store.emailsForRole('supervisor'),
           escalation: policy.escalation,
-          notices: { reminder: stationNotices.reminder(state, pending.action, dueAt), escalation: stationNotices.escalation(state, pending.action, level, holders) },
+          notices: { reminder: deadlineNotices.reminder(label, pending.action, dueAt), escalation: deadlineNotices.escalation(label, pending.action, level, holders) },
           notify,
         });
         return 'continue';
@@ -181,6 +187,28 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     const scope = licensedScope(state);
     const issued = await store.issueStationLicence({ applicationId: state.id, adminId: state.applicantId, application: state.application, scope, licensedAt, validUntil });
     system({ licence: { ...issued, validUntil, scope } }, 'licence_issued', { ...issued, validUntil });
+    // Cases approved before programmes existed end without one (patched: running histories replay unchanged).
+    if (patched('start-station-programme')) await startProgramme(issued.stationId, scope);
+  }
+
+  /** The licensed station's supervision programme, which outlives this case. */
+  async function startProgramme(stationId: number, scope: ScopeEntry[]): Promise<void> {
+    const a = state.application;
+    const station = {
+      id: stationId,
+      name: a.stationName,
+      organisation: a.organisation.name,
+      provinceCode: a.region.provinceCode,
+      cityCode: a.region.cityCode,
+      adminId: state.applicantId,
+      adminEmail: a.contactEmail,
+      scope,
+    };
+    await startChild(stationProgramme, {
+      workflowId: stationWorkflowId(stationId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ station, policy: input.programmePolicy, inspectionPolicy: input.inspectionPolicy }],
+    });
   }
 
   /** A change the process makes by itself (not a person's action), recorded on the timeline. */
@@ -195,12 +223,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     }
     mailed = state.timeline.length;
     const pending = pendingOn(state);
-    upsertSearchAttributes([
-      { key: CaseStatus, value: state.status },
-      { key: PendingOn, value: pending ? (pending.userIds.length ? pending.userIds.map((id) => `user:${id}`) : [`role:${pending.role}`]) : [] },
-      { key: DueTime, value: deadline ? new Date(deadline.dueAt) : null },
-      { key: EscalationLevel, value: deadline?.escalationLevel ?? 0 },
-    ]);
+    upsertCaseSearchAttributes(state.status, pending, deadline);
     await store.saveStationApplication(workflowId, { state, pending, deadline: deadline ?? null });
   }
 
@@ -217,20 +240,4 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
 
 function toAction(type: ActionType, request: ActionRequest<ActionType>): StationApprovalAction {
   return { ...request.payload, type } as StationApprovalAction;
-}
-
-/** Turns a domain refusal into a failure whose type the API maps to 409, 403 or 400. */
-function refuseAsFailure(check: () => void): void {
-  try {
-    check();
-  } catch (error) {
-    if (error instanceof Refusal) {
-      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: error.field ? [{ field: error.field }] : [] });
-    }
-    throw error;
-  }
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

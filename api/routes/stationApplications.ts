@@ -3,7 +3,6 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { caseTimeline } from '../../db/queries/events';
 import { CASE_TYPE, findApplication, listApplications, type ApplicationRecord } from '../../db/queries/stationApplications';
-import { findStation } from '../../db/queries/stations';
 import { findUsers, usersWithRole } from '../../db/queries/users';
 import { ON_SITE_ITEMS } from '../../domain/policy';
 import { recusalReason } from '../../domain/recusal';
@@ -109,7 +108,7 @@ export const stationApplicationRoutes = [
           startWorkflowOperation: new WithStartWorkflowOperation(stationApproval, {
             workflowId,
             taskQueue: deps.config.taskQueue,
-            args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, requestId }],
+            args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, requestId }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
@@ -174,17 +173,4 @@ export const stationApplicationRoutes = [
   actionRoute('assignAssessors', 'assessors', 'Assign at least two recusal-checked on-site assessors', ['supervisor']),
   actionRoute('submitAssessment', 'assessments', "Submit one assessor's on-site scores", ['inspector']),
   actionRoute('decide', 'decision', 'Final decision: approve, approve with reduced scope, or reject', ['supervisor']),
-  route({
-    method: 'get',
-    path: '/v1/stations/{id}',
-    summary: 'A licensed station with its licence and scope',
-    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
-    handler: async ({ deps, actor, params }) => {
-      const stationId = z.coerce.number().int().positive().safeParse(params.id);
-      const station = stationId.success ? await findStation(deps.db, stationId.data) : undefined;
-      const ownOnly = actor.roles.every((r) => r === 'station_admin');
-      if (!station || (ownOnly && station.adminId !== actor.id)) throw new HttpError(404, 'not_found', `no station ${params.id}`);
-      return station;
-    },
-  }),
 ];

@@ -1,5 +1,8 @@
 import type { Db } from '../connect';
+import type { StationSnapshot } from '../../domain/inspection';
 import type { ScopeEntry, StationApplication } from '../../domain/stationApproval';
+import { appendEvents, type CaseEvent } from './events';
+import { parseJson } from './users';
 
 export interface LicenceRequest {
   applicationId: string;
@@ -54,6 +57,9 @@ export async function issueLicence(db: Db, req: LicenceRequest): Promise<IssuedL
 }
 
 export interface StationRecord {
+  rating: string | null;
+  nextInspectionDueAt: string | null;
+  demonstration: string;
   id: number;
   applicationId: string;
   licenceNumber: string;
@@ -87,5 +93,99 @@ export async function findStation(db: Db, id: number): Promise<StationRecord | u
     licensedAt: new Date(row.licensed_at).toISOString(),
     validUntil: new Date(row.valid_until).toISOString(),
     scope: scope.map((s) => ({ occupationCode: s.occupation_code, highestLevel: s.highest_level })),
+    rating: row.rating,
+    nextInspectionDueAt: row.next_inspection_due_at ? new Date(row.next_inspection_due_at).toISOString() : null,
+    demonstration: row.demonstration,
   };
+}
+
+/** What the station's programme writes: status, rating, the next due date, the demonstration flag, the last team. */
+export async function saveProgrammeSnapshot(
+  db: Db,
+  s: { stationId: number; status: string; rating: string | null; nextDueAt: string; demonstration: string; lastTeamIds: string[]; version: number },
+  events: CaseEvent[],
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('stations')
+      .where({ id: s.stationId })
+      .where('programme_version', '<', s.version)
+      .update({
+        status: s.status,
+        rating: s.rating,
+        next_inspection_due_at: new Date(s.nextDueAt),
+        demonstration: s.demonstration,
+        last_team_ids: JSON.stringify(s.lastTeamIds),
+        programme_version: s.version,
+      });
+    await appendEvents(trx, STATION_CASE, String(s.stationId), events);
+  });
+}
+
+export const STATION_CASE = 'station';
+
+/** The station as an inspection needs it, with the team that inspected it last (for rotation). */
+export async function stationForInspection(db: Db, id: number): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
+  const row = await db('stations').join('users', 'users.id', 'stations.admin_id').where('stations.id', id).first('stations.*', 'users.email as admin_email');
+  if (!row) return undefined;
+  return {
+    snapshot: { id: row.id, name: row.name, organisation: row.organisation, provinceCode: row.province_code, cityCode: row.city_code, adminId: row.admin_id, adminEmail: row.admin_email },
+    lastTeamIds: parseJson<string[]>(row.last_team_ids) ?? [],
+    status: row.status,
+  };
+}
+
+export interface StationFilter {
+  provinceCode?: string;
+  cityCode?: string;
+  occupationCode?: string;
+  rating?: string;
+  status?: string;
+  dueBefore?: string;
+}
+
+function filtered(db: Db, f: StationFilter) {
+  const q = db('stations');
+  if (f.provinceCode) q.where('province_code', f.provinceCode);
+  if (f.cityCode) q.where('city_code', f.cityCode);
+  if (f.rating) q.where('rating', f.rating);
+  if (f.status) q.where('status', f.status);
+  if (f.dueBefore) q.where('next_inspection_due_at', '<', new Date(f.dueBefore));
+  if (f.occupationCode) q.whereIn('id', (sub) => sub.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
+  return q;
+}
+
+/** One page of station ids matching a campaign's filter, in id order after a cursor: a campaign never holds the whole list. */
+export async function stationIdsPage(db: Db, f: StationFilter, afterId: number, limit: number): Promise<number[]> {
+  const rows = await filtered(db, { ...f, status: 'active' }).where('id', '>', afterId).orderBy('id').limit(limit).select('id');
+  return rows.map((r) => r.id as number);
+}
+
+export async function countStations(db: Db, f: StationFilter): Promise<number> {
+  const row = await filtered(db, { ...f, status: 'active' }).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+export async function listStations(db: Db, f: StationFilter & { adminId?: string; cursor?: number; limit: number }) {
+  const q = filtered(db, f).orderBy('id').limit(f.limit + 1);
+  if (f.adminId) q.where('admin_id', f.adminId);
+  if (f.cursor) q.where('id', '>', f.cursor);
+  const rows = await q;
+  const items = rows.slice(0, f.limit).map((r) => ({
+    id: r.id as number,
+    name: r.name as string,
+    licenceNumber: r.licence_number as string,
+    provinceCode: r.province_code as string,
+    cityCode: r.city_code as string,
+    status: r.status as string,
+    rating: r.rating as string | null,
+    nextInspectionDueAt: r.next_inspection_due_at ? new Date(r.next_inspection_due_at).toISOString() : null,
+    demonstration: r.demonstration as string,
+  }));
+  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+}
+
+/** The public list of confirmed demonstration stations (示范站). */
+export async function demonstrationStations(db: Db) {
+  const rows = await db('stations').where({ demonstration: 'confirmed' }).whereNot('status', 'revoked').orderBy('id').select('id', 'name', 'licence_number', 'province_code', 'city_code', 'rating');
+  return rows.map((r) => ({ id: r.id, name: r.name, licenceNumber: r.licence_number, provinceCode: r.province_code, cityCode: r.city_code, rating: r.rating }));
 }

@@ -42,6 +42,9 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   const db: Db = connect(databaseUrl);
   await migrateLatest(db);
   await seedDemo(db);
+  // Test files share one Temporal namespace but not a database: station numbers (and so the ids of
+  // station:<n> and inspection:S<n>-… workflows) must not collide between files.
+  await db.raw(`ALTER TABLE stations AUTO_INCREMENT = ${100_000 + Math.floor(Math.random() * 800) * 1000}`);
 
   const smtp = await startSmtp();
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
@@ -49,18 +52,18 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   const taskQueue = `test-${suffix}`;
   const config = { ...loadConfig({}), databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
 
+  const connection = apiTemporalConnection(address);
+  const temporal = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address });
   const { code } = await workflowBundle();
   let worker: Worker;
   let running: Promise<void>;
   const startWorker = async () => {
-    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer }, workflowBundle: { code } });
+    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, temporal }, workflowBundle: { code } });
     running = worker.run();
   };
   await startWorker();
 
-  const connection = apiTemporalConnection(address);
-  const temporal = new Client({ connection, namespace: 'default' });
   const app = createApp({ db, temporal, config }, pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,164 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { ROUTINE_TEMPLATE_ID, latestTemplate } from '../../db/queries/checklistTemplates';
+import { caseTimeline } from '../../db/queries/events';
+import { inactiveExaminers } from '../../db/queries/examiners';
+import { INSPECTION_CASE, findInspection, listInspections, type InspectionRecord } from '../../db/queries/inspections';
+import { stationForInspection } from '../../db/queries/stations';
+import { findUsers, usersWithRole } from '../../db/queries/users';
+import { INSPECTION_STATUSES, isInspectionFinal, teamRefusals, type InspectionActionType, type InspectionStatus } from '../../domain/inspection';
+import type { Actor, Person } from '../../domain/roles';
+import { inspection } from '../../workflows/inspection';
+import { inspectionRecorded, inspectionState, inspectionUpdates, inspectionWorkflowId, type InspectionPayload } from '../../workflows/inspection.messages';
+import { HttpError } from '../errors';
+import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+
+/** Inspections: ad-hoc start, lists, one case, and one POST per action. */
+
+const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+const scores = z.record(z.string().min(1).max(64), z.number().min(0).max(100));
+const inspectionId = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be an inspection id');
+
+export const inspectionBodies = {
+  assignTeam: z.strictObject({ inspectorIds: z.array(z.string().min(1).max(64)).min(1).max(20), leadId: z.string().min(1).max(64) }),
+  acknowledge: z.strictObject({}),
+  submitScores: z.strictObject({ scores, notes: z.string().max(20_000).default('') }),
+  submitReport: z.strictObject({ summary: z.string().trim().min(1).max(20_000) }),
+  review: z.strictObject({ outcome: z.enum(['pass', 'rectify']), reasons, items: z.array(z.string().min(1).max(64)).max(300).optional() }),
+  submitRectification: z.strictObject({ report: z.string().trim().min(1).max(20_000) }),
+  verify: z.strictObject({ scores, notes: z.string().max(20_000).default('') }),
+  decideSanction: z.strictObject({ reasons }),
+};
+
+async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<InspectionRecord> {
+  const record = await findInspection(deps.db, actor, inspectionId.parse(id));
+  if (!record) throw new HttpError(404, 'not_found', `no inspection ${id}`);
+  return record;
+}
+
+async function people(deps: ApiDeps, ids: string[]): Promise<Person[]> {
+  const found = await findUsers(deps.db, ids);
+  const unknown = ids.filter((i) => !found.some((p) => p.id === i));
+  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field: 'inspectorIds', message: `unknown user ${unknown.join(', ')}` }]);
+  return ids.map((i) => found.find((p) => p.id === i)!).map(({ stationId: _s, ...p }) => p);
+}
+
+const toPayload: { [T in InspectionActionType]: (deps: ApiDeps, body: z.infer<(typeof inspectionBodies)[T]>) => Promise<InspectionPayload<T>> } = {
+  assignTeam: async (deps, body) => {
+    const team = await people(deps, body.inspectorIds);
+    return { team, leadId: body.leadId, inactiveIds: await inactiveExaminers(deps.db, body.inspectorIds) };
+  },
+  acknowledge: async () => ({}),
+  submitScores: async (_d, body) => body,
+  submitReport: async (_d, body) => body,
+  review: async (_d, body) => body,
+  submitRectification: async (_d, body) => body,
+  verify: async (_d, body) => body,
+  decideSanction: async (_d, body) => body,
+};
+
+function actionRoute<T extends InspectionActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
+  return route({
+    method: 'post',
+    path: `/v1/inspections/{id}/${path}`,
+    summary,
+    roles,
+    body: inspectionBodies[type],
+    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+      const record = await visible(deps, actor, params.id);
+      if (isInspectionFinal(record.status as InspectionStatus)) throw new HttpError(409, 'not_allowed', `the inspection is already ${record.status}`);
+      const payload = await toPayload[type](deps, body as never);
+      return deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).executeUpdate(inspectionUpdates[type], {
+        args: [{ actor, requestId, payload }],
+        updateId: `${type}:${actor.id}:${operationId}`,
+      });
+    },
+  });
+}
+
+const listQuery = z.object({
+  status: z.enum(INSPECTION_STATUSES).optional(),
+  stationId: z.coerce.number().int().positive().optional(),
+  provinceCode: z.string().regex(/^\d{6}$/).optional(),
+  campaignId: z.string().max(40).optional(),
+  dueBefore: z.iso.datetime().optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  pendingOnMe: z.enum(['true', 'false']).optional(),
+  cursor: inspectionId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const inspectionRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/inspections',
+    summary: 'Start an ad-hoc or follow-up inspection of a station',
+    roles: ['supervisor'],
+    status: 201,
+    body: z.strictObject({ stationId: z.number().int().positive(), kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'), reason: z.string().trim().min(1).max(2000) }),
+    handler: async ({ deps, actor, body, resourceId }) => {
+      const station = await stationForInspection(deps.db, body.stationId);
+      if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', message: 'no such station' }]);
+      if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', `station ${body.stationId} is revoked`);
+      const template = (await latestTemplate(deps.db, ROUTINE_TEMPLATE_ID))!;
+      const id = resourceId ?? ulid();
+      return deps.temporal.workflow.executeUpdateWithStart(inspectionRecorded, {
+        startWorkflowOperation: new WithStartWorkflowOperation(inspection, {
+          workflowId: inspectionWorkflowId(id),
+          taskQueue: deps.config.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ id, kind: body.kind, station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: deps.config.policy.inspection, startedBy: actor, reason: body.reason }],
+        }),
+      });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/inspections',
+    summary: 'Inspections visible to the caller, newest first; filters for status, station, region, due window, overdue, waiting on me',
+    roles: ['supervisor', 'inspector', 'station_admin'],
+    query: listQuery,
+    handler: async ({ deps, actor, query }) => listInspections(deps.db, actor, { ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/inspections/{id}',
+    summary: 'One inspection: the stored record and, while it runs, its live state',
+    roles: ['supervisor', 'inspector', 'station_admin'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      const live = isInspectionFinal(record.status as InspectionStatus) ? null : await deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).query(inspectionState);
+      return { record, live };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/inspections/{id}/timeline',
+    summary: 'The inspection timeline',
+    roles: ['supervisor', 'inspector', 'station_admin'],
+    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, INSPECTION_CASE, (await visible(deps, actor, params.id)).id) }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/inspections/{id}/eligible-inspectors',
+    summary: 'Inspectors who may serve on this inspection, and why the others may not (recusal, rotation, qualification)',
+    roles: ['supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      const live = await deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).query(inspectionState);
+      const inspectors = await usersWithRole(deps.db, 'inspector');
+      const inactive = await inactiveExaminers(deps.db, inspectors.map((p) => p.id));
+      const rows = inspectors.map((p) => ({ id: p.id, name: p.name, organisation: p.organisation, refusals: teamRefusals(live, [p], inactive) }));
+      return { eligible: rows.filter((r) => r.refusals.length === 0), ineligible: rows.filter((r) => r.refusals.length > 0) };
+    },
+  }),
+  actionRoute('assignTeam', 'team', 'Assign the team (at least two inspectors, one lead)', ['supervisor']),
+  actionRoute('acknowledge', 'acknowledge', 'A team member acknowledges the assignment', ['inspector']),
+  actionRoute('submitScores', 'scores', "A team member's item scores and evidence notes against the checklist", ['inspector']),
+  actionRoute('submitReport', 'report', "The lead's report", ['inspector']),
+  actionRoute('review', 'review', 'Supervisor review: pass, or a rectification order', ['supervisor']),
+  actionRoute('submitRectification', 'rectification', "The station's rectification report", ['station_admin']),
+  actionRoute('verify', 'verification', "The lead's verification of the rectified items", ['inspector']),
+  actionRoute('decideSanction', 'sanction', 'Decide the proposed rung of the sanctions ladder', ['supervisor']),
+];

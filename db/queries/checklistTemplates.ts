@@ -1,0 +1,20 @@
+import type { Db } from '../connect';
+import type { ChecklistItem, ChecklistTemplate } from '../../domain/checklist';
+import { parseJson } from './users';
+
+export const ROUTINE_TEMPLATE_ID = 'station-routine';
+
+export async function latestTemplate(db: Db, id: string): Promise<ChecklistTemplate | undefined> {
+  const row = await db('checklist_templates').where({ id }).orderBy('version', 'desc').first();
+  return row ? { id: row.id, version: row.version, items: parseJson<ChecklistItem[]>(row.items) ?? [] } : undefined;
+}
+
+/** Publishes the next version of a template; running inspections keep the version they started with. */
+export async function publishTemplate(db: Db, id: string, items: ChecklistItem[], createdBy: string): Promise<ChecklistTemplate> {
+  return db.transaction(async (trx) => {
+    const last = await trx('checklist_templates').where({ id }).max({ v: 'version' }).forUpdate().first();
+    const version = (last?.v ?? 0) + 1;
+    await trx('checklist_templates').insert({ id, version, items: JSON.stringify(items), created_by: createdBy });
+    return { id, version, items };
+  });
+}

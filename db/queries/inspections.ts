@@ -1,0 +1,115 @@
+import type { Db } from '../connect';
+import type { Actor } from '../../domain/roles';
+import type { Deadline } from '../../domain/case';
+import type { InspectionPending, InspectionState } from '../../domain/inspection';
+import { appendEvents } from './events';
+import { parseJson } from './users';
+
+export const INSPECTION_CASE = 'inspection';
+
+/** Writes the inspection row and its new events in one transaction; the row keeps the highest version seen. */
+export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
+  const row = {
+    station_id: s.station.id,
+    kind: s.kind,
+    campaign_id: s.campaignId ?? null,
+    template_id: s.template.id,
+    template_version: s.template.version,
+    province_code: s.station.provinceCode,
+    status: s.status,
+    pending_action: pending?.action ?? null,
+    pending_role: pending?.role ?? null,
+    pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
+    due_at: deadline ? new Date(deadline.dueAt) : null,
+    escalation_level: deadline?.escalationLevel ?? 0,
+    team_ids: JSON.stringify(s.team.map((p) => p.id)),
+    lead_id: s.leadId ?? null,
+    total: s.result?.total ?? null,
+    rating: s.result?.rating ?? null,
+    outcome: s.outcome ?? null,
+    summary: JSON.stringify({ result: s.result ?? null, rectifications: s.rectifications, sanctions: s.sanctions, proposedSanction: s.proposedSanction ?? null, reason: s.reason ?? null }),
+    version: s.version,
+    created_at: new Date(s.timeline[0].at),
+    updated_at: new Date(s.timeline[s.timeline.length - 1].at),
+  };
+  await db.transaction(async (trx) => {
+    const existing = await trx('inspections').where({ id: s.id }).forUpdate().first('version');
+    if (!existing) await trx('inspections').insert({ id: s.id, ...row });
+    else if (existing.version < s.version) await trx('inspections').where({ id: s.id }).update(row);
+    await appendEvents(trx, INSPECTION_CASE, s.id, s.timeline);
+  });
+}
+
+export interface InspectionFilter {
+  status?: string;
+  stationId?: number;
+  provinceCode?: string;
+  campaignId?: string;
+  dueBefore?: string;
+  overdue?: boolean;
+  pendingOnMe?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** Supervisors see every inspection; inspectors those they are on; station administrators their station's. */
+function visibleTo(query: ReturnType<Db>, actor: Actor): void {
+  if (actor.roles.includes('supervisor')) return;
+  query.where((q) => {
+    q.whereRaw('1 = 0');
+    if (actor.roles.includes('inspector')) q.orWhereRaw('JSON_CONTAINS(team_ids, JSON_QUOTE(?))', [actor.id]);
+    if (actor.roles.includes('station_admin')) q.orWhereIn('station_id', (sub) => sub.select('id').from('stations').where('admin_id', actor.id));
+  });
+}
+
+export async function listInspections(db: Db, actor: Actor, f: InspectionFilter) {
+  const query = db('inspections').orderBy('id', 'desc').limit(f.limit + 1);
+  visibleTo(query, actor);
+  if (f.status) query.where('status', f.status);
+  if (f.stationId) query.where('station_id', f.stationId);
+  if (f.provinceCode) query.where('province_code', f.provinceCode);
+  if (f.campaignId) query.where('campaign_id', f.campaignId);
+  if (f.dueBefore) query.where('due_at', '<', new Date(f.dueBefore));
+  if (f.overdue) query.where('escalation_level', '>', 0);
+  if (f.cursor) query.where('id', '<', f.cursor);
+  if (f.pendingOnMe) {
+    query.where((q) => {
+      q.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) => r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'));
+    });
+  }
+  const rows = await query;
+  const items = rows.slice(0, f.limit).map(toRecord);
+  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+}
+
+export async function findInspection(db: Db, actor: Actor, id: string) {
+  const query = db('inspections').where({ id });
+  visibleTo(query, actor);
+  const row = await query.first();
+  return row ? toRecord(row) : undefined;
+}
+
+export type InspectionRecord = ReturnType<typeof toRecord>;
+
+function toRecord(r: Record<string, any>) {
+  return {
+    id: r.id as string,
+    stationId: r.station_id as number,
+    kind: r.kind as string,
+    campaignId: r.campaign_id as string | null,
+    template: { id: r.template_id as string, version: r.template_version as number },
+    status: r.status as string,
+    pending: r.pending_action
+      ? { action: r.pending_action, role: r.pending_role, userIds: parseJson<string[]>(r.pending_user_ids) ?? [], dueAt: r.due_at ? new Date(r.due_at).toISOString() : null, escalationLevel: r.escalation_level }
+      : null,
+    teamIds: parseJson<string[]>(r.team_ids) ?? [],
+    leadId: r.lead_id as string | null,
+    total: r.total === null ? null : Number(r.total),
+    rating: r.rating as string | null,
+    outcome: r.outcome as string | null,
+    summary: parseJson<Record<string, unknown>>(r.summary),
+    version: r.version as number,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,32 @@
+import { expect } from 'vitest';
+import example from '../../db/seeds/station-application.example.json';
+import { eventually, type Harness } from './harness';
+
+export const goodScores = { organisation_management: 90, post_setup: 85, staffing: 88, appraisal_process_control: 92, site_and_equipment: 80 };
+
+/** Takes an application through the whole approval to a licensed station with a running programme; returns the station id. */
+export async function licenseStation(h: Harness, as = 'admin-1', application: unknown = example): Promise<number> {
+  const created = await h.api('POST', '/v1/station-applications', { as, body: application });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id = created.body.id;
+  const act = async (path: string, who: string, body: unknown) => {
+    const res = await h.api('POST', `/v1/station-applications/${id}/${path}`, { as: who, body });
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+  };
+  await act('reviewer', 'sup-1', { reviewerId: 'rev-2' });
+  await act('review', 'rev-2', { outcome: 'pass' });
+  await act('assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-2'] });
+  await act('assessments', 'insp-1', { scores: goodScores });
+  await act('assessments', 'insp-2', { scores: goodScores });
+  await act('decision', 'sup-2', { outcome: 'approve' });
+  const stationId = await eventually(async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.stationId ?? undefined);
+  // The programme is running once the station answers with it.
+  await eventually(async () => (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.programme ?? undefined);
+  return stationId as number;
+}
+
+/** Item scores for the seeded routine checklist (max 10 each), with overrides. */
+export function checklistScores(overrides: Record<string, number> = {}): Record<string, number> {
+  const base = { 'org.rules': 10, 'org.records': 9, 'post.roles': 9, 'staff.examiners': 10, 'staff.ratio': 9, 'process.scope': 10, 'process.supervision': 9, 'site.equipment': 9 };
+  return { ...base, ...overrides };
+}

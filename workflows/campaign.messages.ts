@@ -1,0 +1,28 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { StationFilter } from '../db/queries/stations';
+import type { InspectionPolicy } from '../domain/policy';
+import type { Actor } from '../domain/roles';
+
+export const campaignWorkflowId = (campaignId: string) => `campaign:${campaignId}`;
+
+export interface CampaignInput {
+  id: string;
+  name: string;
+  filter: StationFilter;
+  templateId: string;
+  policy: InspectionPolicy;
+  startedBy: Actor;
+  batchSize: number;
+  /** Carried over continue-as-new. */
+  progress?: CampaignProgress;
+}
+
+export interface CampaignProgress {
+  matched: number;
+  started: number;
+  afterStationId: number;
+  status: 'running' | 'completed';
+  startedAt: string;
+}
+
+export const campaignProgress = defineQuery<CampaignProgress>('progress');

@@ -1,0 +1,178 @@
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Deadline, TimelineEntry } from '../domain/case';
+import { SYSTEM, record } from '../domain/case';
+import {
+  applyInspectionAction,
+  checkInspectionAction,
+  initialInspection,
+  inspectionPendingOn,
+  rectificationMissed,
+  type InspectionAction,
+  type InspectionActionType,
+  type InspectionState,
+  type InspectionStatus,
+} from '../domain/inspection';
+import { deadlineNotices, inspectionMailsFor, type Notice } from '../domain/notices';
+import type { InspectionPolicy } from '../domain/policy';
+import { holdWithDeadlines, remindAndEscalate } from './deadlines';
+import { inspectionRecorded, inspectionState, inspectionUpdates, type InspectionInput, type InspectionRequest, type InspectionView } from './inspection.messages';
+import { CaseType, Region } from './searchAttributes';
+import { now, refuseAsFailure, upsertCaseSearchAttributes } from './support';
+import { programmeEvent, stationWorkflowId, type ProgrammeEvent } from './stationProgramme.messages';
+
+const store = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
+const mail = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' } });
+
+type DeadlineKey = keyof InspectionPolicy['deadlines'];
+
+/**
+ * An inspection (监督检查) of a licensed station:
+ * team assignment (recusal, rotation, active qualification) → acknowledgement → fieldwork scores
+ * against the checklist → the lead's report → supervisor review → pass, or a rectification order
+ * (整改) → the station's report → the team's verification → closed, or up the sanctions ladder
+ * (warning → suspension → revocation), each rung a supervisor's decision.
+ */
+export async function inspection(input: InspectionInput): Promise<InspectionView> {
+  const policy = input.policy;
+  const { workflowId } = workflowInfo();
+  let state = initialInspection({ ...input, at: now() });
+  let deadline: Deadline | undefined;
+  let holds = 0;
+  let handled = 0;
+  const outgoing: Promise<unknown>[] = [];
+  const status = () => state.status;
+
+  const view = (): InspectionView => {
+    const pending = inspectionPendingOn(state);
+    return { ...state, pending: pending && { ...pending, ...deadline } };
+  };
+  let recorded = false;
+  setHandler(inspectionState, view);
+  setHandler(inspectionRecorded, async () => {
+    await condition(() => recorded, '1 minute');
+    return view();
+  });
+  for (const type of Object.keys(inspectionUpdates) as InspectionActionType[]) {
+    setHandler(
+      inspectionUpdates[type],
+      async (request: InspectionRequest<InspectionActionType>) => {
+        state = applyInspectionAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
+        await persist();
+        return view();
+      },
+      { validator: (request: InspectionRequest<InspectionActionType>) => refuseAsFailure(() => checkInspectionAction(state, toAction(type, request), request.actor, policy)) },
+    );
+  }
+  upsertSearchAttributes([
+    { key: CaseType, value: 'inspection' },
+    { key: Region, value: input.station.provinceCode },
+  ]);
+  await persist();
+  recorded = true;
+
+  // 1. A supervisor assigns the team; 2. each member acknowledges; 3. fieldwork scores; 4. the lead's report.
+  await holdWhile('awaiting_team', 'assignTeam');
+  await holdWhile('awaiting_acknowledgement', 'acknowledge');
+  await holdWhile('fieldwork', 'fieldwork');
+  await holdWhile('awaiting_report', 'report');
+
+  // 5. Supervisor review: pass, or a rectification order.
+  await holdWhile('awaiting_review', 'review');
+
+  // 6. Rectification rounds; a missed or failed one climbs the sanctions ladder.
+  while (['rectification', 'verification', 'awaiting_sanction'].includes(status())) {
+    await holdWhile('rectification', 'rectification');
+    await holdWhile('verification', 'verification');
+    await holdWhile('awaiting_sanction', 'sanctionDecision');
+  }
+  return finish();
+
+  async function holdWhile(from: InspectionStatus, key: DeadlineKey): Promise<void> {
+    const hold = ++holds;
+    await holdWithDeadlines({
+      held: () => state.status === from,
+      period: policy.deadlines[key],
+      onPeriod: async (next) => {
+        deadline = next;
+        await persist();
+      },
+      onMissed: async (level, dueAt) => {
+        const pending = inspectionPendingOn(state)!;
+        if (pending.action === 'submitRectification') {
+          state = rectificationMissed(state, now(), dueAt);
+          return 'stop';
+        }
+        const holders = pending.userIds.join(', ') || pending.role;
+        const label = `inspection ${state.id} of ${state.station.name}`;
+        system({}, 'deadline_missed', { action: pending.action, dueAt, escalationLevel: level, holders: pending.userIds.length ? pending.userIds : [pending.role] });
+        await remindAndEscalate({
+          stepKey: `${hold}-${key}`,
+          level,
+          pending,
+          holderEmails: pending.userIds.length ? state.team.filter((p) => pending.userIds.includes(p.id)).map((p) => p.email) : await store.emailsForRole(pending.role),
+          supervisorEmails: () => store.emailsForRole('supervisor'),
+          escalation: policy.escalation,
+          notices: { reminder: deadlineNotices.reminder(label, pending.action, dueAt), escalation: deadlineNotices.escalation(label, pending.action, level, holders) },
+          notify,
+        });
+        return 'continue';
+      },
+    });
+    deadline = undefined;
+    await persist();
+  }
+
+  async function finish(): Promise<InspectionView> {
+    deadline = undefined;
+    if (state.status === 'closed') {
+      tellProgramme({ type: 'inspection_concluded', inspectionId: state.id, kind: state.kind, rating: state.result!.rating, teamIds: state.team.map((p) => p.id), at: now() });
+    }
+    await persist();
+    await Promise.all(outgoing);
+    await condition(allHandlersFinished);
+    return view();
+  }
+
+  function system(change: Partial<InspectionState>, action: string, data?: Record<string, unknown>): void {
+    state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
+  }
+
+  /** Writes the row, events and search attributes; then mails and tells the station's programme what the new events call for. */
+  async function persist(): Promise<void> {
+    for (const entry of state.timeline.slice(handled)) {
+      for (const m of inspectionMailsFor(entry, state, policy.deadlines.rectification)) notify(m.key, m.to, m.notice);
+      const event = programmeEventFor(entry);
+      if (event) tellProgramme(event);
+    }
+    handled = state.timeline.length;
+    const pending = inspectionPendingOn(state);
+    upsertCaseSearchAttributes(state.status, pending, deadline);
+    await store.saveInspection(state, pending, deadline ?? null);
+  }
+
+  function programmeEventFor(entry: TimelineEntry): ProgrammeEvent | null {
+    const base = { inspectionId: state.id, at: entry.at };
+    if (entry.action === 'rectification_ordered') return { type: 'rectification_opened', ...base };
+    if (entry.action === 'rectification_verified') return { type: 'rectification_closed', ...base };
+    if (entry.action.startsWith('sanction_')) return { type: 'sanction', level: entry.action.replace('sanction_', '') as 'warning', ...base };
+    return null;
+  }
+
+  /** Cross-process effects go through the programme's own signal; a station without a programme is logged, not fatal. */
+  function tellProgramme(event: ProgrammeEvent): void {
+    outgoing.push(
+      getExternalWorkflowHandle(stationWorkflowId(state.station.id))
+        .signal(programmeEvent, event)
+        .catch((error: unknown) => log.warn('station programme not reachable', { stationId: state.station.id, event: event.type, error: String(error) })),
+    );
+  }
+
+  function notify(stepKey: string, to: string[], notice: Notice): void {
+    outgoing.push(mail.sendMail({ workflowId, stepKey, to, subject: notice.subject, text: notice.text }));
+  }
+}
+
+function toAction(type: InspectionActionType, request: InspectionRequest<InspectionActionType>): InspectionAction {
+  return { ...request.payload, type } as InspectionAction;
+}

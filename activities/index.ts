@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import { claimOutboxMessage, markOutbox } from '../db/queries/outbox';
 import { saveApplicationSnapshot, type ApplicationSnapshot } from '../db/queries/stationApplications';
@@ -92,12 +92,18 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
           const station = await stationForInspection(db, stationId);
           if (!station) return;
           const id = campaignInspectionId(req.campaignId, stationId);
-          await temporal.workflow.start(inspection, {
-            workflowId: inspectionWorkflowId(id),
-            taskQueue,
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            args: [{ id, kind: 'campaign', station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: req.policy, startedBy: req.startedBy, campaignId: req.campaignId, reason: req.reason }],
-          });
+          try {
+            await temporal.workflow.start(inspection, {
+              workflowId: inspectionWorkflowId(id),
+              taskQueue,
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              args: [{ id, kind: 'campaign', station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: req.policy, startedBy: req.startedBy, campaignId: req.campaignId, reason: req.reason }],
+            });
+          } catch (error) {
+            // Already started and already finished: the station was covered by an earlier attempt.
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          }
         }),
       );
       return req.stationIds.length;

@@ -2,9 +2,8 @@ import { continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, wor
 import type { Activities } from '../activities';
 import { campaignProgress, type CampaignInput, type CampaignProgress } from './campaign.messages';
 import { CaseStatus, CaseType } from './searchAttributes';
-import { now } from './support';
+import { now, store } from './support';
 
-const store = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
 /** A page of starts talks to Temporal once per station: more time, still retried as a whole (starts are idempotent). */
 const starter = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
 

@@ -1,5 +1,4 @@
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Deadline, TimelineEntry } from '../domain/case';
 import { SYSTEM, record } from '../domain/case';
 import {
@@ -18,11 +17,9 @@ import type { InspectionPolicy } from '../domain/policy';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { inspectionRecorded, inspectionState, inspectionUpdates, type InspectionInput, type InspectionRequest, type InspectionView } from './inspection.messages';
 import { CaseType, Region } from './searchAttributes';
-import { now, refuseAsFailure, upsertCaseSearchAttributes } from './support';
+import { mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
 import { programmeEvent, stationWorkflowId, type ProgrammeEvent } from './stationProgramme.messages';
 
-const store = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' } });
 
 type DeadlineKey = keyof InspectionPolicy['deadlines'];
 
@@ -49,21 +46,15 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
   };
   let recorded = false;
   setHandler(inspectionState, view);
-  setHandler(inspectionRecorded, async () => {
-    await condition(() => recorded, '1 minute');
-    return view();
+  setRecordedHandler(inspectionRecorded, () => recorded, view);
+  setActionHandlers<InspectionActionType, InspectionRequest<InspectionActionType>, InspectionView>(inspectionUpdates, {
+    validate: (type, request) => checkInspectionAction(state, toAction(type, request), request.actor, policy),
+    apply: async (type, request) => {
+      state = applyInspectionAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
+      await persist();
+      return view();
+    },
   });
-  for (const type of Object.keys(inspectionUpdates) as InspectionActionType[]) {
-    setHandler(
-      inspectionUpdates[type],
-      async (request: InspectionRequest<InspectionActionType>) => {
-        state = applyInspectionAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
-        await persist();
-        return view();
-      },
-      { validator: (request: InspectionRequest<InspectionActionType>) => refuseAsFailure(() => checkInspectionAction(state, toAction(type, request), request.actor, policy)) },
-    );
-  }
   upsertSearchAttributes([
     { key: CaseType, value: 'inspection' },
     { key: Region, value: input.station.provinceCode },

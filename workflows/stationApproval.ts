@@ -4,12 +4,10 @@ import {
   startChild,
   allHandlersFinished,
   condition,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
 import { deadlineNotices, stationMailsFor, type Notice } from '../domain/notices';
 import type { StationApprovalPolicy } from '../domain/policy';
@@ -33,7 +31,7 @@ import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { stationProgramme } from './stationProgramme';
 import { stationWorkflowId } from './stationProgramme.messages';
 import { CaseType, Region } from './searchAttributes';
-import { now, refuseAsFailure, upsertCaseSearchAttributes } from './support';
+import { mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
 import {
   stationApprovalState,
   stationApprovalUpdates,
@@ -42,17 +40,6 @@ import {
   type StationApprovalInput,
   type StationApprovalView,
 } from './stationApproval.messages';
-
-/** Database writes: short, retried until MySQL is back (nothing is lost while it is down). */
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-/** Mail: an SMTP server may be slow or away for a while; permanent refusals come back as 'failed'. */
-const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
-});
 
 type DeadlineKey = keyof StationApprovalPolicy['deadlines'];
 
@@ -80,21 +67,15 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   };
   let recorded = false;
   setHandler(stationApprovalState, view);
-  setHandler(submissionRecorded, async () => {
-    await condition(() => recorded, '1 minute');
-    return view();
+  setRecordedHandler(submissionRecorded, () => recorded, view);
+  setActionHandlers<ActionType, ActionRequest<ActionType>, StationApprovalView>(stationApprovalUpdates, {
+    validate: (type, request) => checkAction(state, toAction(type, request), request.actor, policy),
+    apply: async (type, request) => {
+      state = applyAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
+      await persist();
+      return view();
+    },
   });
-  for (const type of Object.keys(stationApprovalUpdates) as ActionType[]) {
-    setHandler(
-      stationApprovalUpdates[type],
-      async (request: ActionRequest<ActionType>) => {
-        state = applyAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
-        await persist();
-        return view();
-      },
-      { validator: (request: ActionRequest<ActionType>) => refuseAsFailure(() => checkAction(state, toAction(type, request), request.actor, policy)) },
-    );
-  }
   upsertSearchAttributes([
     { key: CaseType, value: 'station_application' },
     { key: Region, value: input.application.region.provinceCode },

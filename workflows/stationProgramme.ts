@@ -4,13 +4,11 @@ import {
   condition,
   continueAsNew,
   log,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { CaseEvent } from '../db/queries/events';
 import { durationMs } from '../domain/duration';
 import { forbidden, notAllowed } from '../domain/errors';
@@ -20,9 +18,8 @@ import { inspection } from './inspection';
 import { inspectionWorkflowId, routineInspectionId } from './inspection.messages';
 import { CaseStatus, CaseType, DueTime, Region } from './searchAttributes';
 import { decideDemonstration, dispatchQualitySupervisor, programmeEvent, programmeState, registerSession, type ProgrammeEvent, type ProgrammeInput } from './stationProgramme.messages';
-import { now, refuseAsFailure } from './support';
+import { now, refuseAsFailure, store } from './support';
 
-const store = proxyActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
 
 export const ROUTINE_TEMPLATE = 'station-routine';
 
@@ -110,12 +107,13 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
   ]);
 
   while (state.status !== 'revoked') {
+    // Reset before persisting: a change arriving meanwhile wakes the wait below at once.
+    changed = false;
     await persist();
     if (workflowInfo().continueAsNewSuggested || state.version > 500 + (input.state?.version ?? 0)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof stationProgramme>({ ...input, state });
     }
-    changed = false;
     // Suspended: no routine inspection until a passing re-inspection reinstates the station.
     const wait = state.status === 'suspended' ? durationMs(policy.intervals.unrated) : Math.max(0, Date.parse(state.nextDueAt) - Date.now());
     if (await condition(() => changed, wait)) continue;

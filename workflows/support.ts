@@ -1,4 +1,7 @@
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Actor } from '../domain/roles';
 import type { Deadline, Pending } from '../domain/case';
 import { Refusal } from '../domain/errors';
 import { CaseStatus, DueTime, EscalationLevel, PendingOn } from './searchAttributes';
@@ -29,3 +32,45 @@ export function upsertCaseSearchAttributes(status: string, pending: Pending | nu
 export function now(): string {
   return new Date().toISOString();
 }
+
+/** A person's action on a case, as every action update carries it. */
+export interface ActionRequestLike {
+  actor: Actor;
+  requestId?: string;
+  payload: object;
+}
+
+/**
+ * Registers one update per action type: the validator refuses what the case does not allow (so a
+ * refused action never enters history), the handler applies it.
+ */
+export function setActionHandlers<T extends string, R extends ActionRequestLike, V>(
+  updates: Record<T, unknown>,
+  handlers: { validate: (type: T, request: R) => void; apply: (type: T, request: R) => Promise<V> },
+): void {
+  for (const type of Object.keys(updates) as T[]) {
+    setHandler(updates[type] as UpdateDefinition<V, [R]>, (request: R) => handlers.apply(type, request), {
+      validator: (request: R) => refuseAsFailure(() => handlers.validate(type, request)),
+    });
+  }
+}
+
+/** The early-return update sent with a case's start: answers once the case is recorded. */
+export function setRecordedHandler<V>(update: UpdateDefinition<V, []>, recorded: () => boolean, view: () => V): void {
+  setHandler(update, async () => {
+    await condition(recorded, '1 minute');
+    return view();
+  });
+}
+
+/** Database writes: short, retried until MySQL is back (nothing is lost while it is down). */
+export const store = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** Mail: an SMTP server may be slow or away for a while; permanent refusals come back as 'failed'. */
+export const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
+});

@@ -44,3 +44,20 @@ export async function caseTimeline(db: Db, caseType: string, caseId: string): Pr
     ...(r.data ? { data: parseJson<Record<string, unknown>>(r.data) ?? undefined } : {}),
   }));
 }
+
+/**
+ * Writes a workflow-owned case row and its new events in one transaction. The row keeps the highest
+ * version it has seen, so a retried or late activity never moves a case backwards; events are unique
+ * per (case, seq), so none is recorded twice.
+ */
+export async function saveCaseSnapshot(
+  db: Db,
+  c: { table: string; caseType: string; id: string; version: number; row: Record<string, unknown>; timeline: CaseEvent[] },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    const existing = await trx(c.table).where({ id: c.id }).forUpdate().first('version');
+    if (!existing) await trx(c.table).insert({ id: c.id, version: c.version, ...c.row });
+    else if (existing.version < c.version) await trx(c.table).where({ id: c.id }).update({ version: c.version, ...c.row });
+    await appendEvents(trx, c.caseType, c.id, c.timeline);
+  });
+}

@@ -2,12 +2,12 @@ import type { Db } from '../connect';
 import type { Actor } from '../../domain/roles';
 import type { Deadline } from '../../domain/case';
 import type { InspectionPending, InspectionState } from '../../domain/inspection';
-import { appendEvents } from './events';
+import { saveCaseSnapshot } from './events';
 import { parseJson } from './users';
 
 export const INSPECTION_CASE = 'inspection';
 
-/** Writes the inspection row and its new events in one transaction; the row keeps the highest version seen. */
+/** Writes the inspection row and its new events. */
 export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
   const row = {
     station_id: s.station.id,
@@ -28,16 +28,10 @@ export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending
     rating: s.result?.rating ?? null,
     outcome: s.outcome ?? null,
     summary: JSON.stringify({ result: s.result ?? null, rectifications: s.rectifications, sanctions: s.sanctions, proposedSanction: s.proposedSanction ?? null, reason: s.reason ?? null }),
-    version: s.version,
     created_at: new Date(s.timeline[0].at),
     updated_at: new Date(s.timeline[s.timeline.length - 1].at),
   };
-  await db.transaction(async (trx) => {
-    const existing = await trx('inspections').where({ id: s.id }).forUpdate().first('version');
-    if (!existing) await trx('inspections').insert({ id: s.id, ...row });
-    else if (existing.version < s.version) await trx('inspections').where({ id: s.id }).update(row);
-    await appendEvents(trx, INSPECTION_CASE, s.id, s.timeline);
-  });
+  await saveCaseSnapshot(db, { table: 'inspections', caseType: INSPECTION_CASE, id: s.id, version: s.version, row, timeline: s.timeline });
 }
 
 export interface InspectionFilter {

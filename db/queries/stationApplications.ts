@@ -1,7 +1,7 @@
 import type { Db } from '../connect';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationState, Deadline, Pending } from '../../domain/stationApproval';
-import { appendEvents } from './events';
+import { saveCaseSnapshot } from './events';
 import { parseJson } from './users';
 
 export const CASE_TYPE = 'station_application';
@@ -12,10 +12,7 @@ export interface ApplicationSnapshot {
   deadline: Deadline | null;
 }
 
-/**
- * Writes the case row and its new events in one transaction. The row keeps the highest version it
- * has seen, so a retried or late activity never moves a case backwards.
- */
+/** Writes the application row and its new events. */
 export async function saveApplicationSnapshot(db: Db, workflowId: string, { state, pending, deadline }: ApplicationSnapshot): Promise<void> {
   const row = {
     workflow_id: workflowId,
@@ -45,16 +42,10 @@ export async function saveApplicationSnapshot(db: Db, workflowId: string, { stat
       reviewReasons: state.reviewReasons,
       withdrawnReason: state.withdrawnReason ?? null,
     }),
-    version: state.version,
     submitted_at: new Date(state.timeline[0].at),
     updated_at: new Date(state.timeline[state.timeline.length - 1].at),
   };
-  await db.transaction(async (trx) => {
-    const existing = await trx('station_applications').where({ id: state.id }).forUpdate().first('version');
-    if (!existing) await trx('station_applications').insert({ id: state.id, ...row });
-    else if (existing.version < state.version) await trx('station_applications').where({ id: state.id }).update(row);
-    await appendEvents(trx, CASE_TYPE, state.id, state.timeline);
-  });
+  await saveCaseSnapshot(db, { table: 'station_applications', caseType: CASE_TYPE, id: state.id, version: state.version, row, timeline: state.timeline });
 }
 
 export interface ApplicationRecord {

@@ -87,10 +87,10 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       const template = await latestTemplate(db, req.templateId);
       if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${req.templateId}`, 'MissingTemplate');
       const { taskQueue } = Context.current().info;
-      await Promise.all(
+      const started = await Promise.all(
         req.stationIds.map(async (stationId) => {
           const station = await stationForInspection(db, stationId);
-          if (!station) return;
+          if (!station) return 0;
           const id = campaignInspectionId(req.campaignId, stationId);
           try {
             await temporal.workflow.start(inspection, {
@@ -104,9 +104,10 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
             // Already started and already finished: the station was covered by an earlier attempt.
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           }
+          return 1;
         }),
       );
-      return req.stationIds.length;
+      return started.reduce<number>((a, b) => a + b, 0);
     },
 
     async saveStationApplication(workflowId: string, snapshot: ApplicationSnapshot): Promise<void> {

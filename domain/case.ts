@@ -41,7 +41,7 @@ export const SYSTEM: Actor = { id: 'system', roles: [] };
 /** Appends a timeline entry and bumps the version; every change to a case goes through here. */
 export function record<S extends CaseRecord>(state: S, action: string, ctx: ActionContext, data?: Record<string, unknown>): S {
   const entry: TimelineEntry = {
-    seq: state.timeline.length + 1,
+    seq: state.version + 1,
     at: ctx.at,
     action,
     actorId: ctx.actor.id,

@@ -22,6 +22,8 @@ export interface StationSnapshot {
   cityCode: string;
   adminId: string;
   adminEmail: string;
+  /** Organisations the station declared itself affiliated with: their people recuse too. */
+  affiliations: string[];
 }
 
 export const INSPECTION_STATUSES = [
@@ -257,7 +259,7 @@ export function checkInspectionAction(state: InspectionState, action: Inspection
 export function teamRefusals(state: Pick<InspectionState, 'station' | 'previousTeamIds'>, team: Person[], inactiveIds: string[]): string[] {
   const reasons: string[] = [];
   for (const person of team) {
-    const recusal = recusalReason(person, [state.station.organisation]);
+    const recusal = recusalReason(person, [state.station.organisation, ...state.station.affiliations]);
     if (recusal) reasons.push(`recusal (回避): ${recusal}`);
     if (state.previousTeamIds.includes(person.id)) reasons.push(`rotation: ${person.name} (${person.id}) inspected this station in its previous cycle`);
     if (inactiveIds.includes(person.id)) reasons.push(`qualification: ${person.name} (${person.id}) has no active examiner qualification`);

@@ -85,8 +85,26 @@ export const programmePolicySchema = z.object({
   sessionRegion: z.enum(['province', 'city']),
 });
 
+export const qualificationPolicySchema = z.object({
+  /** How long a qualification is valid, from admission and from each renewal. */
+  validity: duration,
+  /** Renewal reminders this long before expiry (e.g. 90, 30 and 7 days). */
+  reminderOffsets: z.array(duration).min(1).max(10),
+  admission: z.object({ minTrainingHours: z.number().min(0), minExamScore: z.number().min(0).max(100) }),
+  renewal: z.object({
+    minTrainingHours: z.number().min(0),
+    minSessions: z.number().int().min(0),
+    /** From this many violations in the period, a renewal needs a supervisor's approval as well. */
+    violationsNeedingSupervisor: z.number().int().min(1),
+  }),
+  /** Bulk import starts this many renewal cycles per batch, one batch per `importPace`. */
+  importBatch: z.number().int().min(1).max(1000),
+  importPace: duration,
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
+  qualification: qualificationPolicySchema,
   inspection: inspectionPolicySchema,
   programme: programmePolicySchema,
 });
@@ -95,6 +113,7 @@ export type Policy = z.infer<typeof policySchema>;
 export type StationApprovalPolicy = z.infer<typeof stationApprovalPolicySchema>;
 export type InspectionPolicy = z.infer<typeof inspectionPolicySchema>;
 export type ProgrammePolicy = z.infer<typeof programmePolicySchema>;
+export type QualificationPolicy = z.infer<typeof qualificationPolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -139,6 +158,14 @@ export const defaultPolicy: Policy = {
     escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
     minTeamSize: 2,
     scoring: { itemPassRatio: 0.6, ratingThresholds: { A: 90, B: 75, C: 60 } },
+  },
+  qualification: {
+    validity: 'P3Y',
+    reminderOffsets: ['P90D', 'P30D', 'P7D'],
+    admission: { minTrainingHours: 40, minExamScore: 60 },
+    renewal: { minTrainingHours: 24, minSessions: 2, violationsNeedingSupervisor: 2 },
+    importBatch: 200,
+    importPace: 'PT1S',
   },
   programme: {
     intervals: { A: 'P12M', B: 'P6M', C: 'P3M', D: 'P3M', unrated: 'P6M' },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Rating } from './checklist';
 import { durationMs } from './duration';
-import { notAllowed } from './errors';
+import { invalid, notAllowed } from './errors';
 import type { InspectionKind, Sanction, StationSnapshot } from './inspection';
 import type { ProgrammePolicy } from './policy';
 import type { ScopeEntry } from './stationApproval';
@@ -74,7 +74,8 @@ export type AppraisalSession = z.infer<typeof sessionSchema>;
  * Why a station may not register a session (鉴定场次), or null: outside its licensed scope (超范围),
  * outside its region (跨地区), the station suspended or revoked, or an examiner not active.
  */
-export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, inactiveExaminerIds: string[], policy: ProgrammePolicy): Error | null {
+export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, inactiveExaminerIds: string[], policy: ProgrammePolicy, today: string): Error | null {
+  if (session.date < today) return invalid('date', `a session is registered before it is held; ${session.date} is past`);
   if (state.status !== 'active') return notAllowed(`the station is ${state.status}: it may not register appraisal sessions`);
   const licensed = state.station.scope.find((e) => e.occupationCode === session.occupationCode);
   if (!licensed) return notAllowed(`out of scope (超范围): occupation ${session.occupationCode} is not in the station's licence`);

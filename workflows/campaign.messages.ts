@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { StationFilter } from '../db/queries/stations';
 import type { InspectionPolicy } from '../domain/policy';
 import type { Actor } from '../domain/roles';
@@ -26,3 +26,6 @@ export interface CampaignProgress {
 }
 
 export const campaignProgress = defineQuery<CampaignProgress>('progress');
+
+/** Sent with the start: answers once the campaign has counted its stations and is recorded. */
+export const campaignRecorded = defineUpdate<CampaignProgress>('campaignRecorded');

@@ -1,8 +1,8 @@
 import { continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { campaignProgress, type CampaignInput, type CampaignProgress } from './campaign.messages';
+import { campaignProgress, campaignRecorded, type CampaignInput, type CampaignProgress } from './campaign.messages';
 import { CaseStatus, CaseType } from './searchAttributes';
-import { now, store } from './support';
+import { now, setRecordedHandler, store } from './support';
 
 /** A page of starts talks to Temporal once per station: more time, still retried as a whole (starts are idempotent). */
 const starter = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
@@ -15,8 +15,10 @@ const PAGES_PER_RUN = 20;
  * started page by page (never the whole list in one history), with progress in a query and MySQL.
  */
 export async function campaign(input: CampaignInput): Promise<CampaignProgress> {
+  let recorded = false;
   let progress: CampaignProgress = input.progress ?? { matched: 0, started: 0, afterStationId: 0, status: 'running', startedAt: now() };
   setHandler(campaignProgress, () => progress);
+  setRecordedHandler(campaignRecorded, () => recorded, () => progress);
   upsertSearchAttributes([
     { key: CaseType, value: 'campaign' },
     { key: CaseStatus, value: 'running' },
@@ -25,6 +27,7 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
     progress = { ...progress, matched: await store.countCampaignStations(input.filter) };
     await save();
   }
+  recorded = true;
 
   for (let page = 0; page < PAGES_PER_RUN; page++) {
     const stationIds = await store.campaignStationsPage(input.filter, progress.afterStationId, input.batchSize);

@@ -183,6 +183,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
       cityCode: a.region.cityCode,
       adminId: state.applicantId,
       adminEmail: a.contactEmail,
+      affiliations: a.declaredAffiliations,
       scope,
     };
     await startChild(stationProgramme, {

@@ -65,7 +65,7 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
       validator: ({ actor, session, inactiveExaminerIds }) =>
         refuseAsFailure(() => {
           if (actor.id !== state.station.adminId) throw forbidden("only the station's administrator may register its sessions");
-          const refusal = sessionRefusal(state, session, inactiveExaminerIds, policy);
+          const refusal = sessionRefusal(state, session, inactiveExaminerIds, policy, now().slice(0, 10));
           if (refusal) throw refusal;
         }),
     },

@@ -1,3 +1,4 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
@@ -11,7 +12,7 @@ import { RATINGS, checklistItemsSchema } from '../../domain/checklist';
 import { sessionSchema } from '../../domain/programme';
 import type { Actor } from '../../domain/roles';
 import { campaign } from '../../workflows/campaign';
-import { campaignProgress, campaignWorkflowId } from '../../workflows/campaign.messages';
+import { campaignProgress, campaignRecorded, campaignWorkflowId } from '../../workflows/campaign.messages';
 import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
 import { route, type ApiDeps } from '../routeSpec';
@@ -123,13 +124,15 @@ export const stationRoutes = [
     body: z.strictObject({ name: z.string().trim().min(3).max(200), filter: stationFilter.strict(), batchSize: z.number().int().min(1).max(500).default(100) }),
     handler: async ({ deps, actor, body, resourceId }) => {
       const id = resourceId ?? ulid();
-      const handle = await deps.temporal.workflow.start(campaign, {
-        workflowId: campaignWorkflowId(id),
-        taskQueue: deps.config.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ id, name: body.name, filter: body.filter, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
+      const progress = await deps.temporal.workflow.executeUpdateWithStart(campaignRecorded, {
+        startWorkflowOperation: new WithStartWorkflowOperation(campaign, {
+          workflowId: campaignWorkflowId(id),
+          taskQueue: deps.config.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ id, name: body.name, filter: body.filter, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
+        }),
       });
-      return { id, progress: await handle.query(campaignProgress) };
+      return { id, progress };
     },
   }),
   route({

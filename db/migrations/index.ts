@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as usersAndStationApproval from './20261125_01_users_and_station_approval';
 import * as idempotencyKeys from './20261125_02_idempotency_keys';
 import * as inspectionsProgrammeSessions from './20261125_03_inspections_programme_sessions';
+import * as examinerQualifications from './20261125_04_examiner_qualifications';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_01_users_and_station_approval': usersAndStationApproval,
   '20261125_02_idempotency_keys': idempotencyKeys,
   '20261125_03_inspections_programme_sessions': inspectionsProgrammeSessions,
+  '20261125_04_examiner_qualifications': examinerQualifications,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -54,10 +54,11 @@ export async function saveCaseSnapshot(
   db: Db,
   c: { table: string; caseType: string; id: string; version: number; row: Record<string, unknown>; timeline: CaseEvent[] },
 ): Promise<void> {
+  // Insert-if-absent then a version-guarded update: row locks only (a SELECT … FOR UPDATE of a missing
+  // row would take a gap lock, and two new cases in the same gap would deadlock).
   await db.transaction(async (trx) => {
-    const existing = await trx(c.table).where({ id: c.id }).forUpdate().first('version');
-    if (!existing) await trx(c.table).insert({ id: c.id, version: c.version, ...c.row });
-    else if (existing.version < c.version) await trx(c.table).where({ id: c.id }).update({ version: c.version, ...c.row });
+    await trx(c.table).insert({ id: c.id, version: c.version, ...c.row }).onConflict('id').ignore();
+    await trx(c.table).where({ id: c.id }).where('version', '<', c.version).update({ version: c.version, ...c.row });
     await appendEvents(trx, c.caseType, c.id, c.timeline);
   });
 }

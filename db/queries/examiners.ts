@@ -18,6 +18,6 @@ export async function notActiveExaminers(db: Db, ids: string[]): Promise<string[
   return ids.filter((id) => !active.has(id));
 }
 
-export async function upsertExaminers(db: Db, rows: Array<{ id: string; name: string; organisation: string; status: ExaminerStatus }>): Promise<void> {
+export async function upsertExaminers(db: Db, rows: Array<{ id: string; name: string; organisation: string; status: ExaminerStatus; email?: string }>): Promise<void> {
   if (rows.length) await db('examiners').insert(rows.map((r) => ({ ...r, updated_at: new Date() }))).onConflict('id').merge();
 }

@@ -41,6 +41,7 @@ export async function issueLicence(db: Db, req: LicenceRequest): Promise<IssuedL
       province_code: a.region.provinceCode,
       city_code: a.region.cityCode,
       address: a.address,
+      affiliations: JSON.stringify(a.declaredAffiliations),
       status: 'active',
       admin_id: req.adminId,
       licensed_at: new Date(req.licensedAt),
@@ -125,10 +126,19 @@ export const STATION_CASE = 'station';
 
 /** The station as an inspection needs it, with the team that inspected it last (for rotation). */
 export async function stationForInspection(db: Db, id: number): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
-  const row = await db('stations').join('users', 'users.id', 'stations.admin_id').where('stations.id', id).first('stations.*', 'users.email as admin_email');
+  const row = await db('stations').leftJoin('users', 'users.id', 'stations.admin_id').where('stations.id', id).first('stations.*', 'users.email as admin_email');
   if (!row) return undefined;
   return {
-    snapshot: { id: row.id, name: row.name, organisation: row.organisation, provinceCode: row.province_code, cityCode: row.city_code, adminId: row.admin_id, adminEmail: row.admin_email },
+    snapshot: {
+      id: row.id,
+      name: row.name,
+      organisation: row.organisation,
+      provinceCode: row.province_code,
+      cityCode: row.city_code,
+      adminId: row.admin_id,
+      adminEmail: row.admin_email ?? '',
+      affiliations: parseJson<string[]>(row.affiliations) ?? [],
+    },
     lastTeamIds: parseJson<string[]>(row.last_team_ids) ?? [],
     status: row.status,
   };

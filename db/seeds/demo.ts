@@ -25,6 +25,7 @@ export const DEMO_USERS: Array<Omit<UserRow, 'stationId'>> = [
   { id: 'insp-4', name: 'Guo Qiang', email: 'guo.qiang@nanhai-machinery.example', roles: ['inspector'], organisation: 'Nanhai Machinery Works', affiliations: [] },
   { id: 'insp-5', name: 'Deng Hui', email: 'deng.hui@gdqi.example', roles: ['inspector'], organisation: 'Guangdong Quality Institute', affiliations: [] },
   { id: 'insp-6', name: 'Lin Tao', email: 'lin.tao@gdqi.example', roles: ['inspector', 'examiner'], organisation: 'Guangdong Quality Institute', affiliations: [] },
+  { id: 'insp-7', name: 'Ma Jun', email: 'ma.jun@szvc.example', roles: ['inspector'], organisation: 'Shenzhen Vocational Centre', affiliations: [] },
   { id: 'admin-1', name: 'Zhou Ping', email: 'station-admin@nanhai-machinery.example', roles: ['station_admin'], organisation: 'Nanhai Machinery Works', affiliations: [] },
   { id: 'admin-2', name: 'Wu Fang', email: 'admin@pearl-river-skills.example', roles: ['station_admin'], organisation: 'Pearl River Skills Co.', affiliations: [] },
   { id: 'handler-1', name: 'He Jing', email: 'he.jing@hrss.example', roles: ['complaint_handler'], organisation: 'Guangdong HRSS Department', affiliations: [] },

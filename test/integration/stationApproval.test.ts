@@ -156,7 +156,7 @@ describe('station approval, end to end through HTTP', () => {
     await act(id, 'review', 'rev-1', { outcome: 'pass' });
 
     const eligible = await h.api('GET', `/v1/station-applications/${id}/eligible-assessors`, { as: 'sup-1' });
-    expect(eligible.body.eligible.map((p: { id: string }) => p.id)).toEqual(['insp-1', 'insp-2', 'insp-5', 'insp-6']);
+    expect(eligible.body.eligible.map((p: { id: string }) => p.id)).toEqual(['insp-1', 'insp-2', 'insp-5', 'insp-6', 'insp-7']);
     expect(eligible.body.recused.map((p: { id: string }) => p.id)).toEqual(['insp-3', 'insp-4']);
 
     const recused = await act(id, 'assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-3'] });

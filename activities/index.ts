@@ -11,7 +11,9 @@ import type { CaseEvent } from '../db/queries/events';
 import { saveInspectionSnapshot } from '../db/queries/inspections';
 import { insertSession, setQualitySupervisor } from '../db/queries/sessions';
 import { countStations, saveProgrammeSnapshot, stationForInspection, stationIdsPage, type StationFilter } from '../db/queries/stations';
+import { saveQualificationSnapshot } from '../db/queries/qualifications';
 import { emailsForRole } from '../db/queries/users';
+import type { QualificationPending, QualificationState } from '../domain/qualification';
 import type { Deadline } from '../domain/case';
 import type { InspectionPending, InspectionState } from '../domain/inspection';
 import type { InspectionPolicy } from '../domain/policy';
@@ -49,6 +51,10 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
 
     async saveProgramme(snapshot: Parameters<typeof saveProgrammeSnapshot>[1], events: CaseEvent[]): Promise<void> {
       await saveProgrammeSnapshot(db, snapshot, events);
+    },
+
+    async saveQualification(state: QualificationState, pending: QualificationPending | null, nationalId?: string): Promise<void> {
+      await saveQualificationSnapshot(db, state, pending, nationalId);
     },
 
     async latestChecklistTemplate(id: string) {

@@ -2,6 +2,7 @@ import type { TimelineEntry } from './case';
 import { durationMs } from './duration';
 import type { StationApprovalPolicy } from './policy';
 import type { InspectionState } from './inspection';
+import type { QualificationState } from './qualification';
 import type { ApplicationState } from './stationApproval';
 
 /** The mails of the station approval process; pure, so the workflow composes them. */
@@ -91,4 +92,26 @@ export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rec
     default:
       return [];
   }
+}
+
+/** The examiner hears of every change to their qualification. */
+export function qualificationMailsFor(entry: TimelineEntry, s: QualificationState): Mail[] {
+  const what = `${s.occupationCode} level ${s.level}${s.cardNumber ? ` (card ${s.cardNumber})` : ''}`;
+  const reasons = lines((entry.data?.reasons as string[] | undefined) ?? []);
+  const texts: Record<string, [string, string]> = {
+    admitted: ['admitted', `Your examiner qualification ${what} is issued, valid until ${s.expiresAt}.`],
+    admission_rejected: ['admission rejected', `Your application for ${what} is rejected:\n${reasons}`],
+    renewal_reminder: ['renewal due', `Your qualification ${what} expires at ${s.expiresAt}. Submit your renewal (training hours and sessions conducted) before then.`],
+    renewal_returned: ['renewal returned', `Your renewal of ${what} needs more evidence:\n${reasons}`],
+    renewed: ['renewed', `Your qualification ${what} is renewed until ${s.expiresAt}.`],
+    renewal_rejected: ['renewal rejected', `Your renewal of ${what} is rejected; the qualification lapses at ${s.expiresAt}:\n${reasons}`],
+    lapsed: ['lapsed (退出)', `Your qualification ${what} has lapsed without an approved renewal. You are no longer assigned; re-entry is through admission.`],
+    suspended: ['suspended', `Your qualification ${what} is suspended until ${entry.data?.until}:\n${reasons}`],
+    reinstated: ['reinstated', `Your suspension has ended; ${what} is valid until ${s.expiresAt}.`],
+    revoked: ['revoked', `Your qualification ${what} is revoked:\n${reasons}`],
+  };
+  const text = texts[entry.action];
+  if (!text) return [];
+  const key = entry.action === 'renewal_reminder' ? `c${s.cycle}-reminder-${entry.data?.offset}` : `${entry.seq}-${entry.action}`;
+  return [{ key, to: [s.examiner.email], notice: { subject: `Examiner qualification ${s.id}: ${text[0]}`, text: text[1] } }];
 }

@@ -54,11 +54,14 @@ export async function saveCaseSnapshot(
   db: Db,
   c: { table: string; caseType: string; id: string; version: number; row: Record<string, unknown>; timeline: CaseEvent[] },
 ): Promise<void> {
-  // Insert-if-absent then a version-guarded update: row locks only (a SELECT … FOR UPDATE of a missing
-  // row would take a gap lock, and two new cases in the same gap would deadlock).
-  await db.transaction(async (trx) => {
-    await trx(c.table).insert({ id: c.id, version: c.version, ...c.row }).onConflict('id').ignore();
-    await trx(c.table).where({ id: c.id }).where('version', '<', c.version).update({ version: c.version, ...c.row });
-    await appendEvents(trx, c.caseType, c.id, c.timeline);
-  });
+  // READ COMMITTED takes no gap locks, and the update goes first so concurrent writers of one case queue
+  // on its row lock: neither two new cases nor two writes of the same case can deadlock.
+  await db.transaction(
+    async (trx) => {
+      const updated = await trx(c.table).where({ id: c.id }).where('version', '<', c.version).update({ version: c.version, ...c.row });
+      if (updated === 0) await trx(c.table).insert({ id: c.id, version: c.version, ...c.row }).onConflict('id').ignore();
+      await appendEvents(trx, c.caseType, c.id, c.timeline);
+    },
+    { isolationLevel: 'read committed' },
+  );
 }

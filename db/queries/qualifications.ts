@@ -1,0 +1,146 @@
+import type { Db } from '../connect';
+import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, type QualificationStatus } from '../../domain/qualification';
+import type { Actor } from '../../domain/roles';
+import { saveCaseSnapshot } from './events';
+import { parseJson } from './users';
+
+export const QUALIFICATION_CASE = 'qualification';
+
+/**
+ * The examiner's status follows their qualifications: active while any is usable, else suspended,
+ * revoked or lapsed. Every eligibility check (teams, sessions) reads it, so a change shows at once.
+ */
+export function examinerStatusOf(statuses: QualificationStatus[]): 'active' | 'suspended' | 'revoked' | 'lapsed' {
+  if (statuses.some((s) => ELIGIBLE_STATUSES.includes(s))) return 'active';
+  if (statuses.includes('suspended')) return 'suspended';
+  if (statuses.includes('revoked')) return 'revoked';
+  return 'lapsed';
+}
+
+/** Writes the qualification row and events, then the examiner's register row and derived status. */
+export async function saveQualificationSnapshot(db: Db, s: QualificationState, pending: QualificationPending | null, nationalId?: string): Promise<void> {
+  await saveCaseSnapshot(db, {
+    table: 'qualifications',
+    caseType: QUALIFICATION_CASE,
+    id: s.id,
+    version: s.version,
+    timeline: s.timeline,
+    row: {
+      examiner_id: s.examiner.id,
+      occupation_code: s.occupationCode,
+      level: s.level,
+      card_number: s.cardNumber ?? null,
+      status: s.status,
+      issued_at: s.issuedAt ? new Date(s.issuedAt) : null,
+      expires_at: s.expiresAt ? new Date(s.expiresAt) : null,
+      cycle: s.cycle,
+      pending_action: pending?.action ?? null,
+      pending_role: pending?.role ?? null,
+      pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
+      summary: JSON.stringify({ admission: s.admission ?? null, renewal: s.renewal ?? null, renewalRejected: s.renewalRejected ?? null, suspension: s.suspension ?? null, remindersSent: s.remindersSent, endReason: s.endReason ?? null }),
+      created_at: new Date(s.timeline[0]?.at ?? Date.now()),
+      updated_at: new Date(s.timeline.at(-1)?.at ?? Date.now()),
+    },
+  });
+  const statuses = (await db('qualifications').where({ examiner_id: s.examiner.id }).select('status')).map((r) => r.status as QualificationStatus);
+  await db('examiners')
+    .insert({ id: s.examiner.id, name: s.examiner.name, organisation: s.examiner.organisation, email: s.examiner.email, national_id: nationalId ?? null, status: examinerStatusOf(statuses), updated_at: new Date() })
+    .onConflict('id')
+    .merge({ status: examinerStatusOf(statuses), email: s.examiner.email, updated_at: new Date(), ...(nationalId ? { national_id: nationalId } : {}) });
+}
+
+export interface QualificationFilter {
+  status?: string;
+  occupationCode?: string;
+  expiresBefore?: string;
+  examinerId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Reviewers and supervisors see every qualification; an examiner only their own. */
+function visibleTo(q: ReturnType<Db>, actor: Actor): void {
+  if (actor.roles.includes('supervisor') || actor.roles.includes('reviewer')) return;
+  q.where('examiner_id', actor.id);
+}
+
+export async function listQualifications(db: Db, actor: Actor, f: QualificationFilter) {
+  const q = db('qualifications').orderBy('id', 'desc').limit(f.limit + 1);
+  visibleTo(q, actor);
+  if (f.status) q.where('status', f.status);
+  if (f.occupationCode) q.where('occupation_code', f.occupationCode);
+  if (f.expiresBefore) q.where('expires_at', '<', new Date(f.expiresBefore));
+  if (f.examinerId) q.where('examiner_id', f.examinerId);
+  if (f.cursor) q.where('id', '<', f.cursor);
+  const rows = await q;
+  const items = rows.slice(0, f.limit).map(toRecord);
+  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+}
+
+export async function findQualification(db: Db, actor: Actor, id: string) {
+  const q = db('qualifications').where({ id });
+  visibleTo(q, actor);
+  const row = await q.first();
+  return row ? toRecord(row) : undefined;
+}
+
+export type QualificationRecord = ReturnType<typeof toRecord>;
+
+function toRecord(r: Record<string, any>) {
+  return {
+    id: r.id as string,
+    examinerId: r.examiner_id as string,
+    occupationCode: r.occupation_code as string,
+    level: r.level as number,
+    cardNumber: r.card_number as string | null,
+    status: r.status as QualificationStatus,
+    issuedAt: r.issued_at ? new Date(r.issued_at).toISOString() : null,
+    expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+    cycle: r.cycle as number,
+    pending: r.pending_action ? { action: r.pending_action, role: r.pending_role, userIds: parseJson<string[]>(r.pending_user_ids) ?? [] } : null,
+    summary: parseJson<Record<string, unknown>>(r.summary),
+    version: r.version as number,
+  };
+}
+
+/** Violations on an examiner's conduct record since a time: more than the policy's number needs a supervisor at renewal. */
+export async function violationsSince(db: Db, examinerId: string, since: string): Promise<number> {
+  const row = await db('conduct_records').where({ examiner_id: examinerId, kind: 'violation' }).where('recorded_at', '>=', new Date(since)).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string; by: string }): Promise<void> {
+  await db('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: c.by, recorded_at: new Date() });
+}
+
+export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string; source: string }): Promise<void> {
+  await db('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: t.source });
+}
+
+/** The register entry as an examiner (or a reviewer) sees it: the national id masked. */
+export async function examinerRecord(db: Db, id: string) {
+  const row = await db('examiners').where({ id }).first();
+  if (!row) return undefined;
+  const [qualifications, training, conduct, sessions] = await Promise.all([
+    db('qualifications').where({ examiner_id: id }).orderBy('id'),
+    db('training_records').where({ examiner_id: id }).orderBy('completed_on'),
+    db('conduct_records').where({ examiner_id: id }).orderBy('recorded_at'),
+    db('appraisal_session_examiners').where({ examiner_id: id }).count({ n: '*' }).first(),
+  ]);
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    organisation: row.organisation as string,
+    nationalId: maskNationalId(row.national_id),
+    status: row.status as string,
+    qualifications: qualifications.map(toRecord),
+    training: training.map((t) => ({ hours: Number(t.hours), course: t.course, completedOn: new Date(t.completed_on).toISOString().slice(0, 10), source: t.source })),
+    sessionsConducted: Number(sessions?.n ?? 0),
+    conduct: conduct.map((c) => ({ kind: c.kind, description: c.description, source: c.source, recordedAt: new Date(c.recorded_at).toISOString() })),
+  };
+}
+
+/** 440106********1234: region prefix and last four only. */
+export function maskNationalId(id: string | null): string | null {
+  return id ? `${id.slice(0, 6)}${'*'.repeat(Math.max(0, id.length - 10))}${id.slice(-4)}` : null;
+}

@@ -11,16 +11,18 @@ import type { CaseEvent } from '../db/queries/events';
 import { saveInspectionSnapshot } from '../db/queries/inspections';
 import { insertSession, setQualitySupervisor } from '../db/queries/sessions';
 import { countStations, saveProgrammeSnapshot, stationForInspection, stationIdsPage, type StationFilter } from '../db/queries/stations';
-import { saveQualificationSnapshot } from '../db/queries/qualifications';
+import { importedQualificationsPage, saveQualificationSnapshot } from '../db/queries/qualifications';
 import { emailsForRole } from '../db/queries/users';
 import type { QualificationPending, QualificationState } from '../domain/qualification';
 import type { Deadline } from '../domain/case';
 import type { InspectionPending, InspectionState } from '../domain/inspection';
-import type { InspectionPolicy } from '../domain/policy';
+import type { InspectionPolicy, QualificationPolicy } from '../domain/policy';
 import type { AppraisalSession } from '../domain/programme';
 import type { Actor } from '../domain/roles';
 import { inspection } from '../workflows/inspection';
 import { campaignInspectionId, inspectionWorkflowId } from '../workflows/inspection.messages';
+import { qualification } from '../workflows/qualification';
+import { qualificationWorkflowId } from '../workflows/qualification.messages';
 import type { Role } from '../domain/roles';
 import { isPermanentMailError, type Mailer } from './mailer';
 
@@ -55,6 +57,31 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
 
     async saveQualification(state: QualificationState, pending: QualificationPending | null, nationalId?: string): Promise<void> {
       await saveQualificationSnapshot(db, state, pending, nationalId);
+    },
+
+    async importedQualificationsPage(importId: string, afterId: string, limit: number) {
+      return importedQualificationsPage(db, importId, afterId, limit);
+    },
+
+    /** Starts the renewal cycle of imported qualifications; ids derive from the qualification, so a retry starts none twice. */
+    async startQualificationCycles(req: { items: Awaited<ReturnType<typeof importedQualificationsPage>>; policy: QualificationPolicy; startedBy: Actor }): Promise<number> {
+      const { taskQueue } = Context.current().info;
+      await Promise.all(
+        req.items.map(async (item) => {
+          try {
+            await temporal.workflow.start(qualification, {
+              workflowId: qualificationWorkflowId(item.id),
+              taskQueue,
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              args: [{ ...item, policy: req.policy, startedBy: req.startedBy }],
+            });
+          } catch (error) {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          }
+        }),
+      );
+      return req.items.length;
     },
 
     async latestChecklistTemplate(id: string) {

@@ -22,7 +22,8 @@ const FROM = process.env.MAIL_FROM ?? 'appraisal-supervision <no-reply@appraisal
 export function createMailer(options: { smtpUrl?: string; outboxDir: string }): Mailer {
   if (options.smtpUrl) {
     // Socket limits below the activity's 30 s start-to-close, so Temporal never retries a send still in progress.
-    const transport = nodemailer.createTransport(options.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
+    // Pooled: thousands of reminders reuse a few connections instead of one each.
+    const transport = nodemailer.createTransport(options.smtpUrl, { pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
     const url = new URL(options.smtpUrl);
     url.username = '';
     url.password = '';

@@ -9,11 +9,12 @@ import { idempotency } from './idempotency';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
 import { inspectionRoutes } from './routes/inspections';
+import { qualificationRoutes } from './routes/qualifications';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { demonstrationStations } from '../db/queries/stations';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes];
 
 /** A request id (taken from X-Request-Id when sane) on every response and log line. */
 function requestContext(logger: Logger): Middleware {
@@ -37,7 +38,8 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
   app.proxy = process.env.TRUST_PROXY === 'true';
   app.use(requestContext(logger));
   app.use(errorMiddleware);
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  // JSON for everything; CSV (text/csv) only where a route takes it, such as the examiner import.
+  app.use(bodyParser({ enableTypes: ['json', 'text'], extendTypes: { text: ['text/csv'] }, jsonLimit: '256kb', textLimit: '5mb', encoding: 'utf-8' }));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {

@@ -1,11 +1,8 @@
-import { continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { campaignProgress, campaignRecorded, type CampaignInput, type CampaignProgress } from './campaign.messages';
 import { CaseStatus, CaseType } from './searchAttributes';
-import { now, setRecordedHandler, store } from './support';
+import { now, setRecordedHandler, starter, store } from './support';
 
-/** A page of starts talks to Temporal once per station: more time, still retried as a whole (starts are idempotent). */
-const starter = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } });
 
 /** Pages per run before continuing as new, so the history stays small however many stations match. */
 const PAGES_PER_RUN = 20;

@@ -1,5 +1,6 @@
 /** Every workflow the worker runs. */
 export { campaign } from './campaign';
+export { examinerImport } from './examinerImport';
 export { inspection } from './inspection';
 export { qualification } from './qualification';
 export { stationApproval } from './stationApproval';

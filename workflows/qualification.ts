@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { durationMs } from '../domain/duration';
 import { qualificationMailsFor, type Notice } from '../domain/notices';
 import {
   applyQualificationAction,
@@ -65,7 +66,7 @@ export async function qualification(input: QualificationInput): Promise<Qualific
   recorded = true;
 
   // Admission: the reviewer decides (the applicant may wait; the wait is re-armed each validity period).
-  while (state.status === 'applied') await condition(() => state.status !== 'applied', policy.validity);
+  while (state.status === 'applied') await condition(() => state.status !== 'applied', durationMs(policy.validity));
 
   // The cycle: reminders, the renewal decision, suspension's end, expiry.
   while (!isQualificationFinal(state.status)) {

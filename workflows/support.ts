@@ -74,3 +74,9 @@ export const mail = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
+
+/** Starting other workflows a page at a time: more time per call, retried as a whole (the starts are idempotent). */
+export const starter = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});

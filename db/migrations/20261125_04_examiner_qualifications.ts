@@ -25,6 +25,8 @@ export async function up(knex: Knex): Promise<void> {
     t.json('pending_user_ids').nullable();
     t.json('summary').notNullable();
     t.integer('version').notNullable();
+    /** Set for qualifications loaded by a bulk import, whose cycles the import starts at a bounded rate. */
+    t.string('import_id', 40).nullable().index();
     t.timestamp('created_at', { precision: 3 }).notNullable();
     t.timestamp('updated_at', { precision: 3 }).notNullable();
   });

@@ -1,5 +1,6 @@
 import type { Db } from '../connect';
 import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, type QualificationStatus } from '../../domain/qualification';
+import type { ImportRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
 import { saveCaseSnapshot } from './events';
 import { parseJson } from './users';
@@ -143,4 +144,62 @@ export async function examinerRecord(db: Db, id: string) {
 /** 440106********1234: region prefix and last four only. */
 export function maskNationalId(id: string | null): string | null {
   return id ? `${id.slice(0, 6)}${'*'.repeat(Math.max(0, id.length - 10))}${id.slice(-4)}` : null;
+}
+
+export async function existingCardNumbers(db: Db, cards: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < cards.length; i += 1000) {
+    const rows = await db('qualifications').whereIn('card_number', cards.slice(i, i + 1000)).select('card_number');
+    for (const r of rows) found.add(r.card_number);
+  }
+  return found;
+}
+
+/** Imports validated rows in one transaction (nothing half-written); their cycles are started afterwards by the import workflow. */
+export async function insertImportedQualifications(db: Db, importId: string, rows: Array<ImportRow & { qualificationId: string }>): Promise<void> {
+  const at = new Date();
+  await db.transaction(async (trx) => {
+    const examiners = new Map(rows.map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, status: 'active', updated_at: at }]));
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await trx('examiners').insert([...new Set(chunk.map((r) => r.examiner_id))].map((id) => examiners.get(id)!)).onConflict('id').merge(['name', 'organisation', 'email', 'national_id', 'status', 'updated_at']);
+      await trx('qualifications').insert(
+        chunk.map((r) => ({
+          id: r.qualificationId,
+          examiner_id: r.examiner_id,
+          occupation_code: r.occupation_code,
+          level: r.level,
+          card_number: r.card_number,
+          status: 'active',
+          issued_at: new Date(`${r.issued_on}T00:00:00Z`),
+          expires_at: new Date(`${r.expires_on}T00:00:00Z`),
+          cycle: 1,
+          summary: JSON.stringify({ imported: importId }),
+          version: 0,
+          import_id: importId,
+          created_at: at,
+          updated_at: at,
+        })),
+      );
+    }
+  });
+}
+
+/** One page of an import's qualifications, in id order after a cursor, as their cycles need them. */
+export async function importedQualificationsPage(db: Db, importId: string, afterId: string, limit: number) {
+  const rows = await db('qualifications')
+    .join('examiners', 'examiners.id', 'qualifications.examiner_id')
+    .where('qualifications.import_id', importId)
+    .where('qualifications.id', '>', afterId)
+    .orderBy('qualifications.id')
+    .limit(limit)
+    .select('qualifications.*', 'examiners.name', 'examiners.email', 'examiners.organisation', 'examiners.national_id');
+  return rows.map((r) => ({
+    id: r.id as string,
+    examiner: { id: r.examiner_id as string, name: r.name as string, email: r.email as string, organisation: r.organisation as string },
+    nationalId: r.national_id as string,
+    occupationCode: r.occupation_code as string,
+    level: r.level as number,
+    issued: { cardNumber: r.card_number as string, issuedAt: new Date(r.issued_at).toISOString(), expiresAt: new Date(r.expires_at).toISOString() },
+  }));
 }

@@ -30,6 +30,7 @@ export const DEMO_USERS: Array<Omit<UserRow, 'stationId'>> = [
   { id: 'admin-2', name: 'Wu Fang', email: 'admin@pearl-river-skills.example', roles: ['station_admin'], organisation: 'Pearl River Skills Co.', affiliations: [] },
   { id: 'handler-1', name: 'He Jing', email: 'he.jing@hrss.example', roles: ['complaint_handler'], organisation: 'Guangdong HRSS Department', affiliations: [] },
   { id: 'exam-1', name: 'Xu Wei', email: 'xu.wei@nanhai-machinery.example', roles: ['examiner'], organisation: 'Nanhai Machinery Works', affiliations: [] },
+  { id: 'exam-2', name: 'Tang Yu', email: 'tang.yu@nanhai-machinery.example', roles: ['examiner'], organisation: 'Nanhai Machinery Works', affiliations: [] },
 ];
 
 /** Examiner qualification status as the register holds it (exam-3's has lapsed, insp-2 is an official, not an examiner). */

@@ -1,0 +1,207 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { caseTimeline } from '../../db/queries/events';
+import {
+  QUALIFICATION_CASE,
+  addConduct,
+  addTraining,
+  examinerRecord,
+  existingCardNumbers,
+  findQualification,
+  insertImportedQualifications,
+  listQualifications,
+  violationsSince,
+  type QualificationRecord,
+} from '../../db/queries/qualifications';
+import { sessionsConducted } from '../../db/queries/sessions';
+import { findUser } from '../../db/queries/users';
+import { validateImport } from '../../domain/examinerImport';
+import { QUALIFICATION_STATUSES, admissionSchema, isQualificationFinal, type QualificationActionType } from '../../domain/qualification';
+import type { Actor } from '../../domain/roles';
+import { examinerImport, examinerImportWorkflowId } from '../../workflows/examinerImport';
+import { qualification } from '../../workflows/qualification';
+import { qualificationRecorded, qualificationState, qualificationUpdates, qualificationWorkflowId, type QualificationPayload } from '../../workflows/qualification.messages';
+import { HttpError } from '../errors';
+import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+
+/** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
+
+const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+const qualificationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a qualification id');
+const isStaff = (actor: Actor) => actor.roles.includes('supervisor') || actor.roles.includes('reviewer');
+
+export const qualificationBodies = {
+  decideAdmission: z.strictObject({ outcome: z.enum(['approve', 'reject']), reasons }),
+  submitRenewal: z.strictObject({ trainingHours: z.number().min(0).max(10_000), notes: z.string().max(10_000).default('') }),
+  decideRenewal: z.strictObject({ outcome: z.enum(['approve', 'return', 'reject']), reasons }),
+  suspend: z.strictObject({ until: z.iso.datetime(), reasons }),
+  revoke: z.strictObject({ reasons }),
+};
+
+async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<QualificationRecord> {
+  const record = await findQualification(deps.db, actor, qualificationId.parse(id));
+  if (!record) throw new HttpError(404, 'not_found', `no qualification ${id}`);
+  return record;
+}
+
+/** The renewal's evidence: training hours as declared, sessions and violations from the registers for the period. */
+const toPayload: { [T in QualificationActionType]: (deps: ApiDeps, record: QualificationRecord, body: z.infer<(typeof qualificationBodies)[T]>) => Promise<QualificationPayload<T>> } = {
+  decideAdmission: async (_d, _r, body) => body,
+  submitRenewal: async (deps, record, body) => {
+    const live = await deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).query(qualificationState);
+    const since = live.cycleStartedAt ?? live.issuedAt!;
+    const [sessions, violations] = await Promise.all([
+      sessionsConducted(deps.db, record.examinerId, since.slice(0, 10), new Date().toISOString().slice(0, 10)),
+      violationsSince(deps.db, record.examinerId, since),
+    ]);
+    return { trainingHours: body.trainingHours, sessionsConducted: sessions, violations, notes: body.notes };
+  },
+  decideRenewal: async (_d, _r, body) => body,
+  suspend: async (_d, _r, body) => body,
+  revoke: async (_d, _r, body) => body,
+};
+
+function actionRoute<T extends QualificationActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
+  return route({
+    method: 'post',
+    path: `/v1/qualifications/{id}/${path}`,
+    summary,
+    roles,
+    body: qualificationBodies[type],
+    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+      const record = await visible(deps, actor, params.id);
+      if (isQualificationFinal(record.status)) throw new HttpError(409, 'not_allowed', `the qualification is ${record.status}`);
+      const payload = await toPayload[type](deps, record, body as never);
+      return deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).executeUpdate(qualificationUpdates[type], {
+        args: [{ actor, requestId, payload }],
+        updateId: `${type}:${actor.id}:${operationId}`,
+      });
+    },
+  });
+}
+
+export const qualificationRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/qualifications',
+    summary: 'Apply for admission (准入) as an examiner: occupation, level, training completed, exam score',
+    roles: ['examiner'],
+    status: 201,
+    body: admissionSchema.extend({ nationalId: z.string().regex(/^\d{17}[\dX]$/, 'must be an 18-character resident identity number') }).strict(),
+    handler: async ({ deps, actor, body, resourceId }) => {
+      const user = await findUser(deps.db, actor.id);
+      if (!user) throw new HttpError(403, 'forbidden', 'the caller is not in the user register');
+      const id = resourceId ?? ulid();
+      const { nationalId, trainingHours, examScore, ...rest } = body;
+      return deps.temporal.workflow.executeUpdateWithStart(qualificationRecorded, {
+        startWorkflowOperation: new WithStartWorkflowOperation(qualification, {
+          workflowId: qualificationWorkflowId(id),
+          taskQueue: deps.config.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ id, examiner: { id: user.id, name: user.name, email: user.email, organisation: user.organisation }, nationalId, ...rest, admission: { trainingHours, examScore }, policy: deps.config.policy.qualification, startedBy: actor }],
+        }),
+      });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/qualifications',
+    summary: 'Qualifications (an examiner sees their own), filtered by status, expiry window and occupation',
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    query: z.object({
+      status: z.enum(QUALIFICATION_STATUSES).optional(),
+      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      expiresBefore: z.iso.datetime().optional(),
+      cursor: qualificationId.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+    handler: async ({ deps, actor, query }) => listQualifications(deps.db, actor, query),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/qualifications/{id}',
+    summary: 'One qualification with its live cycle',
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      const live = isQualificationFinal(record.status) ? null : await deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).query(qualificationState);
+      return { record, live };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/qualifications/{id}/timeline',
+    summary: "The qualification's timeline",
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, QUALIFICATION_CASE, (await visible(deps, actor, params.id)).id) }),
+  }),
+  actionRoute('decideAdmission', 'admission-decision', 'Approve (minimums met) or reject an admission', ['reviewer']),
+  actionRoute('submitRenewal', 'renewal', 'Submit the renewal: training hours; sessions and violations are taken from the registers', ['examiner']),
+  actionRoute('decideRenewal', 'renewal-decision', 'Approve, return or reject a renewal (a supervisor co-approves after violations)', ['reviewer', 'supervisor']),
+  actionRoute('suspend', 'suspension', 'Suspend until a date (lifts itself)', ['supervisor']),
+  actionRoute('revoke', 'revocation', 'Revoke with reasons', ['supervisor']),
+  route({
+    method: 'get',
+    path: '/v1/examiners/{id}',
+    summary: "An examiner's register entry: masked national id, qualifications, training, sessions conducted, conduct",
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      if (!isStaff(actor) && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      const record = await examinerRecord(deps.db, params.id);
+      if (!record) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      return record;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/examiners/{id}/conduct',
+    summary: 'Record a commendation or a violation, with its source',
+    roles: ['supervisor'],
+    status: 201,
+    body: z.strictObject({ kind: z.enum(['commendation', 'violation']), description: z.string().trim().min(3).max(2000), source: z.string().trim().min(2).max(200) }),
+    handler: async ({ deps, actor, params, body }) => {
+      if (!(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      await addConduct(deps.db, { examinerId: params.id, ...body, by: actor.id });
+      return { recorded: true };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/examiners/{id}/training',
+    summary: 'Log training hours (the examiner themself, or a supervisor)',
+    roles: ['examiner', 'supervisor'],
+    status: 201,
+    body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date() }),
+    handler: async ({ deps, actor, params, body }) => {
+      if (!actor.roles.includes('supervisor') && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      await addTraining(deps.db, { examinerId: params.id, ...body, source: actor.id });
+      return { recorded: true };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/examiners/import',
+    summary: 'Bulk import examiners from CSV (text/csv): every row validated, valid rows imported together, rejected rows reported',
+    roles: ['supervisor'],
+    status: 201,
+    body: z.string().min(1, 'a CSV body is required').max(5_000_000),
+    handler: async ({ deps, actor, body, resourceId }) => {
+      // Validate once to find the card numbers, then again against those already issued.
+      const first = validateImport(body, new Set());
+      const { valid, rejected, headerError } = validateImport(body, await existingCardNumbers(deps.db, first.valid.map((r) => r.card_number)));
+      if (headerError) throw new HttpError(400, 'invalid', headerError, [{ field: '(body)', message: headerError }]);
+      const importId = resourceId ?? ulid();
+      await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })));
+      if (valid.length) {
+        await deps.temporal.workflow.start(examinerImport, {
+          workflowId: examinerImportWorkflowId(importId),
+          taskQueue: deps.config.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ importId, policy: deps.config.policy.qualification, startedBy: actor }],
+        });
+      }
+      return { importId, imported: valid.length, rejected };
+    },
+  }),
+];

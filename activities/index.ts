@@ -22,7 +22,11 @@ import type { Actor } from '../domain/roles';
 import { inspection } from '../workflows/inspection';
 import { campaignInspectionId, inspectionWorkflowId } from '../workflows/inspection.messages';
 import { qualification } from '../workflows/qualification';
-import { qualificationWorkflowId } from '../workflows/qualification.messages';
+import { qualificationSanction, qualificationWorkflowId } from '../workflows/qualification.messages';
+import { complaintFacts } from '../db/queries/complaintChecks';
+import { saveComplaintSnapshot, sealedContact } from '../db/queries/complaints';
+import type { CheckFact, ComplaintState, Targets } from '../domain/complaint';
+import { unseal } from './sealing';
 import type { Role } from '../domain/roles';
 import { isPermanentMailError, type Mailer } from './mailer';
 
@@ -46,7 +50,7 @@ export type MailOutcome = 'sent' | 'failed' | 'no_recipients';
 
 /** All I/O the workflows do, built over their dependencies (as in Temporal's dependency-injection sample). */
 export function createActivities({ db, mailer, temporal }: ActivityDeps) {
-  return {
+  const activities = {
     async saveInspection(state: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
       await saveInspectionSnapshot(db, state, pending, deadline);
     },
@@ -182,7 +186,52 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       await markOutbox(db, row.id, 'sent');
       return 'sent';
     },
+
+    async saveComplaint(state: ComplaintState, extra: Parameters<typeof saveComplaintSnapshot>[2]): Promise<void> {
+      await saveComplaintSnapshot(db, state, extra);
+    },
+
+    /** The automatic checks (自动核查) where a complaint names a session, station or examiner: facts for the investigator. */
+    async complaintChecks(targets: Targets): Promise<{ facts: CheckFact[]; provinceCode: string | null }> {
+      return complaintFacts(db, targets);
+    },
+
+    /** Mails the complainant at the contact sealed apart from the case; an anonymous complaint has none. */
+    async mailComplainant(req: { complaintId: string; workflowId: string; stepKey: string; subject: string; text: string }): Promise<MailOutcome> {
+      const sealed = await sealedContact(db, req.complaintId);
+      if (!sealed) return 'no_recipients';
+      const contact = unseal<{ email: string }>(sealed);
+      return activities.sendMail({ workflowId: req.workflowId, stepKey: req.stepKey, to: [contact.email], subject: req.subject, text: req.text });
+    },
+
+    /** A finding's ad-hoc inspection, started in the inspection process; its id derives from the complaint, so never twice. */
+    async startComplaintInspection(req: { complaintId: string; stationId: number; policy: InspectionPolicy; reason: string }): Promise<string | null> {
+      const station = await stationForInspection(db, req.stationId);
+      const template = await latestTemplate(db, 'station-routine');
+      if (!station || !template || station.status === 'revoked') return null;
+      const id = `K${req.complaintId}-S${req.stationId}`;
+      try {
+        await temporal.workflow.start(inspection, {
+          workflowId: inspectionWorkflowId(id),
+          taskQueue: Context.current().info.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [{ id, kind: 'ad_hoc', station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: req.policy, startedBy: { id: `complaint:${req.complaintId}`, roles: [] }, reason: req.reason }],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      return id;
+    },
+
+    /** Suspends (or revokes) every live qualification of an examiner through its own workflow's signal. */
+    async sanctionExaminer(req: { examinerId: string; sanction: { kind: 'suspend'; until: string; reasons: string[]; source: string } | { kind: 'revoke'; reasons: string[]; source: string } }): Promise<number> {
+      const ids = (await db('qualifications').where({ examiner_id: req.examinerId }).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('id')).map((r) => r.id as string);
+      await Promise.all(ids.map((id) => temporal.workflow.getHandle(qualificationWorkflowId(id)).signal(qualificationSanction, req.sanction)));
+      return ids.length;
+    },
   };
+  return activities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,11 +10,16 @@ import { openApiDocument } from './openapi';
 import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
 import { inspectionRoutes } from './routes/inspections';
 import { qualificationRoutes } from './routes/qualifications';
+import { complaintRoutes, publicComplaintRoutes } from './routes/complaints';
+import { rateLimit } from './rateLimit';
+import { durationMs } from '../domain/duration';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { demonstrationStations } from '../db/queries/stations';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes];
+/** Routes anyone may call (no token): complaint intake and tracking. */
+export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
 
 /** A request id (taken from X-Request-Id when sane) on every response and log line. */
 function requestContext(logger: Logger): Middleware {
@@ -57,7 +62,11 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
   open.get('/v1/public/demonstration-stations', async (ctx) => {
     ctx.body = { items: await demonstrationStations(deps.db) };
   });
-  const document = openApiDocument(ROUTES);
+  const intakeLimit = deps.config.policy.complaint.intakeRate;
+  open.post('/v1/public/complaints', rateLimit({ max: intakeLimit.max, windowMs: durationMs(intakeLimit.window) }));
+  open.use(idempotency(deps.db));
+  mountRoutes(open, PUBLIC_ROUTES, deps);
+  const document = openApiDocument([...PUBLIC_ROUTES, ...ROUTES]);
   open.get('/openapi.json', (ctx) => {
     ctx.body = document;
   });

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Config } from '../activities/config';
@@ -20,6 +21,7 @@ export interface RouteInput<B, Q> {
   body: B;
   query: Q;
   params: Record<string, string>;
+  headers: Record<string, string | undefined>;
   requestId: string;
   /** Retries of one request share it: the Idempotency-Key when given, else the request id. */
   operationId: string;
@@ -36,6 +38,7 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObjec
   /** OpenAPI form, e.g. /v1/station-applications/{id} */
   path: string;
   summary: string;
+  /** Who may call it; none means a public route (no token). */
   roles: Role[];
   body?: B;
   query?: Q;
@@ -50,7 +53,8 @@ export function route<B extends z.ZodType, Q extends z.ZodObject>(spec: RouteSpe
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): void {
   for (const spec of specs) {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    router[spec.method](koaPath, requireRole(...spec.roles), async (ctx) => {
+    const guard: Middleware = spec.roles.length ? requireRole(...spec.roles) : (_ctx, next) => next();
+    router[spec.method](koaPath, guard, async (ctx) => {
       const body = spec.body ? parse(spec.body, ctx.request.body ?? {}) : undefined;
       const query = spec.query ? parse(spec.query, ctx.query) : {};
       const requestId = ctx.state.requestId as string;
@@ -60,6 +64,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
         body,
         query,
         params: ctx.params,
+        headers: ctx.headers as Record<string, string | undefined>,
         requestId,
         operationId: ctx.get('idempotency-key') || requestId,
         resourceId: ctx.state.resourceId,

@@ -102,8 +102,26 @@ export const qualificationPolicySchema = z.object({
   importPace: duration,
 });
 
+export const complaintPolicySchema = z.object({
+  triage: duration,
+  assignInvestigator: duration,
+  /** Investigation SLA by severity; critical cases follow the emergency plan. */
+  sla: z.object({ normal: duration, serious: duration, critical: duration }),
+  /** The investigator is reminded this long before the SLA runs out. */
+  reminderBefore: duration,
+  /** After a missed SLA, each further period climbs one rung: handler → supervisor → provincial director. */
+  escalationInterval: duration,
+  extension: duration,
+  appealWindow: duration,
+  directorMailbox: z.string().email(),
+  emergencyContacts: z.array(z.string().email()).min(1),
+  /** Public intake: complaints per client address per window. */
+  intakeRate: z.object({ max: z.number().int().min(1), window: duration }),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
+  complaint: complaintPolicySchema,
   qualification: qualificationPolicySchema,
   inspection: inspectionPolicySchema,
   programme: programmePolicySchema,
@@ -114,6 +132,7 @@ export type StationApprovalPolicy = z.infer<typeof stationApprovalPolicySchema>;
 export type InspectionPolicy = z.infer<typeof inspectionPolicySchema>;
 export type ProgrammePolicy = z.infer<typeof programmePolicySchema>;
 export type QualificationPolicy = z.infer<typeof qualificationPolicySchema>;
+export type ComplaintPolicy = z.infer<typeof complaintPolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -158,6 +177,18 @@ export const defaultPolicy: Policy = {
     escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
     minTeamSize: 2,
     scoring: { itemPassRatio: 0.6, ratingThresholds: { A: 90, B: 75, C: 60 } },
+  },
+  complaint: {
+    triage: 'P2D',
+    assignInvestigator: 'P2D',
+    sla: { normal: 'P30D', serious: 'P15D', critical: 'P3D' },
+    reminderBefore: 'P3D',
+    escalationInterval: 'P3D',
+    extension: 'P15D',
+    appealWindow: 'P15D',
+    directorMailbox: 'director@hrss.example.gov.cn',
+    emergencyContacts: ['emergency@hrss.example.gov.cn'],
+    intakeRate: { max: 10, window: 'PT1H' },
   },
   qualification: {
     validity: 'P3Y',

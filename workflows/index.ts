@@ -1,5 +1,6 @@
 /** Every workflow the worker runs. */
 export { campaign } from './campaign';
+export { complaint } from './complaint';
 export { examinerImport } from './examinerImport';
 export { inspection } from './inspection';
 export { qualification } from './qualification';

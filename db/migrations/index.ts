@@ -3,6 +3,7 @@ import * as usersAndStationApproval from './20261125_01_users_and_station_approv
 import * as idempotencyKeys from './20261125_02_idempotency_keys';
 import * as inspectionsProgrammeSessions from './20261125_03_inspections_programme_sessions';
 import * as examinerQualifications from './20261125_04_examiner_qualifications';
+import * as complaints from './20261125_05_complaints';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_02_idempotency_keys': idempotencyKeys,
   '20261125_03_inspections_programme_sessions': inspectionsProgrammeSessions,
   '20261125_04_examiner_qualifications': examinerQualifications,
+  '20261125_05_complaints': complaints,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,35 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * The complainant's identity and contact, sealed with AES-256-GCM under a key from the environment
+ * (COMPLAINT_KEY, 64 hex characters), so the database holds them encrypted at rest.
+ */
+const DEV_KEY = createHash('sha256').update('development-only-complaint-key').digest();
+
+export function complaintKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+  if (env.COMPLAINT_KEY) {
+    const key = Buffer.from(env.COMPLAINT_KEY, 'hex');
+    if (key.length !== 32) throw new Error('COMPLAINT_KEY must be 64 hex characters (32 bytes)');
+    return key;
+  }
+  if (env.NODE_ENV === 'production') throw new Error('COMPLAINT_KEY is required when NODE_ENV=production');
+  return DEV_KEY;
+}
+
+export function seal(value: unknown, key = complaintKey()): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64')).join('.');
+}
+
+export function unseal<T>(sealed: string, key = complaintKey()): T {
+  const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAuthTag(tag);
+  return JSON.parse(Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8')) as T;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

@@ -1,0 +1,199 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { hashSecret, seal, unseal } from '../../activities/sealing';
+import { complaintByTracking, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { caseTimeline } from '../../db/queries/events';
+import { findStation } from '../../db/queries/stations';
+import { findUsers } from '../../db/queries/users';
+import { CATEGORIES, COMPLAINT_STATUSES, FINDINGS, SEVERITIES, intakeSchema, publicView, type ComplaintActionType } from '../../domain/complaint';
+import type { Actor } from '../../domain/roles';
+import { complaint } from '../../workflows/complaint';
+import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityRevealed, type ComplaintPayload } from '../../workflows/complaint.messages';
+import { HttpError } from '../errors';
+import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+
+/** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
+
+const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+const complaintId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a complaint id');
+
+export const complaintBodies = {
+  triage: z.strictObject({
+    category: z.enum(CATEGORIES),
+    severity: z.enum(SEVERITIES),
+    stationId: z.number().int().positive().optional(),
+    examinerId: z.string().min(1).max(64).optional(),
+    sessionId: z.string().min(1).max(40).optional(),
+  }),
+  merge: z.strictObject({ intoId: complaintId }),
+  assignInvestigator: z.strictObject({ investigatorId: z.string().min(1).max(64) }),
+  extendDeadline: z.strictObject({ reasons }),
+  submitFinding: z.strictObject({
+    finding: z.enum(FINDINGS),
+    reasons,
+    actions: z
+      .array(z.discriminatedUnion('type', [z.strictObject({ type: z.literal('adhoc_inspection') }), z.strictObject({ type: z.literal('suspend_examiner'), until: z.iso.datetime() }), z.strictObject({ type: z.literal('propose_revocation') })]))
+      .max(5)
+      .default([]),
+  }),
+};
+
+async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<ComplaintRecord> {
+  const record = await findComplaint(deps.db, actor, complaintId.parse(id));
+  if (!record) throw new HttpError(404, 'not_found', `no complaint ${id}`);
+  return record;
+}
+
+const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>) => Promise<ComplaintPayload<T>> } = {
+  triage: async (deps, { category, severity, ...targets }) => {
+    const station = targets.stationId ? await findStation(deps.db, targets.stationId) : undefined;
+    if (targets.stationId && !station) throw new HttpError(400, 'invalid', 'no such station', [{ field: 'stationId', message: 'no such station' }]);
+    const affiliations = station ? ((await deps.db('stations').where({ id: station.id }).first('affiliations'))?.affiliations ?? '[]') : '[]';
+    const targetOrganisations = station ? [station.organisation, ...(typeof affiliations === 'string' ? JSON.parse(affiliations) : affiliations)] : [];
+    return { category, severity, targets, targetOrganisations };
+  },
+  merge: async (deps, body) => {
+    const into = await deps.db('complaints').where({ id: body.intoId }).first('status');
+    if (!into || ['final', 'merged'].includes(into.status)) throw new HttpError(409, 'not_allowed', 'merge only into an open complaint');
+    return body;
+  },
+  assignInvestigator: async (deps, body) => {
+    const [person] = await findUsers(deps.db, [body.investigatorId]);
+    if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'investigatorId', message: 'unknown user' }]);
+    const { stationId: _s, ...investigator } = person;
+    return { investigator };
+  },
+  extendDeadline: async (_d, body) => body,
+  submitFinding: async (_d, body) => body,
+};
+
+function actionRoute<T extends ComplaintActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
+  return route({
+    method: 'post',
+    path: `/v1/complaints/{id}/${path}`,
+    summary,
+    roles,
+    body: complaintBodies[type],
+    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+      const record = await visible(deps, actor, params.id);
+      const payload = await toPayload[type](deps, body as never);
+      return deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).executeUpdate(complaintUpdates[type], {
+        args: [{ actor, requestId, payload }],
+        updateId: `${type}:${actor.id}:${operationId}`,
+      });
+    },
+  });
+}
+
+/** The same answer for an unknown number and a wrong secret, so neither can be probed. */
+async function tracked(deps: ApiDeps, trackingNumber: string, secret: string | undefined) {
+  const found = await complaintByTracking(deps.db, trackingNumber);
+  const given = Buffer.from(hashSecret(secret ?? ''), 'hex');
+  if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex'))) throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
+  return found;
+}
+
+export const publicComplaintRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/public/complaints',
+    summary: 'File a complaint (no login); contact details may be withheld. Returns a tracking number and a secret.',
+    roles: [],
+    status: 201,
+    body: intakeSchema.strict(),
+    handler: async ({ deps, body, resourceId }) => {
+      const id = resourceId ?? ulid();
+      const trackingNumber = `TS${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${randomBytes(4).toString('hex').toUpperCase()}`;
+      const secret = randomBytes(18).toString('base64url');
+      const { contact, ...intake } = body;
+      await deps.temporal.workflow.executeUpdateWithStart(complaintRecorded, {
+        startWorkflowOperation: new WithStartWorkflowOperation(complaint, {
+          workflowId: complaintWorkflowId(id),
+          taskQueue: deps.config.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ id, trackingNumber, secretHash: hashSecret(secret), sealedContact: contact ? seal(contact) : null, intake, policy: deps.config.policy.complaint, inspectionPolicy: deps.config.policy.inspection }],
+        }),
+      });
+      return { trackingNumber, secret };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/public/complaints/{trackingNumber}',
+    summary: 'Status and outcome of a complaint, with its secret in X-Complaint-Secret (nothing else)',
+    roles: [],
+    handler: async ({ deps, params, headers }) => {
+      const found = await tracked(deps, params.trackingNumber, headers['x-complaint-secret']);
+      const live = await deps.temporal.workflow.getHandle(complaintWorkflowId(found.id)).query(complaintState);
+      return publicView(live, live.appealUntil !== null);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/public/complaints/{trackingNumber}/appeal',
+    summary: 'Appeal the finding once, within the appeal window',
+    roles: [],
+    body: z.strictObject({ secret: z.string().min(1).max(100), reason: z.string().trim().min(5).max(5000) }),
+    handler: async ({ deps, params, body, operationId }) => {
+      const found = await tracked(deps, params.trackingNumber, body.secret);
+      const view = await deps.temporal.workflow.getHandle(complaintWorkflowId(found.id)).executeUpdate(complaintAppeal, { args: [{ reason: body.reason }], updateId: `appeal:${found.id}:${operationId}` });
+      return publicView(view, false);
+    },
+  }),
+];
+
+export const complaintRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/complaints',
+    summary: 'Complaints (an investigator sees those assigned), filtered by status, category, severity, region, overdue',
+    roles: ['complaint_handler', 'supervisor', 'inspector'],
+    query: z.object({
+      status: z.enum(COMPLAINT_STATUSES).optional(),
+      category: z.enum(CATEGORIES).optional(),
+      severity: z.enum(SEVERITIES).optional(),
+      provinceCode: z.string().regex(/^\d{6}$/).optional(),
+      overdue: z.enum(['true', 'false']).optional(),
+      cursor: complaintId.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+    handler: async ({ deps, actor, query }) => listComplaints(deps.db, actor, { ...query, overdue: query.overdue === 'true' }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/complaints/{id}',
+    summary: 'One complaint with its live state (never the complainant identity)',
+    roles: ['complaint_handler', 'supervisor', 'inspector'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      return { record, live: await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).query(complaintState) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/complaints/{id}/timeline',
+    summary: "The complaint's timeline, including every identity reveal",
+    roles: ['complaint_handler', 'supervisor', 'inspector'],
+    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, COMPLAINT_CASE, (await visible(deps, actor, params.id)).id) }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/complaints/{id}/identity',
+    summary: "The complainant's identity and contact (handlers and supervisors); every reveal is recorded on the case",
+    roles: ['complaint_handler', 'supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      const sealed = await sealedContact(deps.db, record.id);
+      if (!sealed) return { anonymous: true, contact: null };
+      await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).signal(identityRevealed, { by: actor.id, role: actor.roles.join(',') });
+      return { anonymous: false, contact: unseal(sealed) };
+    },
+  }),
+  actionRoute('triage', 'triage', 'Triage: category, severity, targets', ['complaint_handler', 'supervisor']),
+  actionRoute('merge', 'merge', 'Merge into an open complaint as a duplicate', ['complaint_handler', 'supervisor']),
+  actionRoute('assignInvestigator', 'investigator', 'Assign a recusal-checked investigator', ['complaint_handler', 'supervisor']),
+  actionRoute('extendDeadline', 'extension', "Extend the investigation's due date (a supervisor)", ['supervisor']),
+  actionRoute('submitFinding', 'finding', 'The investigator records the finding and its actions', ['inspector']),
+];

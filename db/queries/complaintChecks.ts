@@ -1,0 +1,27 @@
+import type { Db } from '../connect';
+import type { CheckFact, Targets } from '../../domain/complaint';
+
+/**
+ * The automatic checks on what a complaint names: a session outside the station's licensed scope
+ * (超范围) or region (跨地区), a station not active, an examiner not active. Current register state is
+ * what is checked; the facts are dated by the case timeline.
+ */
+export async function complaintFacts(db: Db, targets: Targets): Promise<{ facts: CheckFact[]; provinceCode: string | null }> {
+  const facts: CheckFact[] = [];
+  const session = targets.sessionId ? await db('appraisal_sessions').where({ id: targets.sessionId }).first() : undefined;
+  const stationId = targets.stationId ?? session?.station_id;
+  const station = stationId ? await db('stations').where({ id: stationId }).first() : undefined;
+  if (session && station) {
+    const scope = await db('station_scopes').where({ station_id: station.id, occupation_code: session.occupation_code }).first();
+    const outOfScope = !scope || session.level < scope.highest_level;
+    facts.push({ check: 'out_of_scope', result: outOfScope, detail: outOfScope ? `session ${session.id}: ${session.occupation_code} level ${session.level} is outside the licence` : `session ${session.id} is within the licence` });
+    const crossRegion = session.province_code !== station.province_code;
+    facts.push({ check: 'cross_region', result: crossRegion, detail: `session site ${session.province_code}, station ${station.province_code}` });
+  }
+  if (station) facts.push({ check: 'station_not_active', result: station.status !== 'active', detail: `station ${station.id} is ${station.status}` });
+  if (targets.examinerId) {
+    const examiner = await db('examiners').where({ id: targets.examinerId }).first('status');
+    facts.push({ check: 'examiner_not_active', result: examiner?.status !== 'active', detail: `examiner ${targets.examinerId} is ${examiner?.status ?? 'not registered'}` });
+  }
+  return { facts, provinceCode: station?.province_code ?? null };
+}

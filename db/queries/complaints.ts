@@ -1,0 +1,102 @@
+import type { Db } from '../connect';
+import type { Deadline } from '../../domain/case';
+import type { ComplaintPending, ComplaintState } from '../../domain/complaint';
+import type { Actor } from '../../domain/roles';
+import { saveCaseSnapshot } from './events';
+import { parseJson } from './users';
+
+export const COMPLAINT_CASE = 'complaint';
+
+export async function saveComplaintSnapshot(
+  db: Db,
+  s: ComplaintState,
+  extra: { secretHash: string; sealedContact: string | null; provinceCode: string | null; pending: ComplaintPending | null; deadline: Deadline | null; appealUntil: string | null },
+): Promise<void> {
+  await saveCaseSnapshot(db, {
+    table: 'complaints',
+    caseType: COMPLAINT_CASE,
+    id: s.id,
+    version: s.version,
+    timeline: s.timeline,
+    row: {
+      tracking_number: s.trackingNumber,
+      secret_hash: extra.secretHash,
+      status: s.status,
+      category: s.category,
+      severity: s.severity ?? null,
+      province_code: extra.provinceCode,
+      station_id: s.targets.stationId ?? null,
+      examiner_id: s.targets.examinerId ?? null,
+      investigator_id: s.investigator?.id ?? null,
+      pending_role: extra.pending?.role ?? null,
+      due_at: extra.deadline ? new Date(extra.deadline.dueAt) : null,
+      escalation_level: extra.deadline?.escalationLevel ?? 0,
+      finding: s.finding?.finding ?? null,
+      anonymous: s.anonymous,
+      appeal_until: extra.appealUntil ? new Date(extra.appealUntil) : null,
+      summary: JSON.stringify({ facts: s.facts, finding: s.finding ?? null, mergedInto: s.mergedInto ?? null, mergedComplaints: s.mergedComplaints, targets: s.targets }),
+      created_at: new Date(s.timeline[0].at),
+      updated_at: new Date(s.timeline.at(-1)!.at),
+    },
+  });
+  if (extra.sealedContact) await db('complaint_contacts').insert({ complaint_id: s.id, sealed: extra.sealedContact }).onConflict('complaint_id').ignore();
+}
+
+export async function sealedContact(db: Db, complaintId: string): Promise<string | null> {
+  return (await db('complaint_contacts').where({ complaint_id: complaintId }).first('sealed'))?.sealed ?? null;
+}
+
+export async function complaintByTracking(db: Db, trackingNumber: string) {
+  const row = await db('complaints').where({ tracking_number: trackingNumber }).first('id', 'secret_hash', 'status', 'appeal_until');
+  return row ? { id: row.id as string, secretHash: row.secret_hash as string, status: row.status as string, appealUntil: row.appeal_until ? new Date(row.appeal_until).toISOString() : null } : undefined;
+}
+
+/** Handlers and supervisors see every complaint; an investigator those assigned to them. */
+function visibleTo(q: ReturnType<Db>, actor: Actor): void {
+  if (actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler')) return;
+  q.where('investigator_id', actor.id);
+}
+
+export async function listComplaints(db: Db, actor: Actor, f: { status?: string; category?: string; severity?: string; provinceCode?: string; overdue?: boolean; cursor?: string; limit: number }) {
+  const q = db('complaints').orderBy('id', 'desc').limit(f.limit + 1);
+  visibleTo(q, actor);
+  if (f.status) q.where('status', f.status);
+  if (f.category) q.where('category', f.category);
+  if (f.severity) q.where('severity', f.severity);
+  if (f.provinceCode) q.where('province_code', f.provinceCode);
+  if (f.overdue) q.where('escalation_level', '>', 0);
+  if (f.cursor) q.where('id', '<', f.cursor);
+  const rows = await q;
+  const items = rows.slice(0, f.limit).map(toRecord);
+  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+}
+
+export async function findComplaint(db: Db, actor: Actor, id: string) {
+  const q = db('complaints').where({ id });
+  visibleTo(q, actor);
+  const row = await q.first();
+  return row ? toRecord(row) : undefined;
+}
+
+export type ComplaintRecord = ReturnType<typeof toRecord>;
+
+/** The case as staff see it: never the complainant's identity (that is a separate, recorded reveal). */
+function toRecord(r: Record<string, any>) {
+  return {
+    id: r.id as string,
+    trackingNumber: r.tracking_number as string,
+    status: r.status as string,
+    category: r.category as string,
+    severity: r.severity as string | null,
+    provinceCode: r.province_code as string | null,
+    stationId: r.station_id as number | null,
+    examinerId: r.examiner_id as string | null,
+    investigatorId: r.investigator_id as string | null,
+    dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+    escalationLevel: r.escalation_level as number,
+    finding: r.finding as string | null,
+    anonymous: Boolean(r.anonymous),
+    summary: parseJson<Record<string, unknown>>(r.summary),
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
+import { forbidden, invalid, notAllowed } from './errors';
+import { recusalReason } from './recusal';
+import { hasRole, type Actor, type Person, type Role } from './roles';
+
+/** Quality complaints (质量投诉): public intake, triage, automatic checks, investigation, findings, appeal. */
+
+export const CATEGORIES = ['fraudulent_appraisal', 'cross_region_appraisal', 'out_of_scope_appraisal', 'examiner_misconduct', 'certificate_problem', 'other'] as const;
+export const SEVERITIES = ['normal', 'serious', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const FINDINGS = ['substantiated', 'partly_substantiated', 'unsubstantiated'] as const;
+export type Finding = (typeof FINDINGS)[number];
+
+export const intakeSchema = z.object({
+  category: z.enum(CATEGORIES),
+  stationId: z.number().int().positive().optional(),
+  examinerId: z.string().min(1).max(64).optional(),
+  sessionId: z.string().min(1).max(40).optional(),
+  certificateNumber: z.string().min(1).max(64).optional(),
+  happenedOn: z.iso.date(),
+  description: z.string().trim().min(10).max(10_000),
+  evidence: z.string().max(20_000).default(''),
+  /** Withheld for an anonymous complaint. */
+  contact: z.object({ name: z.string().trim().min(1).max(100), email: z.string().email(), phone: z.string().max(30).optional() }).optional(),
+});
+export type Intake = z.infer<typeof intakeSchema>;
+
+export interface Targets {
+  stationId?: number;
+  examinerId?: string;
+  sessionId?: string;
+}
+
+/** Facts the automatic checks established, for the investigator. */
+export interface CheckFact {
+  check: 'out_of_scope' | 'cross_region' | 'station_not_active' | 'examiner_not_active';
+  result: boolean;
+  detail: string;
+}
+
+export type FindingAction = { type: 'adhoc_inspection' } | { type: 'suspend_examiner'; until: string } | { type: 'propose_revocation' };
+
+export const COMPLAINT_STATUSES = ['received', 'triaged', 'investigating', 'closed', 'appealed', 'merged', 'final'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export interface ComplaintState extends CaseRecord {
+  id: string;
+  trackingNumber: string;
+  anonymous: boolean;
+  intake: Omit<Intake, 'contact'>;
+  status: ComplaintStatus;
+  category: Intake['category'];
+  severity?: Severity;
+  targets: Targets;
+  /** The station's organisation and affiliations, for the investigator's recusal. */
+  targetOrganisations: string[];
+  facts: CheckFact[];
+  investigator?: Person;
+  previousInvestigators: string[];
+  finding?: { finding: Finding; reasons: string[]; actions: FindingAction[]; by: string; at: string };
+  mergedInto?: string;
+  mergedComplaints: string[];
+  appealedAt?: string;
+  extensions: number;
+}
+
+export type ComplaintAction =
+  | { type: 'triage'; category: Intake['category']; severity: Severity; targets: Targets; targetOrganisations: string[] }
+  | { type: 'merge'; intoId: string }
+  | { type: 'assignInvestigator'; investigator: Person }
+  | { type: 'extendDeadline'; reasons: string[] }
+  | { type: 'submitFinding'; finding: Finding; reasons: string[]; actions: FindingAction[] };
+export type ComplaintActionType = ComplaintAction['type'];
+export type ComplaintPending = CasePending<ComplaintActionType>;
+
+export function initialComplaint(input: { id: string; trackingNumber: string; intake: Intake; at: string }): ComplaintState {
+  const { contact, ...intake } = input.intake;
+  const state: ComplaintState = {
+    id: input.id,
+    trackingNumber: input.trackingNumber,
+    anonymous: !contact,
+    intake,
+    status: 'received',
+    category: intake.category,
+    targets: { ...(intake.stationId ? { stationId: intake.stationId } : {}), ...(intake.examinerId ? { examinerId: intake.examinerId } : {}), ...(intake.sessionId ? { sessionId: intake.sessionId } : {}) },
+    targetOrganisations: [],
+    facts: [],
+    previousInvestigators: [],
+    mergedComplaints: [],
+    extensions: 0,
+    version: 0,
+    timeline: [],
+  };
+  return record(state, 'received', { actor: { id: 'public', roles: [] }, at: input.at }, { category: intake.category, anonymous: !contact });
+}
+
+export const isComplaintFinal = (s: ComplaintStatus) => s === 'final' || s === 'merged';
+
+export function complaintPendingOn(s: ComplaintState): ComplaintPending | null {
+  switch (s.status) {
+    case 'received':
+      return { action: 'triage', role: 'complaint_handler', userIds: [] };
+    case 'triaged':
+      return { action: 'assignInvestigator', role: 'complaint_handler', userIds: [] };
+    case 'investigating':
+    case 'appealed':
+      return s.investigator ? { action: 'submitFinding', role: 'inspector', userIds: [s.investigator.id] } : { action: 'assignInvestigator', role: 'complaint_handler', userIds: [] };
+    default:
+      return null;
+  }
+}
+
+export function checkComplaintAction(s: ComplaintState, action: ComplaintAction, actor: Actor): void {
+  if (isComplaintFinal(s.status) || s.status === 'closed') throw notAllowed(`the complaint is ${s.status}`);
+  const expectRole = (role: Role) => {
+    if (!hasRole(actor, role) && !hasRole(actor, 'supervisor')) throw forbidden(`${action.type} needs the ${role} role`);
+  };
+  const expectStatus = (...allowed: ComplaintStatus[]) => {
+    if (!allowed.includes(s.status)) throw notAllowed(`${action.type} is not allowed while the complaint is ${s.status}`);
+  };
+  switch (action.type) {
+    case 'triage':
+      expectRole('complaint_handler');
+      expectStatus('received');
+      return;
+    case 'merge':
+      expectRole('complaint_handler');
+      expectStatus('received');
+      if (action.intoId === s.id) throw invalid('intoId', 'a complaint cannot be merged into itself');
+      return;
+    case 'assignInvestigator': {
+      expectRole('complaint_handler');
+      if (!(s.status === 'triaged' || (s.status === 'appealed' && !s.investigator))) throw notAllowed(`assignInvestigator is not allowed while the complaint is ${s.status}`);
+      if (!action.investigator.roles.includes('inspector')) throw invalid('investigatorId', `${action.investigator.id} is not an inspector`);
+      const reason = recusalReason(action.investigator, s.targetOrganisations);
+      if (reason) throw notAllowed(`recusal (回避): ${reason}`);
+      if (s.previousInvestigators.includes(action.investigator.id)) throw notAllowed('an appeal needs a different investigator from the first');
+      return;
+    }
+    case 'extendDeadline':
+      if (!hasRole(actor, 'supervisor')) throw forbidden('an extension needs a supervisor');
+      expectStatus('investigating', 'appealed');
+      if (action.reasons.length === 0) throw invalid('reasons', 'an extension needs reasons');
+      return;
+    case 'submitFinding':
+      expectStatus('investigating', 'appealed');
+      if (actor.id !== s.investigator?.id) throw forbidden('only the assigned investigator records the finding');
+      if (action.reasons.length === 0) throw invalid('reasons', 'a finding needs reasons');
+      if (action.finding === 'unsubstantiated' && action.actions.length) throw invalid('actions', 'an unsubstantiated finding takes no actions');
+      if (action.actions.some((a) => a.type === 'adhoc_inspection' || a.type === 'propose_revocation') && !s.targets.stationId && !s.targets.examinerId) {
+        throw invalid('actions', 'the complaint names no station or examiner to act on');
+      }
+      if (action.actions.some((a) => a.type === 'suspend_examiner') && !s.targets.examinerId) throw invalid('actions', 'the complaint names no examiner');
+      if (action.actions.some((a) => a.type === 'adhoc_inspection') && !s.targets.stationId) throw invalid('actions', 'the complaint names no station');
+      return;
+  }
+}
+
+export function applyComplaintAction(s: ComplaintState, action: ComplaintAction, ctx: ActionContext): ComplaintState {
+  const c = { ...ctx, role: (action.type === 'submitFinding' ? 'inspector' : action.type === 'extendDeadline' ? 'supervisor' : 'complaint_handler') as Role };
+  switch (action.type) {
+    case 'triage':
+      return record({ ...s, status: 'triaged', category: action.category, severity: action.severity, targets: action.targets, targetOrganisations: action.targetOrganisations }, 'triaged', c, {
+        category: action.category,
+        severity: action.severity,
+        targets: action.targets,
+      });
+    case 'merge':
+      return record({ ...s, status: 'merged', mergedInto: action.intoId }, 'merged', c, { intoId: action.intoId });
+    case 'assignInvestigator':
+      return record({ ...s, status: s.status === 'triaged' ? 'investigating' : s.status, investigator: action.investigator }, 'investigator_assigned', c, { investigatorId: action.investigator.id });
+    case 'extendDeadline':
+      return record({ ...s, extensions: s.extensions + 1 }, 'deadline_extended', c, { reasons: action.reasons });
+    case 'submitFinding': {
+      const finding = { finding: action.finding, reasons: action.reasons, actions: action.actions, by: c.actor.id, at: c.at };
+      return record({ ...s, status: s.status === 'appealed' ? 'final' : 'closed', finding }, `finding_${action.finding}`, c, { reasons: action.reasons, actions: action.actions });
+    }
+  }
+}
+
+export function appeal(s: ComplaintState, reason: string, at: string): ComplaintState {
+  return record(
+    { ...s, status: 'appealed', appealedAt: at, previousInvestigators: [...s.previousInvestigators, ...(s.investigator ? [s.investigator.id] : [])], investigator: undefined },
+    'appealed',
+    { actor: { id: 'complainant', roles: [] }, at },
+    { reason },
+  );
+}
+
+export function recordFacts(s: ComplaintState, facts: CheckFact[], at: string): ComplaintState {
+  return record({ ...s, facts }, 'checks_completed', { actor: SYSTEM, at }, { facts });
+}
+
+/** What the complainant may read: status and outcome, nothing about people. */
+export function publicView(s: ComplaintState, appealOpen: boolean) {
+  return {
+    trackingNumber: s.trackingNumber,
+    status: s.status === 'merged' ? 'merged' : s.status,
+    category: s.category,
+    outcome: s.finding ? { finding: s.finding.finding, reasons: s.finding.reasons } : null,
+    appealOpen,
+  };
+}

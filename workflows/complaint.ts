@@ -1,0 +1,237 @@
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { SYSTEM, record, type Deadline } from '../domain/case';
+import {
+  appeal,
+  applyComplaintAction,
+  checkComplaintAction,
+  complaintPendingOn,
+  initialComplaint,
+  recordFacts,
+  type ComplaintAction,
+  type ComplaintActionType,
+  type ComplaintState,
+} from '../domain/complaint';
+import { durationMs } from '../domain/duration';
+import { notAllowed } from '../domain/errors';
+import {
+  complaintAppeal,
+  complaintRecorded,
+  complaintState,
+  complaintUpdates,
+  complaintWorkflowId,
+  duplicateMerged,
+  identityRevealed,
+  type ComplaintInput,
+  type ComplaintRequest,
+  type ComplaintView,
+} from './complaint.messages';
+import { CaseType, Region } from './searchAttributes';
+import { programmeEvent, stationWorkflowId } from './stationProgramme.messages';
+import { mail, now, refuseAsFailure, setActionHandlers, setRecordedHandler, starter, store, upsertCaseSearchAttributes } from './support';
+
+/**
+ * A quality complaint (质量投诉): acknowledgement → triage (or merge as a duplicate) → automatic
+ * checks → investigation by a recusal-checked investigator within the SLA for its severity, with a
+ * reminder before the due date and an escalation ladder after it (handler → supervisor → provincial
+ * director); critical cases take the emergency path → finding, whose actions the other processes carry
+ * out → the complainant is told → one appeal, to a different investigator, whose finding is final.
+ */
+export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
+  const policy = input.policy;
+  const { workflowId } = workflowInfo();
+  let state = initialComplaint({ id: input.id, trackingNumber: input.trackingNumber, intake: input.intake, at: now() });
+  let deadline: Deadline | undefined;
+  let appealUntil: string | null = null;
+  let provinceCode: string | null = null;
+  let recorded = false;
+  const outgoing: Promise<unknown>[] = [];
+
+  const view = (): ComplaintView => {
+    const pending = complaintPendingOn(state);
+    return { ...state, pending: pending && { ...pending, ...deadline }, appealUntil };
+  };
+  setHandler(complaintState, view);
+  setRecordedHandler(complaintRecorded, () => recorded, view);
+  setActionHandlers<ComplaintActionType, ComplaintRequest<ComplaintActionType>, ComplaintView>(complaintUpdates, {
+    validate: (type, request) => checkComplaintAction(state, toAction(type, request), request.actor),
+    apply: async (type, request) => {
+      state = applyComplaintAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId });
+      await persist();
+      return view();
+    },
+  });
+  setHandler(
+    complaintAppeal,
+    async ({ reason }) => {
+      state = appeal(state, reason, now());
+      appealUntil = null;
+      await persist();
+      return view();
+    },
+    {
+      validator: (_request: { reason: string }) =>
+        refuseAsFailure(() => {
+          if (state.status !== 'closed' || !appealUntil || Date.now() > Date.parse(appealUntil)) throw notAllowed('no appeal is open on this complaint');
+        }),
+    },
+  );
+  setHandler(duplicateMerged, ({ complaintId }) => {
+    system({ mergedComplaints: [...state.mergedComplaints, complaintId] }, 'duplicate_merged', { complaintId });
+  });
+  setHandler(identityRevealed, ({ by, role }) => {
+    state = record(state, 'identity_revealed', { actor: { id: by, roles: [] }, at: now() }, { role });
+  });
+  upsertSearchAttributes([{ key: CaseType, value: 'complaint' }]);
+  await persist();
+  recorded = true;
+
+  // 1. Acknowledgement (if contact was given).
+  tellComplainant('ack', 'received', `Your complaint ${state.trackingNumber} is received and will be triaged.`);
+
+  // 2. Triage by a complaint handler, or merge into an open case as a duplicate.
+  await holdWithLadder(() => state.status === 'received', policy.triage);
+  if (state.status === 'merged') {
+    tellOther(complaintWorkflowId(state.mergedInto!), getExternalWorkflowHandle(complaintWorkflowId(state.mergedInto!)).signal(duplicateMerged, { complaintId: state.id }));
+    return finish();
+  }
+
+  // 3. Automatic checks on what the complaint names.
+  const checks = await store.complaintChecks(state.targets);
+  provinceCode = checks.provinceCode;
+  if (provinceCode) upsertSearchAttributes([{ key: Region, value: provinceCode }]);
+  state = recordFacts(state, checks.facts, now());
+
+  // 4. Critical cases: the emergency plan (群体性事件 risk) — straight to the top, and the shortest SLA.
+  if (state.severity === 'critical') {
+    system({}, 'emergency_escalation', { to: [...policy.emergencyContacts, policy.directorMailbox] });
+    notify('emergency', [...policy.emergencyContacts, policy.directorMailbox], `EMERGENCY: critical complaint ${state.trackingNumber}`, `A critical complaint (${state.category}) needs immediate action: ${state.intake.description}`);
+  }
+
+  // 5. Investigation, then (once, within the window) an appeal to a different investigator.
+  for (;;) {
+    await holdWithLadder(() => !state.investigator && ['triaged', 'appealed'].includes(state.status), policy.assignInvestigator);
+    await investigate();
+    await carryOutFinding();
+    tellComplainant(`outcome-${state.status}`, 'outcome', `The finding on your complaint ${state.trackingNumber}: ${state.finding!.finding.replace('_', ' ')}.\n${state.finding!.reasons.join('\n')}`);
+    if (state.status === 'final') break;
+    appealUntil = new Date(Date.now() + durationMs(policy.appealWindow)).toISOString();
+    await persist();
+    if (!(await condition(() => state.status === 'appealed', durationMs(policy.appealWindow)))) {
+      system({ status: 'final' }, 'appeal_window_closed');
+      appealUntil = null;
+      break;
+    }
+  }
+  return finish();
+
+  /** The SLA by severity: a reminder before it runs out, then one rung of the ladder per interval, unless extended. */
+  async function investigate(): Promise<void> {
+    let dueAt = Date.now() + durationMs(policy.sla[state.severity ?? 'normal']);
+    let level = state.severity === 'critical' ? 3 : 0;
+    let reminded = false;
+    while (!state.finding || state.status === 'appealed') {
+      const extensions = state.extensions;
+      const wakeAt = reminded || level > 0 ? dueAt : dueAt - durationMs(policy.reminderBefore);
+      deadline = { dueAt: new Date(dueAt).toISOString(), escalationLevel: level };
+      await persist();
+      const found = () => state.status === 'closed' || state.status === 'final';
+      if (await condition(() => found() || state.extensions !== extensions, Math.max(0, wakeAt - Date.now()))) {
+        if (found()) break;
+        dueAt += durationMs(policy.extension);
+        reminded = false;
+        continue;
+      }
+      if (!reminded && level === 0) {
+        reminded = true;
+        notify(`sla-reminder-${state.previousInvestigators.length}`, [state.investigator!.email], `Reminder: complaint ${state.trackingNumber} is due`, `Your investigation of complaint ${state.trackingNumber} is due at ${new Date(dueAt).toISOString()}.`);
+        continue;
+      }
+      level += 1;
+      await escalate(level, new Date(dueAt).toISOString());
+      dueAt = Date.now() + durationMs(policy.escalationInterval);
+    }
+    deadline = undefined;
+  }
+
+  /** Waits while a handler's step is held, climbing the ladder on each missed period. */
+  async function holdWithLadder(held: () => boolean, period: string): Promise<void> {
+    for (let level = 0; held(); ) {
+      const dueAt = Date.now() + durationMs(period);
+      deadline = { dueAt: new Date(dueAt).toISOString(), escalationLevel: level };
+      await persist();
+      if (await condition(() => !held(), durationMs(period))) break;
+      level += 1;
+      await escalate(level, deadline.dueAt);
+    }
+    deadline = undefined;
+  }
+
+  /** handler → supervisor → provincial director, each rung mailed and on the case. */
+  async function escalate(level: number, dueAt: string): Promise<void> {
+    const rung = level === 1 ? 'complaint_handler' : level === 2 ? 'supervisor' : 'director';
+    system({}, 'escalated', { level, rung, dueAt });
+    const to = rung === 'director' ? [policy.directorMailbox] : await store.emailsForRole(rung);
+    notify(`escalation-${state.version}-${level}`, to, `Escalation (level ${level}): complaint ${state.trackingNumber} is overdue`, `Complaint ${state.trackingNumber} (${state.category}, ${state.severity ?? 'untriaged'}) missed its due time ${dueAt}.`);
+  }
+
+  /** A finding's actions, each carried out by the process that owns it and linked to this case. */
+  async function carryOutFinding(): Promise<void> {
+    const finding = state.finding!;
+    if (finding.finding === 'unsubstantiated') return;
+    const reasons = [`complaint ${state.trackingNumber}: ${finding.reasons.join('; ')}`];
+    if (state.targets.stationId) {
+      // A substantiated finding brings the station's next inspection closer.
+      const programme = stationWorkflowId(state.targets.stationId);
+      tellOther(programme, getExternalWorkflowHandle(programme).signal(programmeEvent, { type: 'complaint_substantiated', complaintId: state.id, at: now() }));
+    }
+    for (const action of finding.actions) {
+      if (action.type === 'adhoc_inspection') {
+        const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: reasons[0] });
+        system({}, 'action_inspection_started', { inspectionId });
+      } else {
+        const sanction = action.type === 'suspend_examiner' ? { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${state.id}` } : { kind: 'revoke' as const, reasons, source: `complaint:${state.id}` };
+        const qualifications = await starter.sanctionExaminer({ examinerId: state.targets.examinerId!, sanction });
+        system({}, `action_examiner_${sanction.kind === 'suspend' ? 'suspended' : 'revocation'}`, { examinerId: state.targets.examinerId, qualifications });
+      }
+    }
+    await persist();
+  }
+
+  async function finish(): Promise<ComplaintView> {
+    deadline = undefined;
+    await persist();
+    await Promise.all(outgoing);
+    await condition(allHandlersFinished);
+    return view();
+  }
+
+  function system(change: Partial<ComplaintState>, action: string, data?: Record<string, unknown>): void {
+    state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
+  }
+
+  async function persist(): Promise<void> {
+    const pending = complaintPendingOn(state);
+    upsertCaseSearchAttributes(state.status, pending, deadline);
+    await store.saveComplaint(state, { secretHash: input.secretHash, sealedContact: input.sealedContact, provinceCode, pending, deadline: deadline ?? null, appealUntil });
+  }
+
+  /** The complainant (and the complainants of merged duplicates) at their sealed contacts. */
+  function tellComplainant(key: string, subject: string, text: string): void {
+    for (const id of [state.id, ...state.mergedComplaints]) {
+      outgoing.push(store.mailComplainant({ complaintId: id, workflowId, stepKey: `complainant-${id}-${key}`, subject: `Complaint ${state.trackingNumber}: ${subject}`, text }));
+    }
+  }
+
+  function notify(stepKey: string, to: string[], subject: string, text: string): void {
+    outgoing.push(mail.sendMail({ workflowId, stepKey, to, subject, text }));
+  }
+
+  /** Another case's signal; one that cannot be reached is logged, not fatal to this case. */
+  function tellOther(targetId: string, sent: Promise<void>): void {
+    outgoing.push(sent.catch((error: unknown) => log.warn('could not reach another case', { targetId, error: String(error) })));
+  }
+}
+
+function toAction(type: ComplaintActionType, request: ComplaintRequest<ComplaintActionType>): ComplaintAction {
+  return { ...request.payload, type } as ComplaintAction;
+}

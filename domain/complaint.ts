@@ -63,6 +63,8 @@ export interface ComplaintState extends CaseRecord {
   mergedComplaints: string[];
   appealedAt?: string;
   extensions: number;
+  /** Whether the last investigation closed within its SLA (as extended). */
+  slaMet?: boolean;
 }
 
 export type ComplaintAction =

@@ -126,6 +126,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
 
   /** The SLA by severity: a reminder before it runs out, then one rung of the ladder per interval, unless extended. */
   async function investigate(): Promise<void> {
+    const slaDue = () => dueAt;
     let dueAt = Date.now() + durationMs(policy.sla[state.severity ?? 'normal']);
     let level = state.severity === 'critical' ? 3 : 0;
     let reminded = false;
@@ -136,7 +137,11 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
       await persist();
       const found = () => state.status === 'closed' || state.status === 'final';
       if (await condition(() => found() || state.extensions !== extensions, Math.max(0, wakeAt - Date.now()))) {
-        if (found()) break;
+        if (found()) {
+          // On time means before the SLA as extended, whatever the ladder did after a miss.
+          system({ slaMet: level === 0 && Date.now() <= slaDue() }, 'investigation_closed', { slaMet: level === 0 && Date.now() <= slaDue() });
+          break;
+        }
         dueAt += durationMs(policy.extension);
         reminded = false;
         continue;
@@ -188,10 +193,14 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
       if (action.type === 'adhoc_inspection') {
         const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: reasons[0] });
         system({}, 'action_inspection_started', { inspectionId });
-      } else {
-        const sanction = action.type === 'suspend_examiner' ? { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${state.id}` } : { kind: 'revoke' as const, reasons, source: `complaint:${state.id}` };
+      } else if (action.type === 'suspend_examiner') {
+        const sanction = { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${state.id}` };
         const qualifications = await starter.sanctionExaminer({ examinerId: state.targets.examinerId!, sanction });
-        system({}, `action_examiner_${sanction.kind === 'suspend' ? 'suspended' : 'revocation'}`, { examinerId: state.targets.examinerId, qualifications });
+        system({}, 'action_examiner_suspended', { examinerId: state.targets.examinerId, until: action.until, qualifications });
+      } else {
+        // A revocation is a supervisor's decision: the proposal goes to them, who revoke through the qualification process.
+        system({}, 'action_revocation_proposed', { examinerId: state.targets.examinerId });
+        notify(`revocation-proposal-${state.version}`, await store.emailsForRole('supervisor'), `Proposed revocation: examiner ${state.targets.examinerId}`, `Complaint ${state.trackingNumber} proposes revoking examiner ${state.targets.examinerId}: ${finding.reasons.join('; ')}`);
       }
     }
     await persist();

@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { hashSecret, seal, unseal } from '../../activities/sealing';
-import { complaintByTracking, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
 import { caseTimeline } from '../../db/queries/events';
 import { findStation } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
@@ -145,6 +145,13 @@ export const publicComplaintRoutes = [
 ];
 
 export const complaintRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/complaints/statistics',
+    summary: 'Open cases by category, severity, region and level; SLA compliance per month; overdue; substantiated rate per station',
+    roles: ['supervisor'],
+    handler: async ({ deps }) => complaintStatistics(deps.db),
+  }),
   route({
     method: 'get',
     path: '/v1/complaints',

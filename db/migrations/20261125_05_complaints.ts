@@ -17,6 +17,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('due_at', { precision: 3 }).nullable();
     t.integer('escalation_level').notNullable().defaultTo(0);
     t.string('finding', 24).nullable();
+    t.boolean('sla_met').nullable();
+    t.timestamp('closed_at', { precision: 3 }).nullable();
     t.boolean('anonymous').notNullable();
     t.timestamp('appeal_until', { precision: 3 }).nullable();
     t.json('summary').notNullable();

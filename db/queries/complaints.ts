@@ -32,6 +32,8 @@ export async function saveComplaintSnapshot(
       due_at: extra.deadline ? new Date(extra.deadline.dueAt) : null,
       escalation_level: extra.deadline?.escalationLevel ?? 0,
       finding: s.finding?.finding ?? null,
+      sla_met: s.slaMet ?? null,
+      closed_at: s.finding ? new Date(s.finding.at) : null,
       anonymous: s.anonymous,
       appeal_until: extra.appealUntil ? new Date(extra.appealUntil) : null,
       summary: JSON.stringify({ facts: s.facts, finding: s.finding ?? null, mergedInto: s.mergedInto ?? null, mergedComplaints: s.mergedComplaints, targets: s.targets }),
@@ -40,6 +42,48 @@ export async function saveComplaintSnapshot(
     },
   });
   if (extra.sealedContact) await db('complaint_contacts').insert({ complaint_id: s.id, sealed: extra.sealedContact }).onConflict('complaint_id').ignore();
+}
+
+/**
+ * Supervisors' statistics, by SQL over the case rows (indexed by status, category, severity, region and
+ * due time): open cases by category, severity, region and escalation level; SLA compliance per month;
+ * overdue cases; substantiated rate per station.
+ */
+export async function complaintStatistics(db: Db) {
+  const open = () => db('complaints').whereNotIn('status', ['closed', 'final', 'merged']);
+  type Rows = Array<Record<string, any>>;
+  const [byCategory, bySeverity, byRegion, byLevel, compliance, overdue, perStation] = (await Promise.all([
+    open().clone().groupBy('category').select('category').count({ n: '*' }),
+    open().clone().groupBy('severity').select('severity').count({ n: '*' }),
+    open().clone().groupBy('province_code').select('province_code').count({ n: '*' }),
+    open().clone().groupBy('escalation_level').select('escalation_level').count({ n: '*' }),
+    db('complaints')
+      .whereNotNull('sla_met')
+      .groupByRaw("DATE_FORMAT(closed_at, '%Y-%m')")
+      .select(db.raw("DATE_FORMAT(closed_at, '%Y-%m') as period"))
+      .count({ closed: '*' })
+      .sum({ onTime: db.raw('CASE WHEN sla_met THEN 1 ELSE 0 END') }),
+    open().clone().where('escalation_level', '>', 0).count({ n: '*' }),
+    db('complaints')
+      .whereNotNull('station_id')
+      .whereNotNull('finding')
+      .groupBy('station_id')
+      .select('station_id')
+      .count({ findings: '*' })
+      .sum({ substantiated: db.raw("CASE WHEN finding IN ('substantiated', 'partly_substantiated') THEN 1 ELSE 0 END") }),
+  ])) as Rows[];
+  const n = (v: unknown) => Number(v ?? 0);
+  return {
+    open: {
+      byCategory: Object.fromEntries(byCategory.map((r) => [r.category, n(r.n)])),
+      bySeverity: Object.fromEntries(bySeverity.map((r) => [r.severity ?? 'untriaged', n(r.n)])),
+      byRegion: Object.fromEntries(byRegion.map((r) => [r.province_code ?? 'unknown', n(r.n)])),
+      byEscalationLevel: Object.fromEntries(byLevel.map((r) => [String(r.escalation_level), n(r.n)])),
+    },
+    slaCompliance: compliance.map((r) => ({ period: r.period as string, closed: n(r.closed), onTime: n(r.onTime), rate: n(r.closed) ? n(r.onTime) / n(r.closed) : null })),
+    overdue: n(overdue[0]?.n),
+    substantiatedRateByStation: perStation.map((r) => ({ stationId: r.station_id as number, findings: n(r.findings), substantiated: n(r.substantiated), rate: n(r.substantiated) / n(r.findings) })),
+  };
 }
 
 export async function sealedContact(db: Db, complaintId: string): Promise<string | null> {

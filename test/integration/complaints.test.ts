@@ -138,6 +138,15 @@ describe('complaints', () => {
 
     expect((await act(c.id, 'extension', 'handler-1', { reasons: ['site visit needed'] })).status).toBe(403);
     expect((await act(c.id, 'extension', 'sup-1', { reasons: ['site visit needed'] })).status).toBe(200);
+
+    expect((await h.api('GET', '/v1/complaints/statistics', { as: 'handler-1' })).status).toBe(403);
+    const stats = (await h.api('GET', '/v1/complaints/statistics', { as: 'sup-1' })).body;
+    expect(stats.open.bySeverity.serious).toBeGreaterThanOrEqual(1);
+    expect(stats.open.byCategory.fraudulent_appraisal).toBeGreaterThanOrEqual(1);
+    expect(stats.overdue).toBeGreaterThanOrEqual(1);
+    // The first test's case closed on time with a substantiated finding at this station.
+    expect(stats.slaCompliance.reduce((sum: number, p: { closed: number }) => sum + p.closed, 0)).toBeGreaterThanOrEqual(1);
+    expect(stats.substantiatedRateByStation).toEqual(expect.arrayContaining([expect.objectContaining({ stationId, rate: 1 })]));
   });
 
   it('takes a critical complaint down the emergency path, and merges a duplicate', async () => {

@@ -24,7 +24,7 @@ import { campaignInspectionId, inspectionWorkflowId } from '../workflows/inspect
 import { qualification } from '../workflows/qualification';
 import { qualificationSanction, qualificationWorkflowId } from '../workflows/qualification.messages';
 import { complaintFacts } from '../db/queries/complaintChecks';
-import { saveComplaintSnapshot, sealedContact } from '../db/queries/complaints';
+import { invalidateCertificate, saveComplaintSnapshot, sealedContact } from '../db/queries/complaints';
 import type { CheckFact, ComplaintState, Targets } from '../domain/complaint';
 import { unseal } from './sealing';
 import type { Role } from '../domain/roles';
@@ -222,6 +222,10 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
       return id;
+    },
+
+    async invalidateCertificate(req: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<void> {
+      await invalidateCertificate(db, req);
     },
 
     /** Suspends (or revokes) every live qualification of an examiner through its own workflow's signal. */

@@ -13,6 +13,8 @@ export const FINDINGS = ['substantiated', 'partly_substantiated', 'unsubstantiat
 export type Finding = (typeof FINDINGS)[number];
 
 export const intakeSchema = z.object({
+  /** A consultation is answered by a handler, or converted into a complaint. */
+  kind: z.enum(['complaint', 'consultation']).default('complaint'),
   category: z.enum(CATEGORIES),
   stationId: z.number().int().positive().optional(),
   examinerId: z.string().min(1).max(64).optional(),
@@ -39,9 +41,14 @@ export interface CheckFact {
   detail: string;
 }
 
-export type FindingAction = { type: 'adhoc_inspection' } | { type: 'suspend_examiner'; until: string } | { type: 'propose_revocation' };
+export type FindingAction =
+  | { type: 'adhoc_inspection' }
+  | { type: 'suspend_examiner'; until: string }
+  | { type: 'propose_revocation' }
+  | { type: 'propose_station_sanction' }
+  | { type: 'invalidate_certificate' };
 
-export const COMPLAINT_STATUSES = ['received', 'triaged', 'investigating', 'closed', 'appealed', 'merged', 'final'] as const;
+export const COMPLAINT_STATUSES = ['consultation', 'answered', 'received', 'triaged', 'investigating', 'closed', 'appealed', 'merged', 'final'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 export interface ComplaintState extends CaseRecord {
@@ -68,6 +75,8 @@ export interface ComplaintState extends CaseRecord {
 }
 
 export type ComplaintAction =
+  | { type: 'answer'; answer: string }
+  | { type: 'convert' }
   | { type: 'triage'; category: Intake['category']; severity: Severity; targets: Targets; targetOrganisations: string[] }
   | { type: 'merge'; intoId: string }
   | { type: 'assignInvestigator'; investigator: Person }
@@ -83,7 +92,7 @@ export function initialComplaint(input: { id: string; trackingNumber: string; in
     trackingNumber: input.trackingNumber,
     anonymous: !contact,
     intake,
-    status: 'received',
+    status: intake.kind === 'consultation' ? 'consultation' : 'received',
     category: intake.category,
     targets: { ...(intake.stationId ? { stationId: intake.stationId } : {}), ...(intake.examinerId ? { examinerId: intake.examinerId } : {}), ...(intake.sessionId ? { sessionId: intake.sessionId } : {}) },
     targetOrganisations: [],
@@ -97,10 +106,12 @@ export function initialComplaint(input: { id: string; trackingNumber: string; in
   return record(state, 'received', { actor: { id: 'public', roles: [] }, at: input.at }, { category: intake.category, anonymous: !contact });
 }
 
-export const isComplaintFinal = (s: ComplaintStatus) => s === 'final' || s === 'merged';
+export const isComplaintFinal = (s: ComplaintStatus) => s === 'final' || s === 'merged' || s === 'answered';
 
 export function complaintPendingOn(s: ComplaintState): ComplaintPending | null {
   switch (s.status) {
+    case 'consultation':
+      return { action: 'answer', role: 'complaint_handler', userIds: [] };
     case 'received':
       return { action: 'triage', role: 'complaint_handler', userIds: [] };
     case 'triaged':
@@ -122,6 +133,11 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
     if (!allowed.includes(s.status)) throw notAllowed(`${action.type} is not allowed while the complaint is ${s.status}`);
   };
   switch (action.type) {
+    case 'answer':
+    case 'convert':
+      expectRole('complaint_handler');
+      expectStatus('consultation');
+      return;
     case 'triage':
       expectRole('complaint_handler');
       expectStatus('received');
@@ -154,7 +170,8 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
         throw invalid('actions', 'the complaint names no station or examiner to act on');
       }
       if (action.actions.some((a) => a.type === 'suspend_examiner') && !s.targets.examinerId) throw invalid('actions', 'the complaint names no examiner');
-      if (action.actions.some((a) => a.type === 'adhoc_inspection') && !s.targets.stationId) throw invalid('actions', 'the complaint names no station');
+      if (action.actions.some((a) => a.type === 'adhoc_inspection' || a.type === 'propose_station_sanction') && !s.targets.stationId) throw invalid('actions', 'the complaint names no station');
+      if (action.actions.some((a) => a.type === 'invalidate_certificate') && !s.intake.certificateNumber) throw invalid('actions', 'the complaint names no certificate');
       return;
   }
 }
@@ -162,6 +179,10 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
 export function applyComplaintAction(s: ComplaintState, action: ComplaintAction, ctx: ActionContext): ComplaintState {
   const c = { ...ctx, role: (action.type === 'submitFinding' ? 'inspector' : action.type === 'extendDeadline' ? 'supervisor' : 'complaint_handler') as Role };
   switch (action.type) {
+    case 'answer':
+      return record({ ...s, status: 'answered' }, 'consultation_answered', c, { answer: action.answer });
+    case 'convert':
+      return record({ ...s, status: 'received' }, 'converted_to_complaint', c);
     case 'triage':
       return record({ ...s, status: 'triaged', category: action.category, severity: action.severity, targets: action.targets, targetOrganisations: action.targetOrganisations }, 'triaged', c, {
         category: action.category,

@@ -31,6 +31,8 @@ export interface ComplaintView extends ComplaintState {
 
 const update = <T extends ComplaintActionType>(type: T) => defineUpdate<ComplaintView, [ComplaintRequest<T>]>(type);
 export const complaintUpdates: { [T in ComplaintActionType]: UpdateDefinition<ComplaintView, [ComplaintRequest<T>]> } = {
+  answer: update('answer'),
+  convert: update('convert'),
   triage: update('triage'),
   merge: update('merge'),
   assignInvestigator: update('assignInvestigator'),

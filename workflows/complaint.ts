@@ -88,6 +88,14 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   // 1. Acknowledgement (if contact was given).
   tellComplainant('ack', 'received', `Your complaint ${state.trackingNumber} is received and will be triaged.`);
 
+  // A consultation (咨询) is answered, or converted into a complaint that continues below.
+  await holdWithLadder(() => state.status === 'consultation', policy.triage);
+  if (state.status === 'answered') {
+    const answer = [...state.timeline].reverse().find((e) => e.action === 'consultation_answered')?.data?.answer as string;
+    tellComplainant('answer', 'answer', `The answer to your consultation ${state.trackingNumber}:\n${answer}`);
+    return finish();
+  }
+
   // 2. Triage by a complaint handler, or merge into an open case as a duplicate.
   await holdWithLadder(() => state.status === 'received', policy.triage);
   if (state.status === 'merged') {
@@ -193,6 +201,14 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
       if (action.type === 'adhoc_inspection') {
         const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: reasons[0] });
         system({}, 'action_inspection_started', { inspectionId });
+      } else if (action.type === 'propose_station_sanction') {
+        // The sanction is decided in the inspection process: a follow-up inspection, flagged to supervisors.
+        const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: `station sanction proposed: ${reasons[0]}` });
+        system({}, 'action_station_sanction_proposed', { inspectionId });
+        notify(`station-sanction-${state.version}`, await store.emailsForRole('supervisor'), `Proposed sanction: station ${state.targets.stationId}`, `Complaint ${state.trackingNumber} proposes a sanction on station ${state.targets.stationId}; inspection ${inspectionId} will put it to your decision.`);
+      } else if (action.type === 'invalidate_certificate') {
+        await store.invalidateCertificate({ certificateNumber: state.intake.certificateNumber!, complaintId: state.id, reasons: finding.reasons });
+        system({}, 'action_certificate_invalidated', { certificateNumber: state.intake.certificateNumber });
       } else if (action.type === 'suspend_examiner') {
         const sanction = { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${state.id}` };
         const qualifications = await starter.sanctionExaminer({ examinerId: state.targets.examinerId!, sanction });

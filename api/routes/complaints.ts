@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { hashSecret, seal, unseal } from '../../activities/sealing';
-import { complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
 import { caseTimeline } from '../../db/queries/events';
 import { findStation } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
@@ -20,6 +20,8 @@ const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const complaintId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a complaint id');
 
 export const complaintBodies = {
+  answer: z.strictObject({ answer: z.string().trim().min(1).max(10_000) }),
+  convert: z.strictObject({}),
   triage: z.strictObject({
     category: z.enum(CATEGORIES),
     severity: z.enum(SEVERITIES),
@@ -34,7 +36,15 @@ export const complaintBodies = {
     finding: z.enum(FINDINGS),
     reasons,
     actions: z
-      .array(z.discriminatedUnion('type', [z.strictObject({ type: z.literal('adhoc_inspection') }), z.strictObject({ type: z.literal('suspend_examiner'), until: z.iso.datetime() }), z.strictObject({ type: z.literal('propose_revocation') })]))
+      .array(
+        z.discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('adhoc_inspection') }),
+          z.strictObject({ type: z.literal('suspend_examiner'), until: z.iso.datetime() }),
+          z.strictObject({ type: z.literal('propose_revocation') }),
+          z.strictObject({ type: z.literal('propose_station_sanction') }),
+          z.strictObject({ type: z.literal('invalidate_certificate') }),
+        ]),
+      )
       .max(5)
       .default([]),
   }),
@@ -47,6 +57,8 @@ async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<Complai
 }
 
 const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>) => Promise<ComplaintPayload<T>> } = {
+  answer: async (_d, body) => body,
+  convert: async () => ({}),
   triage: async (deps, { category, severity, ...targets }) => {
     const station = targets.stationId ? await findStation(deps.db, targets.stationId) : undefined;
     if (targets.stationId && !station) throw new HttpError(400, 'invalid', 'no such station', [{ field: 'stationId', message: 'no such station' }]);
@@ -96,6 +108,13 @@ async function tracked(deps: ApiDeps, trackingNumber: string, secret: string | u
 }
 
 export const publicComplaintRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/public/certificates/{number}',
+    summary: 'Whether a certificate number was found invalid by a complaint finding',
+    roles: [],
+    handler: async ({ deps, params }) => ({ certificateNumber: params.number, ...(await certificateInvalidation(deps.db, params.number)) }),
+  }),
   route({
     method: 'post',
     path: '/v1/public/complaints',
@@ -198,6 +217,8 @@ export const complaintRoutes = [
       return { anonymous: false, contact: unseal(sealed) };
     },
   }),
+  actionRoute('answer', 'answer', 'Answer a consultation (closes it)', ['complaint_handler', 'supervisor']),
+  actionRoute('convert', 'convert', 'Convert a consultation into a complaint', ['complaint_handler', 'supervisor']),
   actionRoute('triage', 'triage', 'Triage: category, severity, targets', ['complaint_handler', 'supervisor']),
   actionRoute('merge', 'merge', 'Merge into an open complaint as a duplicate', ['complaint_handler', 'supervisor']),
   actionRoute('assignInvestigator', 'investigator', 'Assign a recusal-checked investigator', ['complaint_handler', 'supervisor']),

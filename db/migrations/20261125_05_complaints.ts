@@ -30,6 +30,13 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['province_code', 'status']);
     t.index(['status', 'due_at']);
   });
+  // Certificates found invalid by a complaint finding; the public can check a number.
+  await knex.schema.createTable('invalid_certificates', (t) => {
+    t.string('certificate_number', 64).primary();
+    t.string('complaint_id', 40).notNullable();
+    t.json('reasons').notNullable();
+    t.timestamp('invalidated_at', { precision: 3 }).notNullable();
+  });
   await knex.schema.createTable('complaint_contacts', (t) => {
     t.string('complaint_id', 40).primary().references('complaints.id').onDelete('CASCADE');
     /** AES-256-GCM with a key from the environment: iv, tag and ciphertext, base64. */
@@ -39,5 +46,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('complaint_contacts');
+  await knex.schema.dropTableIfExists('invalid_certificates');
   await knex.schema.dropTableIfExists('complaints');
 }

@@ -18,7 +18,7 @@ beforeAll(async () => {
       appealWindow: 'PT30S',
       directorMailbox: 'director@hrss.example',
       emergencyContacts: ['emergency@hrss.example'],
-      intakeRate: { max: 12, window: 'PT1H' },
+      intakeRate: { max: 14, window: 'PT1H' },
     },
   });
   stationId = await licenseStation(h);
@@ -159,6 +159,24 @@ describe('complaints', () => {
     const merged = await act(duplicate.id, 'merge', 'handler-1', { intoId: critical.id });
     expect(merged.body.status).toBe('merged');
     await eventually(async () => (await h.api('GET', `/v1/complaints/${critical.id}`, { as: 'sup-1' })).body.live.mergedComplaints.includes(duplicate.id));
+  });
+
+  it('answers a consultation, and converts another into a complaint', async () => {
+    const asked = await file({ kind: 'consultation', category: 'certificate_problem', description: 'How do I check whether my certificate is genuine?' });
+    expect((await act(asked.id, 'answer', 'insp-2', { answer: 'x' })).status).toBe(403);
+    const answered = await act(asked.id, 'answer', 'handler-1', { answer: 'Use the public certificate check with the certificate number.' });
+    expect(answered.body.status).toBe('answered');
+    await eventually(async () => h.mails.find((m) => m.subject === `Complaint ${asked.trackingNumber}: answer` && m.text.includes('public certificate check')));
+
+    const converted = await file({ kind: 'consultation', category: 'certificate_problem', certificateNumber: 'CERT-2026-0001', description: 'My certificate number is not accepted by employers.' });
+    expect((await act(converted.id, 'convert', 'handler-1', {})).body.status).toBe('received');
+    await act(converted.id, 'triage', 'handler-1', { category: 'certificate_problem', severity: 'normal', stationId });
+    await act(converted.id, 'investigator', 'handler-1', { investigatorId: 'insp-2' });
+    const found = await act(converted.id, 'finding', 'insp-2', { finding: 'substantiated', reasons: ['certificate issued without an appraisal'], actions: [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }] });
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    await eventually(async () => (await h.api('GET', '/v1/public/certificates/CERT-2026-0001')).body.invalid === true);
+    expect((await h.api('GET', '/v1/public/certificates/CERT-2026-9999')).body.invalid).toBe(false);
+    await eventually(async () => h.mails.find((m) => m.subject === `Proposed sanction: station ${stationId}`));
   });
 
   it('limits public intake per address and refuses bad input naming the field', async () => {

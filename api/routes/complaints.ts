@@ -174,7 +174,7 @@ export const complaintRoutes = [
   route({
     method: 'get',
     path: '/v1/complaints',
-    summary: 'Complaints (an investigator sees those assigned), filtered by status, category, severity, region, overdue',
+    summary: 'Complaints (an investigator sees those assigned), filtered by status, category, severity, region, overdue, waiting on me',
     roles: ['complaint_handler', 'supervisor', 'inspector'],
     query: z.object({
       status: z.enum(COMPLAINT_STATUSES).optional(),
@@ -182,10 +182,11 @@ export const complaintRoutes = [
       severity: z.enum(SEVERITIES).optional(),
       provinceCode: z.string().regex(/^\d{6}$/).optional(),
       overdue: z.enum(['true', 'false']).optional(),
+      pendingOnMe: z.enum(['true', 'false']).optional(),
       cursor: complaintId.optional(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
-    handler: async ({ deps, actor, query }) => listComplaints(deps.db, actor, { ...query, overdue: query.overdue === 'true' }),
+    handler: async ({ deps, actor, query }) => listComplaints(deps.db, actor, { ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }),
   }),
   route({
     method: 'get',

@@ -110,7 +110,7 @@ function visibleTo(q: ReturnType<Db>, actor: Actor): void {
   q.where('investigator_id', actor.id);
 }
 
-export async function listComplaints(db: Db, actor: Actor, f: { status?: string; category?: string; severity?: string; provinceCode?: string; overdue?: boolean; cursor?: string; limit: number }) {
+export async function listComplaints(db: Db, actor: Actor, f: { status?: string; category?: string; severity?: string; provinceCode?: string; overdue?: boolean; pendingOnMe?: boolean; cursor?: string; limit: number }) {
   const q = db('complaints').orderBy('id', 'desc').limit(f.limit + 1);
   visibleTo(q, actor);
   if (f.status) q.where('status', f.status);
@@ -119,6 +119,10 @@ export async function listComplaints(db: Db, actor: Actor, f: { status?: string;
   if (f.provinceCode) q.where('province_code', f.provinceCode);
   if (f.overdue) q.where('escalation_level', '>', 0);
   if (f.cursor) q.where('id', '<', f.cursor);
+  if (f.pendingOnMe) {
+    // An investigator's step waits on that investigator; a handler's step on every handler.
+    q.where((w) => w.where({ pending_role: 'inspector', investigator_id: actor.id }).orWhere((o) => o.whereIn('pending_role', actor.roles.filter((r) => r !== 'inspector'))));
+  }
   const rows = await q;
   const items = rows.slice(0, f.limit).map(toRecord);
   return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };

@@ -135,6 +135,9 @@ describe('complaints', () => {
     await eventually(async () => h.mails.some((m) => m.subject.startsWith(`Escalation (level 3): complaint ${c.trackingNumber}`) && m.to.includes('director@hrss.example')));
     const overdue = await h.api('GET', '/v1/complaints?overdue=true', { as: 'sup-1' });
     expect(overdue.body.items.map((r: { id: string }) => r.id)).toContain(c.id);
+    const waiting = await h.api('GET', '/v1/complaints?pendingOnMe=true', { as: 'insp-2' });
+    expect(waiting.body.items.map((r: { id: string }) => r.id)).toContain(c.id);
+    expect((await h.api('GET', '/v1/complaints?pendingOnMe=true', { as: 'insp-5' })).body.items.map((r: { id: string }) => r.id)).not.toContain(c.id);
 
     expect((await act(c.id, 'extension', 'handler-1', { reasons: ['site visit needed'] })).status).toBe(403);
     expect((await act(c.id, 'extension', 'sup-1', { reasons: ['site visit needed'] })).status).toBe(200);

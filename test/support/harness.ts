@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -104,6 +107,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
       await startWorker();
     },
     async close() {
+      if (process.env.RECORD_HISTORIES) await recordHistories(temporal, taskQueue);
       worker.shutdown();
       await running;
       await new Promise((resolve) => server.close(resolve));
@@ -118,6 +122,25 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export const HISTORY_FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
+
+/**
+ * RECORD_HISTORIES=1: saves the history of one completed workflow per type and outcome into
+ * test/fixtures/histories, for the replay test that guards determinism.
+ */
+async function recordHistories(temporal: Client, taskQueue: string): Promise<void> {
+  await mkdir(HISTORY_FIXTURES, { recursive: true });
+  const seen = new Set<string>();
+  for await (const wf of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed'` })) {
+    const handle = temporal.workflow.getHandle(wf.workflowId, wf.runId);
+    const status = String(((await handle.query('state').catch(() => null)) as { status?: string } | null)?.status ?? 'done');
+    const key = `${wf.type}-${status}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    await writeFile(path.join(HISTORY_FIXTURES, `${key}.json`), historyToJSON(await handle.fetchHistory()));
+  }
+}
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last value seen. */
 export async function eventually<T>(

@@ -5,7 +5,9 @@ import type { z } from 'zod';
 import type { Config } from '../activities/config';
 import type { Db } from '../db/connect';
 import type { Actor, Role } from '../domain/roles';
+import type { UpdateDefinition } from '@temporalio/common';
 import { requireRole } from './auth';
+import { HttpError } from './errors';
 import { parse } from './validate';
 
 /** What a handler may use: the database for reads, Temporal for every write to a case. */
@@ -73,4 +75,41 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
       ctx.body = result;
     });
   }
+}
+
+/**
+ * The routes of one kind of case's actions: one POST per action type, each finding the case the
+ * caller may see, refusing a case that has ended, turning the body into the action's payload and
+ * sending it as the workflow's update. The update id derives from the request (its Idempotency-Key,
+ * else its id), so a retried request applies once: Temporal deduplicates updates by id.
+ */
+export function caseActionRoutes<T extends string, R extends { id: string; status: string }>(kind: {
+  basePath: string;
+  bodies: Record<T, z.ZodType>;
+  find: (deps: ApiDeps, actor: Actor, id: string) => Promise<R>;
+  ended: (record: R) => string | null;
+  workflowId: (id: string) => string;
+  updates: Record<T, unknown>;
+  toPayload: (type: T, deps: ApiDeps, body: unknown, record: R) => Promise<object>;
+  routes: Array<{ type: T; path: string; summary: string; roles: Role[] }>;
+}): RouteSpec[] {
+  return kind.routes.map(({ type, path, summary, roles }) =>
+    route({
+      method: 'post',
+      path: `${kind.basePath}/{id}/${path}`,
+      summary,
+      roles,
+      body: kind.bodies[type],
+      handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+        const record = await kind.find(deps, actor, params.id);
+        const ended = kind.ended(record);
+        if (ended) throw new HttpError(409, 'not_allowed', ended);
+        const payload = await kind.toPayload(type, deps, body, record);
+        return deps.temporal.workflow.getHandle(kind.workflowId(record.id)).executeUpdate(kind.updates[type] as UpdateDefinition<unknown, [object]>, {
+          args: [{ actor, requestId, payload }],
+          updateId: `${type}:${actor.id}:${operationId}`,
+        });
+      },
+    }),
+  );
 }

@@ -12,12 +12,20 @@ import type { Actor } from '../../domain/roles';
 import { complaint } from '../../workflows/complaint';
 import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityRevealed, type ComplaintPayload } from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
 
 /** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
 
 const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const complaintId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a complaint id');
+
+/** The same answer for an unknown number and a wrong secret, so neither can be probed. */
+async function tracked(deps: ApiDeps, trackingNumber: string, secret: string | undefined) {
+  const found = await complaintByTracking(deps.db, trackingNumber);
+  const given = Buffer.from(hashSecret(secret ?? ''), 'hex');
+  if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex'))) throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
+  return found;
+}
 
 export const complaintBodies = {
   answer: z.strictObject({ answer: z.string().trim().min(1).max(10_000) }),
@@ -80,32 +88,6 @@ const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(ty
   extendDeadline: async (_d, body) => body,
   submitFinding: async (_d, body) => body,
 };
-
-function actionRoute<T extends ComplaintActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
-  return route({
-    method: 'post',
-    path: `/v1/complaints/{id}/${path}`,
-    summary,
-    roles,
-    body: complaintBodies[type],
-    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
-      const record = await visible(deps, actor, params.id);
-      const payload = await toPayload[type](deps, body as never);
-      return deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).executeUpdate(complaintUpdates[type], {
-        args: [{ actor, requestId, payload }],
-        updateId: `${type}:${actor.id}:${operationId}`,
-      });
-    },
-  });
-}
-
-/** The same answer for an unknown number and a wrong secret, so neither can be probed. */
-async function tracked(deps: ApiDeps, trackingNumber: string, secret: string | undefined) {
-  const found = await complaintByTracking(deps.db, trackingNumber);
-  const given = Buffer.from(hashSecret(secret ?? ''), 'hex');
-  if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex'))) throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
-  return found;
-}
 
 export const publicComplaintRoutes = [
   route({
@@ -218,11 +200,23 @@ export const complaintRoutes = [
       return { anonymous: false, contact: unseal(sealed) };
     },
   }),
-  actionRoute('answer', 'answer', 'Answer a consultation (closes it)', ['complaint_handler', 'supervisor']),
-  actionRoute('convert', 'convert', 'Convert a consultation into a complaint', ['complaint_handler', 'supervisor']),
-  actionRoute('triage', 'triage', 'Triage: category, severity, targets', ['complaint_handler', 'supervisor']),
-  actionRoute('merge', 'merge', 'Merge into an open complaint as a duplicate', ['complaint_handler', 'supervisor']),
-  actionRoute('assignInvestigator', 'investigator', 'Assign a recusal-checked investigator', ['complaint_handler', 'supervisor']),
-  actionRoute('extendDeadline', 'extension', "Extend the investigation's due date (a supervisor)", ['supervisor']),
-  actionRoute('submitFinding', 'finding', 'The investigator records the finding and its actions', ['inspector']),
+  ...caseActionRoutes<ComplaintActionType, ComplaintRecord>({
+    basePath: '/v1/complaints',
+    bodies: complaintBodies,
+    find: visible,
+    // The workflow refuses actions on an ended complaint with its own reason.
+    ended: () => null,
+    workflowId: complaintWorkflowId,
+    updates: complaintUpdates,
+    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    routes: [
+      { type: 'answer', path: 'answer', summary: 'Answer a consultation (closes it)', roles: ['complaint_handler', 'supervisor'] },
+      { type: 'convert', path: 'convert', summary: 'Convert a consultation into a complaint', roles: ['complaint_handler', 'supervisor'] },
+      { type: 'triage', path: 'triage', summary: 'Triage: category, severity, targets', roles: ['complaint_handler', 'supervisor'] },
+      { type: 'merge', path: 'merge', summary: 'Merge into an open complaint as a duplicate', roles: ['complaint_handler', 'supervisor'] },
+      { type: 'assignInvestigator', path: 'investigator', summary: 'Assign a recusal-checked investigator', roles: ['complaint_handler', 'supervisor'] },
+      { type: 'extendDeadline', path: 'extension', summary: "Extend the investigation's due date (a supervisor)", roles: ['supervisor'] },
+      { type: 'submitFinding', path: 'finding', summary: 'The investigator records the finding and its actions', roles: ['inspector'] },
+    ],
+  }),
 ];

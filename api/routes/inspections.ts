@@ -12,13 +12,25 @@ import type { Actor, Person } from '../../domain/roles';
 import { inspection } from '../../workflows/inspection';
 import { inspectionRecorded, inspectionState, inspectionUpdates, inspectionWorkflowId, type InspectionPayload } from '../../workflows/inspection.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
 
 /** Inspections: ad-hoc start, lists, one case, and one POST per action. */
 
 const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const scores = z.record(z.string().min(1).max(64), z.number().min(0).max(100));
 const inspectionId = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be an inspection id');
+
+const listQuery = z.object({
+  status: z.enum(INSPECTION_STATUSES).optional(),
+  stationId: z.coerce.number().int().positive().optional(),
+  provinceCode: z.string().regex(/^\d{6}$/).optional(),
+  campaignId: z.string().max(40).optional(),
+  dueBefore: z.iso.datetime().optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  pendingOnMe: z.enum(['true', 'false']).optional(),
+  cursor: inspectionId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 export const inspectionBodies = {
   assignTeam: z.strictObject({ inspectorIds: z.array(z.string().min(1).max(64)).min(1).max(20), leadId: z.string().min(1).max(64) }),
@@ -57,37 +69,6 @@ const toPayload: { [T in InspectionActionType]: (deps: ApiDeps, body: z.infer<(t
   verify: async (_d, body) => body,
   decideSanction: async (_d, body) => body,
 };
-
-function actionRoute<T extends InspectionActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
-  return route({
-    method: 'post',
-    path: `/v1/inspections/{id}/${path}`,
-    summary,
-    roles,
-    body: inspectionBodies[type],
-    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
-      const record = await visible(deps, actor, params.id);
-      if (isInspectionFinal(record.status as InspectionStatus)) throw new HttpError(409, 'not_allowed', `the inspection is already ${record.status}`);
-      const payload = await toPayload[type](deps, body as never);
-      return deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).executeUpdate(inspectionUpdates[type], {
-        args: [{ actor, requestId, payload }],
-        updateId: `${type}:${actor.id}:${operationId}`,
-      });
-    },
-  });
-}
-
-const listQuery = z.object({
-  status: z.enum(INSPECTION_STATUSES).optional(),
-  stationId: z.coerce.number().int().positive().optional(),
-  provinceCode: z.string().regex(/^\d{6}$/).optional(),
-  campaignId: z.string().max(40).optional(),
-  dueBefore: z.iso.datetime().optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  pendingOnMe: z.enum(['true', 'false']).optional(),
-  cursor: inspectionId.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 export const inspectionRoutes = [
   route({
@@ -153,12 +134,23 @@ export const inspectionRoutes = [
       return { eligible: rows.filter((r) => r.refusals.length === 0), ineligible: rows.filter((r) => r.refusals.length > 0) };
     },
   }),
-  actionRoute('assignTeam', 'team', 'Assign the team (at least two inspectors, one lead)', ['supervisor']),
-  actionRoute('acknowledge', 'acknowledge', 'A team member acknowledges the assignment', ['inspector']),
-  actionRoute('submitScores', 'scores', "A team member's item scores and evidence notes against the checklist", ['inspector']),
-  actionRoute('submitReport', 'report', "The lead's report", ['inspector']),
-  actionRoute('review', 'review', 'Supervisor review: pass, or a rectification order', ['supervisor']),
-  actionRoute('submitRectification', 'rectification', "The station's rectification report", ['station_admin']),
-  actionRoute('verify', 'verification', "The lead's verification of the rectified items", ['inspector']),
-  actionRoute('decideSanction', 'sanction', 'Decide the proposed rung of the sanctions ladder', ['supervisor']),
+  ...caseActionRoutes<InspectionActionType, InspectionRecord>({
+    basePath: '/v1/inspections',
+    bodies: inspectionBodies,
+    find: visible,
+    ended: (r) => (isInspectionFinal(r.status as InspectionStatus) ? `the inspection is already ${r.status}` : null),
+    workflowId: inspectionWorkflowId,
+    updates: inspectionUpdates,
+    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    routes: [
+      { type: 'assignTeam', path: 'team', summary: 'Assign the team (at least two inspectors, one lead)', roles: ['supervisor'] },
+      { type: 'acknowledge', path: 'acknowledge', summary: 'A team member acknowledges the assignment', roles: ['inspector'] },
+      { type: 'submitScores', path: 'scores', summary: "A team member's item scores and evidence notes against the checklist", roles: ['inspector'] },
+      { type: 'submitReport', path: 'report', summary: "The lead's report", roles: ['inspector'] },
+      { type: 'review', path: 'review', summary: 'Supervisor review: pass, or a rectification order', roles: ['supervisor'] },
+      { type: 'submitRectification', path: 'rectification', summary: "The station's rectification report", roles: ['station_admin'] },
+      { type: 'verify', path: 'verification', summary: "The lead's verification of the rectified items", roles: ['inspector'] },
+      { type: 'decideSanction', path: 'sanction', summary: 'Decide the proposed rung of the sanctions ladder', roles: ['supervisor'] },
+    ],
+  }),
 ];

@@ -23,7 +23,7 @@ import { examinerImport, examinerImportWorkflowId } from '../../workflows/examin
 import { qualification } from '../../workflows/qualification';
 import { qualificationRecorded, qualificationState, qualificationUpdates, qualificationWorkflowId, type QualificationPayload } from '../../workflows/qualification.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
 
 /** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
 
@@ -61,25 +61,6 @@ const toPayload: { [T in QualificationActionType]: (deps: ApiDeps, record: Quali
   suspend: async (_d, _r, body) => body,
   revoke: async (_d, _r, body) => body,
 };
-
-function actionRoute<T extends QualificationActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
-  return route({
-    method: 'post',
-    path: `/v1/qualifications/{id}/${path}`,
-    summary,
-    roles,
-    body: qualificationBodies[type],
-    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
-      const record = await visible(deps, actor, params.id);
-      if (isQualificationFinal(record.status)) throw new HttpError(409, 'not_allowed', `the qualification is ${record.status}`);
-      const payload = await toPayload[type](deps, record, body as never);
-      return deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).executeUpdate(qualificationUpdates[type], {
-        args: [{ actor, requestId, payload }],
-        updateId: `${type}:${actor.id}:${operationId}`,
-      });
-    },
-  });
-}
 
 export const qualificationRoutes = [
   route({
@@ -136,11 +117,22 @@ export const qualificationRoutes = [
     roles: ['examiner', 'reviewer', 'supervisor'],
     handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, QUALIFICATION_CASE, (await visible(deps, actor, params.id)).id) }),
   }),
-  actionRoute('decideAdmission', 'admission-decision', 'Approve (minimums met) or reject an admission', ['reviewer']),
-  actionRoute('submitRenewal', 'renewal', 'Submit the renewal: training hours; sessions and violations are taken from the registers', ['examiner']),
-  actionRoute('decideRenewal', 'renewal-decision', 'Approve, return or reject a renewal (a supervisor co-approves after violations)', ['reviewer', 'supervisor']),
-  actionRoute('suspend', 'suspension', 'Suspend until a date (lifts itself)', ['supervisor']),
-  actionRoute('revoke', 'revocation', 'Revoke with reasons', ['supervisor']),
+  ...caseActionRoutes<QualificationActionType, QualificationRecord>({
+    basePath: '/v1/qualifications',
+    bodies: qualificationBodies,
+    find: visible,
+    ended: (r) => (isQualificationFinal(r.status) ? `the qualification is ${r.status}` : null),
+    workflowId: qualificationWorkflowId,
+    updates: qualificationUpdates,
+    toPayload: (type, deps, body, record) => toPayload[type](deps, record, body as never),
+    routes: [
+      { type: 'decideAdmission', path: 'admission-decision', summary: 'Approve (minimums met) or reject an admission', roles: ['reviewer'] },
+      { type: 'submitRenewal', path: 'renewal', summary: 'Submit the renewal: training hours; sessions and violations are taken from the registers', roles: ['examiner'] },
+      { type: 'decideRenewal', path: 'renewal-decision', summary: 'Approve, return or reject a renewal (a supervisor co-approves after violations)', roles: ['reviewer', 'supervisor'] },
+      { type: 'suspend', path: 'suspension', summary: 'Suspend until a date (lifts itself)', roles: ['supervisor'] },
+      { type: 'revoke', path: 'revocation', summary: 'Revoke with reasons', roles: ['supervisor'] },
+    ],
+  }),
   route({
     method: 'get',
     path: '/v1/examiners/{id}',

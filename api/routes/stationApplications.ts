@@ -17,7 +17,7 @@ import {
   type ActionPayload,
 } from '../../workflows/stationApproval.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps, type RouteInput } from '../routeSpec';
+import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
 
 /** Station approval (鉴定所/站 审批): create, list, read, and one POST per action. */
 
@@ -70,27 +70,6 @@ const toPayload: { [T in ActionType]: (deps: ApiDeps, body: z.infer<(typeof acti
   submitAssessment: async (_d, body) => body,
   decide: async (_d, body) => body,
 };
-
-function actionRoute<T extends ActionType>(type: T, path: string, summary: string, roles: Actor['roles']) {
-  return route({
-    method: 'post',
-    path: `/v1/station-applications/{id}/${path}`,
-    summary,
-    roles,
-    body: actionBodies[type],
-    handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
-      const record = await visibleRecord(deps, actor, params.id);
-      if (isFinal(record.status as ApplicationStatus)) throw new HttpError(409, 'not_allowed', `the application is already ${record.status}`);
-      const payload = await toPayload[type](deps, body as never);
-      const handle = deps.temporal.workflow.getHandle(stationApplicationWorkflowId(record.id));
-      // The update id makes a retried request apply once (Temporal deduplicates updates by id).
-      return handle.executeUpdate(stationApprovalUpdates[type], {
-        args: [{ actor, requestId, payload }],
-        updateId: `${type}:${actor.id}:${operationId}`,
-      });
-    },
-  });
-}
 
 export const stationApplicationRoutes = [
   route({
@@ -166,11 +145,22 @@ export const stationApplicationRoutes = [
       return { eligible: rows.filter((r) => !r.recusal), recused: rows.filter((r) => r.recusal) };
     },
   }),
-  actionRoute('resubmit', 'resubmit', 'Resubmit a completed or corrected application', ['station_admin']),
-  actionRoute('withdraw', 'withdraw', 'Withdraw the application before the decision', ['station_admin']),
-  actionRoute('assignReviewer', 'reviewer', 'Assign the document reviewer', ['supervisor']),
-  actionRoute('review', 'review', 'Pass, return or reject after document review', ['reviewer']),
-  actionRoute('assignAssessors', 'assessors', 'Assign at least two recusal-checked on-site assessors', ['supervisor']),
-  actionRoute('submitAssessment', 'assessments', "Submit one assessor's on-site scores", ['inspector']),
-  actionRoute('decide', 'decision', 'Final decision: approve, approve with reduced scope, or reject', ['supervisor']),
+  ...caseActionRoutes<ActionType, ApplicationRecord>({
+    basePath: '/v1/station-applications',
+    bodies: actionBodies,
+    find: visibleRecord,
+    ended: (r) => (isFinal(r.status as ApplicationStatus) ? `the application is already ${r.status}` : null),
+    workflowId: stationApplicationWorkflowId,
+    updates: stationApprovalUpdates,
+    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    routes: [
+      { type: 'resubmit', path: 'resubmit', summary: 'Resubmit a completed or corrected application', roles: ['station_admin'] },
+      { type: 'withdraw', path: 'withdraw', summary: 'Withdraw the application before the decision', roles: ['station_admin'] },
+      { type: 'assignReviewer', path: 'reviewer', summary: 'Assign the document reviewer', roles: ['supervisor'] },
+      { type: 'review', path: 'review', summary: 'Pass, return or reject after document review', roles: ['reviewer'] },
+      { type: 'assignAssessors', path: 'assessors', summary: 'Assign at least two recusal-checked on-site assessors', roles: ['supervisor'] },
+      { type: 'submitAssessment', path: 'assessments', summary: "Submit one assessor's on-site scores", roles: ['inspector'] },
+      { type: 'decide', path: 'decision', summary: 'Final decision: approve, approve with reduced scope, or reject', roles: ['supervisor'] },
+    ],
+  }),
 ];

@@ -53,9 +53,10 @@ export function splitCsvLine(line: string): string[] {
 
 /**
  * Validates a whole file: the header, each row's fields, and duplicates within the file (the same card
- * number twice, the same examiner and occupation twice). `existingCards` are card numbers already issued.
+ * number twice, the same examiner and occupation twice, one examiner with two identities).
+ * `existingCards` are card numbers already issued; `existingPairs` "examiner/occupation" qualifications already live.
  */
-export function validateImport(csv: string, existingCards: Set<string>): { valid: Array<ImportRow & { line: number }>; rejected: RejectedRow[]; headerError?: string } {
+export function validateImport(csv: string, existingCards: Set<string>, existingPairs: Set<string> = new Set()): { valid: Array<ImportRow & { line: number }>; rejected: RejectedRow[]; headerError?: string } {
   const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '');
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
@@ -64,6 +65,7 @@ export function validateImport(csv: string, existingCards: Set<string>): { valid
   const rejected: RejectedRow[] = [];
   const cards = new Set<string>();
   const pairs = new Set<string>();
+  const identities = new Map<string, string>();
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     const cells = splitCsvLine(lines[i]);
@@ -80,13 +82,17 @@ export function validateImport(csv: string, existingCards: Set<string>): { valid
     if (existingCards.has(row.card_number)) errors.push(`card_number: ${row.card_number} is already issued`);
     if (cards.has(row.card_number)) errors.push(`card_number: ${row.card_number} repeats in the file`);
     const pair = `${row.examiner_id}/${row.occupation_code}`;
-    if (pairs.has(pair)) errors.push(`examiner_id: ${row.examiner_id} already has ${row.occupation_code} in the file`);
+    if (pairs.has(pair) || existingPairs.has(pair)) errors.push(`examiner_id: ${row.examiner_id} already has ${row.occupation_code}${existingPairs.has(pair) ? '' : ' in the file'}`);
+    // One examiner, one identity: a later row may not describe them differently.
+    const identity = `${row.name}|${row.national_id}|${row.email}`;
+    if (identities.has(row.examiner_id) && identities.get(row.examiner_id) !== identity) errors.push(`examiner_id: ${row.examiner_id} appears earlier with another name, national id or email`);
     if (errors.length) {
       rejected.push({ line, errors });
       continue;
     }
     cards.add(row.card_number);
     pairs.add(pair);
+    identities.set(row.examiner_id, identity);
     valid.push({ ...row, line });
   }
   return { valid, rejected };

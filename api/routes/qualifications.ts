@@ -8,6 +8,7 @@ import {
   addTraining,
   examinerRecord,
   existingCardNumbers,
+  liveQualificationPairs,
   findQualification,
   insertImportedQualifications,
   listQualifications,
@@ -181,7 +182,8 @@ export const qualificationRoutes = [
     handler: async ({ deps, actor, body, resourceId }) => {
       // Validate once to find the card numbers, then again against those already issued.
       const first = validateImport(body, new Set());
-      const { valid, rejected, headerError } = validateImport(body, await existingCardNumbers(deps.db, first.valid.map((r) => r.card_number)));
+      const [cards, pairs] = await Promise.all([existingCardNumbers(deps.db, first.valid.map((r) => r.card_number)), liveQualificationPairs(deps.db, [...new Set(first.valid.map((r) => r.examiner_id))])]);
+      const { valid, rejected, headerError } = validateImport(body, cards, pairs);
       if (headerError) throw new HttpError(400, 'invalid', headerError, [{ field: '(body)', message: headerError }]);
       const importId = resourceId ?? ulid();
       await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })));

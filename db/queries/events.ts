@@ -53,6 +53,8 @@ export async function caseTimeline(db: Db, caseType: string, caseId: string): Pr
 export async function saveCaseSnapshot(
   db: Db,
   c: { table: string; caseType: string; id: string; version: number; row: Record<string, unknown>; timeline: CaseEvent[] },
+  /** Writes that must commit with the case row (e.g. a status derived from it). */
+  alongside?: (trx: Db) => Promise<void>,
 ): Promise<void> {
   // READ COMMITTED takes no gap locks, and the update goes first so concurrent writers of one case queue
   // on its row lock: neither two new cases nor two writes of the same case can deadlock.
@@ -61,6 +63,7 @@ export async function saveCaseSnapshot(
       const updated = await trx(c.table).where({ id: c.id }).where('version', '<', c.version).update({ version: c.version, ...c.row });
       if (updated === 0) await trx(c.table).insert({ id: c.id, version: c.version, ...c.row }).onConflict('id').ignore();
       await appendEvents(trx, c.caseType, c.id, c.timeline);
+      await alongside?.(trx);
     },
     { isolationLevel: 'read committed' },
   );

@@ -42,12 +42,14 @@ export async function saveQualificationSnapshot(db: Db, s: QualificationState, p
       created_at: new Date(s.timeline[0]?.at ?? Date.now()),
       updated_at: new Date(s.timeline.at(-1)?.at ?? Date.now()),
     },
+  }, async (trx) => {
+    // In the same transaction: no reader sees the qualification changed and the examiner not yet.
+    const statuses = (await trx('qualifications').where({ examiner_id: s.examiner.id }).select('status')).map((r) => r.status as QualificationStatus);
+    await trx('examiners')
+      .insert({ id: s.examiner.id, name: s.examiner.name, organisation: s.examiner.organisation, email: s.examiner.email, national_id: nationalId ?? null, status: examinerStatusOf(statuses), updated_at: new Date() })
+      .onConflict('id')
+      .merge({ status: examinerStatusOf(statuses), email: s.examiner.email, updated_at: new Date(), ...(nationalId ? { national_id: nationalId } : {}) });
   });
-  const statuses = (await db('qualifications').where({ examiner_id: s.examiner.id }).select('status')).map((r) => r.status as QualificationStatus);
-  await db('examiners')
-    .insert({ id: s.examiner.id, name: s.examiner.name, organisation: s.examiner.organisation, email: s.examiner.email, national_id: nationalId ?? null, status: examinerStatusOf(statuses), updated_at: new Date() })
-    .onConflict('id')
-    .merge({ status: examinerStatusOf(statuses), email: s.examiner.email, updated_at: new Date(), ...(nationalId ? { national_id: nationalId } : {}) });
 }
 
 export interface QualificationFilter {
@@ -144,6 +146,16 @@ export async function examinerRecord(db: Db, id: string) {
 /** 440106********1234: region prefix and last four only. */
 export function maskNationalId(id: string | null): string | null {
   return id ? `${id.slice(0, 6)}${'*'.repeat(Math.max(0, id.length - 10))}${id.slice(-4)}` : null;
+}
+
+/** "examiner/occupation" of the live qualifications among the given examiners: a second one is refused. */
+export async function liveQualificationPairs(db: Db, examinerIds: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < examinerIds.length; i += 1000) {
+    const rows = await db('qualifications').whereIn('examiner_id', examinerIds.slice(i, i + 1000)).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('examiner_id', 'occupation_code');
+    for (const r of rows) found.add(`${r.examiner_id}/${r.occupation_code}`);
+  }
+  return found;
 }
 
 export async function existingCardNumbers(db: Db, cards: string[]): Promise<Set<string>> {

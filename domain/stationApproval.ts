@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SYSTEM, record, type ActionContext, type Deadline, type Pending as CasePending, type TimelineEntry } from './case';
 import { forbidden, invalid, notAllowed } from './errors';
-import { ON_SITE_ITEMS, type StationApprovalPolicy } from './policy';
+import type { StationApprovalPolicy } from './policy';
 import { recusalReason } from './recusal';
 import { regionSchema } from './region';
 import { hasRole, type Actor, type Person, type Role } from './roles';
@@ -335,4 +335,3 @@ export function licensedScope(state: ApplicationState): ScopeEntry[] {
   return state.decision?.outcome === 'approve_reduced' && state.decision.scope ? state.decision.scope : state.application.scope;
 }
 
-export { ON_SITE_ITEMS };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hashSecret, seal, unseal } from '../../activities/sealing';
 import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
 import { caseTimeline } from '../../db/queries/events';
-import { findStation } from '../../db/queries/stations';
+import { stationForInspection } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
 import { CATEGORIES, COMPLAINT_STATUSES, FINDINGS, SEVERITIES, intakeSchema, publicView, type ComplaintActionType } from '../../domain/complaint';
 import type { Actor } from '../../domain/roles';
@@ -68,10 +68,10 @@ const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(ty
   answer: async (_d, body) => body,
   convert: async () => ({}),
   triage: async (deps, { category, severity, ...targets }) => {
-    const station = targets.stationId ? await findStation(deps.db, targets.stationId) : undefined;
+    const station = targets.stationId ? await stationForInspection(deps.db, targets.stationId) : undefined;
     if (targets.stationId && !station) throw new HttpError(400, 'invalid', 'no such station', [{ field: 'stationId', message: 'no such station' }]);
-    const affiliations = station ? ((await deps.db('stations').where({ id: station.id }).first('affiliations'))?.affiliations ?? '[]') : '[]';
-    const targetOrganisations = station ? [station.organisation, ...(typeof affiliations === 'string' ? JSON.parse(affiliations) : affiliations)] : [];
+    // The investigator recuses against the station's organisation and its declared affiliations.
+    const targetOrganisations = station ? [station.snapshot.organisation, ...station.snapshot.affiliations] : [];
     return { category, severity, targets, targetOrganisations };
   },
   merge: async (deps, body) => {

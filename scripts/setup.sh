@@ -1,0 +1,9 @@
+# Sourced by start.sh and test.sh: installs what is missing (npm packages, the Temporal CLI unless
+# TEMPORAL_ADDRESS names a server, MariaDB) and exports TEMPORAL_CLI_PATH.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/ensure-node-modules.sh
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+  TEMPORAL_CLI_PATH="$(bash scripts/temporal-cli.sh)"
+  export TEMPORAL_CLI_PATH
+fi
+bash scripts/ensure-mariadb.sh

@@ -9,8 +9,6 @@ import { scoreOnSite, type ItemScores, type OnSiteResult } from './scoring';
 
 /** Station approval (鉴定所/站 审批): what an applicant files, and the rules every step follows. */
 
-export const LEVELS = [1, 2, 3, 4, 5] as const; // 1 高级技师 … 5 初级
-
 export const scopeEntrySchema = z.object({
   occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/, 'must be an occupation code such as 4-04-05-01'),
   /** Highest level the station may appraise: 1 (高级技师) is the highest, 5 (初级) the lowest. */

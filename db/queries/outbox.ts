@@ -41,12 +41,3 @@ export async function markOutbox(db: Db, id: number, status: OutboxStatus, error
     });
 }
 
-export async function outboxFor(db: Db, workflowId: string): Promise<Array<{ stepKey: string; status: OutboxStatus; recipients: string[]; subject: string }>> {
-  const rows = await db('outbox').where({ workflow_id: workflowId }).orderBy('id');
-  return rows.map((r) => ({
-    stepKey: r.step_key,
-    status: r.status,
-    recipients: typeof r.recipients === 'string' ? JSON.parse(r.recipients) : r.recipients,
-    subject: r.subject,
-  }));
-}

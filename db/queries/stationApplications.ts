@@ -116,10 +116,6 @@ export async function findApplication(db: Db, actor: Actor, id: string): Promise
   return row ? toRecord(row) : undefined;
 }
 
-export async function applicationExists(db: Db, id: string): Promise<boolean> {
-  return Boolean(await db('station_applications').where({ id }).first('id'));
-}
-
 function toRecord(r: Record<string, any>): ApplicationRecord {
   return {
     id: r.id,

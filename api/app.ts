@@ -16,6 +16,7 @@ import { durationMs } from '../domain/duration';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { demonstrationStations } from '../db/queries/stations';
+import { productionProblems } from '../db/queries/server';
 
 export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes];
 /** Routes anyone may call (no token): complaint intake and tracking. */
@@ -44,7 +45,19 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
   app.use(requestContext(logger));
   app.use(errorMiddleware);
   // JSON for everything; CSV (text/csv) only where a route takes it, such as the examiner import.
-  app.use(bodyParser({ enableTypes: ['json', 'text'], extendTypes: { text: ['text/csv'] }, jsonLimit: '256kb', textLimit: '5mb', encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'text'],
+      extendTypes: { text: ['text/csv'] },
+      jsonLimit: '256kb',
+      textLimit: '5mb',
+      encoding: 'utf-8',
+      // Reading a body fails only on what the client sent; a corrupt gzip, deflate or brotli stream carries no status.
+      onError: (error) => {
+        throw 'status' in error ? error : new HttpError(400, 'bad_request', `the body could not be decoded: ${error.message}`);
+      },
+    }),
+  );
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
@@ -56,6 +69,9 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
     if (mysql !== 'ok' || temporal !== 'ok') {
       throw new HttpError(503, 'unavailable', 'not ready', [{ field: 'mysql', message: mysql }, { field: 'temporal', message: temporal }], { 'Retry-After': '5' });
     }
+    // In production, a database that could lose a commit or let the application rewrite history is not ready.
+    const problems = deps.config.production ? await productionProblems(deps.db) : [];
+    if (problems.length) throw new HttpError(503, 'unsafe_database', 'the database is not safe for production', problems);
     ctx.body = { status: 'ok', mysql, temporal };
   });
   // Public: the list of confirmed demonstration stations (示范站).

@@ -31,7 +31,7 @@ export function authenticate(secret: string): Middleware {
       throw new HttpError(401, 'unauthenticated', `invalid token: ${(error as Error).message}`, [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new HttpError(401, 'unauthenticated', 'the token lacks a subject or roles');
+    if (!claims.success) throw new HttpError(401, 'unauthenticated', 'the token lacks a subject or roles', [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     ctx.state.actor = { id: claims.data.sub, roles: claims.data.roles } satisfies Actor;
     await next();
   };

@@ -53,6 +53,10 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such case');
   // A unique key hit by a concurrent request (the same card number imported twice at once).
   if ((error as { code?: string }).code === 'ER_DUP_ENTRY') return new HttpError(409, 'conflict', 'a concurrent request already recorded this; reload and retry');
+  // Two writers of one case met; the loser's transaction was rolled back whole.
+  if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String((error as { code?: string }).code))) {
+    return new HttpError(409, 'conflict', 'a concurrent change to the same record; retry', [], { 'Retry-After': '1' });
+  }
   const status = (error as { status?: number; expose?: boolean }).status;
   if (status === 413) return new HttpError(413, 'payload_too_large', 'the request body is too large');
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -9,6 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
 import { parse } from './validate';
+import type { AuditActor } from '../db/queries/events';
 
 /** What a handler may use: the database for reads, Temporal for every write to a case. */
 export interface ApiDeps {
@@ -20,6 +21,8 @@ export interface ApiDeps {
 export interface RouteInput<B, Q> {
   deps: ApiDeps;
   actor: Actor;
+  /** Who acts, in which role (the first of the route's roles they hold) and in which request: for audit entries. */
+  audit: AuditActor;
   body: B;
   query: Q;
   params: Record<string, string>;
@@ -60,9 +63,12 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
       const body = spec.body ? parse(spec.body, ctx.request.body ?? {}) : undefined;
       const query = spec.query ? parse(spec.query, ctx.query) : {};
       const requestId = ctx.state.requestId as string;
+      const actor = ctx.state.actor as Actor | undefined;
+      const role = spec.roles.find((r) => actor?.roles.includes(r));
       const result = await spec.handler({
         deps,
         actor: ctx.state.actor,
+        audit: { actorId: actor?.id ?? 'public', actorRole: role ?? 'public', requestId },
         body,
         query,
         params: ctx.params,

@@ -1,10 +1,8 @@
 import type { Knex } from 'knex';
 import { migrationSource } from './migrations';
+import { migrationDatabaseUrl } from './urls';
 
-/** DATABASE_URL selects any MySQL; the default is the local MariaDB with the development database. */
-export const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/appraisal_supervision';
-
-export function knexConfig(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Knex.Config {
+export function knexConfig(url: string): Knex.Config {
   return {
     client: 'mysql2',
     connection: {
@@ -20,4 +18,5 @@ export function knexConfig(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_UR
   };
 }
 
-export default knexConfig();
+/** For the knex CLI: the schema owner's connection. */
+export default knexConfig(migrationDatabaseUrl());

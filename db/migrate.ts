@@ -1,14 +1,15 @@
-import { connect, databaseUrl, ensureDatabase } from './connect';
+import { connect, migrateDatabase, migrationDatabaseUrl } from './connect';
 
-/** `tsx db/migrate.ts latest|rollback|status` against DATABASE_URL. */
+/** `tsx db/migrate.ts latest|rollback|status` as the schema owner (MIGRATION_DATABASE_URL, else DATABASE_URL). */
 async function main(command = 'latest'): Promise<void> {
-  await ensureDatabase();
-  const db = connect();
+  if (command === 'latest') {
+    const applied = await migrateDatabase();
+    console.log(applied.length ? `migrated: ${applied.join(', ')}` : 'already up to date');
+    return;
+  }
+  const db = connect(migrationDatabaseUrl());
   try {
-    if (command === 'latest') {
-      const [, applied] = await db.migrate.latest();
-      console.log(applied.length ? `migrated ${databaseUrl()}: ${applied.join(', ')}` : 'already up to date');
-    } else if (command === 'rollback') {
+    if (command === 'rollback') {
       const [, rolled] = await db.migrate.rollback(undefined, true);
       console.log(`rolled back: ${rolled.join(', ') || 'nothing'}`);
     } else if (command === 'status') {

@@ -8,6 +8,9 @@ export interface TimelineEntry {
   actorId: string;
   actorRole: Role | 'system';
   requestId?: string;
+  /** The case's status before and after this entry, for the audit trail. */
+  statusBefore?: string;
+  statusAfter?: string;
   data?: Record<string, unknown>;
 }
 
@@ -38,8 +41,13 @@ export interface Deadline {
 
 export const SYSTEM: Actor = { id: 'system', roles: [] };
 
-/** Appends a timeline entry and bumps the version; every change to a case goes through here. */
+/**
+ * Appends a timeline entry and bumps the version; every change to a case goes through here. `state`
+ * is the case after the change: its status is the entry's "after", the previous entry's is its "before".
+ */
 export function record<S extends CaseRecord>(state: S, action: string, ctx: ActionContext, data?: Record<string, unknown>): S {
+  const statusBefore = state.timeline.at(-1)?.statusAfter;
+  const statusAfter = (state as { status?: unknown }).status;
   const entry: TimelineEntry = {
     seq: state.version + 1,
     at: ctx.at,
@@ -47,6 +55,8 @@ export function record<S extends CaseRecord>(state: S, action: string, ctx: Acti
     actorId: ctx.actor.id,
     actorRole: ctx.role ?? 'system',
     ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    ...(statusBefore ? { statusBefore } : {}),
+    ...(typeof statusAfter === 'string' ? { statusAfter } : {}),
     ...(data ? { data } : {}),
   };
   return { ...state, version: state.version + 1, timeline: [...state.timeline, entry] };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, loadConfig } from '../activities/config';
 import { mintToken } from '../api/auth';
-import { connect, ensureDatabase, migrateLatest } from '../db/connect';
+import { migrateDatabase } from '../db/connect';
 import { DEMO_USERS, seedDemo } from '../db/seeds/demo';
 import { connectWhenReady, ensureSearchAttributes, startDevServer } from './temporal';
 
@@ -20,12 +20,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
-  await ensureDatabase(config.databaseUrl);
-  const db = connect(config.databaseUrl);
-  await migrateLatest(db);
-  await seedDemo(db);
-  await db.destroy();
-  console.log(`MySQL: ${redact(config.databaseUrl)} migrated and seeded`);
+  await migrateDatabase(undefined, seedDemo);
+  console.log(`MySQL: migrated and seeded; the application connects as ${redact(config.databaseUrl)}`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress };
   if (!process.env.TEMPORAL_ADDRESS) {

@@ -46,6 +46,7 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
     version: 0,
   };
   let events: CaseEvent[] = [];
+  let notedStatus = state.status;
   let changed = false;
 
   setHandler(programmeState, () => state);
@@ -182,7 +183,8 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
 
   function note(action: string, actor: Actor, data: Record<string, unknown>): void {
     state = { ...state, version: state.version + 1 };
-    events.push({ seq: state.version, at: now(), action, actorId: actor.id, actorRole: actor.roles[0] ?? 'system', data });
+    events.push({ seq: state.version, at: now(), action, actorId: actor.id, actorRole: actor.roles[0] ?? 'system', statusBefore: notedStatus, statusAfter: state.status, data });
+    notedStatus = state.status;
   }
 
   async function persist(): Promise<void> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { caseTimeline } from '../../db/queries/events';
 import {
   QUALIFICATION_CASE,
+  EXAMINER_CASE,
   addConduct,
   addTraining,
   examinerRecord,
@@ -43,6 +44,13 @@ export const qualificationBodies = {
 async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<QualificationRecord> {
   const record = await findQualification(deps.db, actor, qualificationId.parse(id));
   if (!record) throw new HttpError(404, 'not_found', `no qualification ${id}`);
+  return record;
+}
+
+/** An examiner sees their own register entry; reviewers and supervisors see anyone's. Others get 404. */
+async function visibleExaminer(deps: ApiDeps, actor: Actor, id: string) {
+  const record = isStaff(actor) || actor.id === id ? await examinerRecord(deps.db, id) : undefined;
+  if (!record) throw new HttpError(404, 'not_found', `no examiner ${id}`);
   return record;
 }
 
@@ -139,12 +147,14 @@ export const qualificationRoutes = [
     path: '/v1/examiners/{id}',
     summary: "An examiner's register entry: masked national id, qualifications, training, sessions conducted, conduct",
     roles: ['examiner', 'reviewer', 'supervisor'],
-    handler: async ({ deps, actor, params }) => {
-      if (!isStaff(actor) && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      const record = await examinerRecord(deps.db, params.id);
-      if (!record) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      return record;
-    },
+    handler: async ({ deps, actor, params }) => visibleExaminer(deps, actor, params.id),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/examiners/{id}/timeline',
+    summary: "The register's audit entries for an examiner: conduct and training recorded, by whom and when",
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, EXAMINER_CASE, (await visibleExaminer(deps, actor, params.id)).id) }),
   }),
   route({
     method: 'post',
@@ -153,9 +163,9 @@ export const qualificationRoutes = [
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ kind: z.enum(['commendation', 'violation']), description: z.string().trim().min(3).max(2000), source: z.string().trim().min(2).max(200) }),
-    handler: async ({ deps, actor, params, body }) => {
+    handler: async ({ deps, params, body, audit }) => {
       if (!(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      await addConduct(deps.db, { examinerId: params.id, ...body, by: actor.id });
+      await addConduct(deps.db, { examinerId: params.id, ...body }, audit);
       return { recorded: true };
     },
   }),
@@ -166,9 +176,9 @@ export const qualificationRoutes = [
     roles: ['examiner', 'supervisor'],
     status: 201,
     body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date() }),
-    handler: async ({ deps, actor, params, body }) => {
+    handler: async ({ deps, actor, params, body, audit }) => {
       if (!actor.roles.includes('supervisor') && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      await addTraining(deps.db, { examinerId: params.id, ...body, source: actor.id });
+      await addTraining(deps.db, { examinerId: params.id, ...body }, audit);
       return { recorded: true };
     },
   }),
@@ -179,14 +189,14 @@ export const qualificationRoutes = [
     roles: ['supervisor'],
     status: 201,
     body: z.string().min(1, 'a CSV body is required').max(5_000_000),
-    handler: async ({ deps, actor, body, resourceId }) => {
+    handler: async ({ deps, actor, body, resourceId, audit }) => {
       // Validate once to find the card numbers, then again against those already issued.
       const first = validateImport(body, new Set());
       const [cards, pairs] = await Promise.all([existingCardNumbers(deps.db, first.valid.map((r) => r.card_number)), liveQualificationPairs(deps.db, [...new Set(first.valid.map((r) => r.examiner_id))])]);
       const { valid, rejected, headerError } = validateImport(body, cards, pairs);
       if (headerError) throw new HttpError(400, 'invalid', headerError, [{ field: '(body)', message: headerError }]);
       const importId = resourceId ?? ulid();
-      await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })));
+      await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })), audit);
       if (valid.length) {
         await deps.temporal.workflow.start(examinerImport, {
           workflowId: examinerImportWorkflowId(importId),

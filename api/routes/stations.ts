@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
+import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
 import { findCampaign } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
 import { notActiveExaminers } from '../../db/queries/examiners';
@@ -159,15 +159,22 @@ export const stationRoutes = [
     },
   }),
   route({
+    method: 'get',
+    path: '/v1/checklist-templates/{id}/timeline',
+    summary: 'Who published each version of a checklist template, and when',
+    roles: ['supervisor'],
+    handler: async ({ deps, params }) => ({ items: await caseTimeline(deps.db, CHECKLIST_TEMPLATE_CASE, params.id) }),
+  }),
+  route({
     method: 'post',
     path: '/v1/checklist-templates/{id}/versions',
     summary: 'Publish a new version of a checklist template; running inspections keep theirs',
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ items: checklistItemsSchema }),
-    handler: async ({ deps, actor, params, body }) => {
+    handler: async ({ deps, params, body, audit }) => {
       if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', message: 'lower-case letters, digits and dashes' }]);
-      return publishTemplate(deps.db, params.id, body.items, actor.id);
+      return publishTemplate(deps.db, params.id, body.items, audit);
     },
   }),
 ];

@@ -4,6 +4,7 @@ import * as idempotencyKeys from './20261125_02_idempotency_keys';
 import * as inspectionsProgrammeSessions from './20261125_03_inspections_programme_sessions';
 import * as examinerQualifications from './20261125_04_examiner_qualifications';
 import * as complaints from './20261125_05_complaints';
+import * as auditTrailAppendOnly from './20261125_06_audit_trail_append_only';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_03_inspections_programme_sessions': inspectionsProgrammeSessions,
   '20261125_04_examiner_qualifications': examinerQualifications,
   '20261125_05_complaints': complaints,
+  '20261125_06_audit_trail_append_only': auditTrailAppendOnly,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

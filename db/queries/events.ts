@@ -1,7 +1,10 @@
 import type { Db } from '../connect';
 import { parseJson } from './users';
 
-/** The append-only case event log (the timeline): inserted once per (case, seq), never updated. */
+/**
+ * The append-only audit trail (the timeline of every case): inserted once per (case, seq), never
+ * updated or deleted; the application's database user holds only SELECT and INSERT on it.
+ */
 export interface CaseEvent {
   seq: number;
   at: string;
@@ -9,8 +12,13 @@ export interface CaseEvent {
   actorId: string;
   actorRole: string;
   requestId?: string;
+  statusBefore?: string;
+  statusAfter?: string;
   data?: Record<string, unknown>;
 }
+
+/** Who made a change outside a workflow, for its audit entry. */
+export type AuditActor = Pick<CaseEvent, 'actorId' | 'actorRole' | 'requestId'>;
 
 export async function appendEvents(db: Db, caseType: string, caseId: string, events: CaseEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -26,6 +34,8 @@ export async function appendEvents(db: Db, caseType: string, caseId: string, eve
         at: new Date(e.at),
         data: e.data ? JSON.stringify(e.data) : null,
         request_id: e.requestId ?? null,
+        status_before: e.statusBefore ?? null,
+        status_after: e.statusAfter ?? null,
       })),
     )
     .onConflict(['case_type', 'case_id', 'seq'])
@@ -41,6 +51,8 @@ export async function caseTimeline(db: Db, caseType: string, caseId: string): Pr
     actorId: r.actor_id,
     actorRole: r.actor_role,
     ...(r.request_id ? { requestId: r.request_id } : {}),
+    ...(r.status_before ? { statusBefore: r.status_before } : {}),
+    ...(r.status_after ? { statusAfter: r.status_after } : {}),
     ...(r.data ? { data: parseJson<Record<string, unknown>>(r.data) ?? undefined } : {}),
   }));
 }
@@ -67,4 +79,14 @@ export async function saveCaseSnapshot(
     },
     { isolationLevel: 'read committed' },
   );
+}
+
+/**
+ * Records a change made outside any workflow (a register entry, a template) in the audit trail, inside
+ * the caller's transaction. Its sequence follows the case's last, read with a lock so concurrent
+ * writers of one case queue (or one gets a deadlock error and retries the whole request).
+ */
+export async function appendAuditEvent(trx: Db, caseType: string, caseId: string, event: Omit<CaseEvent, 'seq' | 'at'>): Promise<void> {
+  const last = await trx('events').where({ case_type: caseType, case_id: caseId }).max({ seq: 'seq' }).forUpdate().first();
+  await appendEvents(trx, caseType, caseId, [{ ...event, seq: Number(last?.seq ?? 0) + 1, at: new Date().toISOString() }]);
 }

@@ -2,10 +2,13 @@ import type { Db } from '../connect';
 import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, type QualificationStatus } from '../../domain/qualification';
 import type { ImportRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
-import { saveCaseSnapshot } from './events';
+import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
 import { parseJson } from './users';
 
 export const QUALIFICATION_CASE = 'qualification';
+/** The examiner register's own audit entries (conduct and training), apart from each qualification's. */
+export const EXAMINER_CASE = 'examiner';
+export const EXAMINER_IMPORT_CASE = 'examiner_import';
 
 /**
  * The examiner's status follows their qualifications: active while any is usable, else suspended,
@@ -112,12 +115,18 @@ export async function violationsSince(db: Db, examinerId: string, since: string)
   return Number(row?.n ?? 0);
 }
 
-export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string; by: string }): Promise<void> {
-  await db('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: c.by, recorded_at: new Date() });
+export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string }, by: AuditActor): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: by.actorId, recorded_at: new Date() });
+    await appendAuditEvent(trx, EXAMINER_CASE, c.examinerId, { ...by, action: `${c.kind}_recorded`, data: { description: c.description, source: c.source } });
+  });
 }
 
-export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string; source: string }): Promise<void> {
-  await db('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: t.source });
+export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string }, by: AuditActor): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: by.actorId });
+    await appendAuditEvent(trx, EXAMINER_CASE, t.examinerId, { ...by, action: 'training_recorded', data: { hours: t.hours, course: t.course, completedOn: t.completedOn } });
+  });
 }
 
 /** The register entry as an examiner (or a reviewer) sees it: the national id masked. */
@@ -168,9 +177,10 @@ export async function existingCardNumbers(db: Db, cards: string[]): Promise<Set<
 }
 
 /** Imports validated rows in one transaction (nothing half-written); their cycles are started afterwards by the import workflow. */
-export async function insertImportedQualifications(db: Db, importId: string, rows: Array<ImportRow & { qualificationId: string }>): Promise<void> {
+export async function insertImportedQualifications(db: Db, importId: string, rows: Array<ImportRow & { qualificationId: string }>, by: AuditActor): Promise<void> {
   const at = new Date();
   await db.transaction(async (trx) => {
+    await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, importId, { ...by, action: 'examiners_imported', data: { qualifications: rows.length, examiners: new Set(rows.map((r) => r.examiner_id)).size } });
     const examiners = new Map(rows.map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, status: 'active', updated_at: at }]));
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);

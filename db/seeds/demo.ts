@@ -47,6 +47,6 @@ export async function seedDemo(db: Db): Promise<void> {
   await upsertUsers(db, DEMO_USERS);
   await upsertExaminers(db, DEMO_EXAMINERS);
   if (!(await latestTemplate(db, ROUTINE_TEMPLATE_ID))) {
-    await publishTemplate(db, ROUTINE_TEMPLATE_ID, checklistItemsSchema.parse(routineChecklist), 'seed');
+    await publishTemplate(db, ROUTINE_TEMPLATE_ID, checklistItemsSchema.parse(routineChecklist), { actorId: 'seed', actorRole: 'system' });
   }
 }

@@ -12,7 +12,9 @@ import { createWorker, quietBundler, WORKFLOWS_PATH } from '../../activities/wor
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
 import { apiTemporalConnection } from '../../api/temporalConnection';
-import { connect, dropDatabase, ensureDatabase, migrateLatest, type Db } from '../../db/connect';
+import { connect, dropDatabase, migrateDatabase, type Db } from '../../db/connect';
+import { applicationAccount } from '../../db/grants';
+import { asAccount } from '../../db/urls';
 import { DEMO_USERS, seedDemo } from '../../db/seeds/demo';
 import { policyWith, type DeepPartial, type Policy } from '../../domain/policy';
 import { startSmtp, type ReceivedMail } from './smtp';
@@ -38,16 +40,19 @@ function workflowBundle() {
  * The whole system for one test file, on real parts: its own MariaDB database, an in-process SMTP
  * server, a worker on its own task queue of the run's Temporal dev server, and the API over HTTP.
  */
-export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string } = {}) {
+export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string; mysqlOrigin?: string } = {}) {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const databaseUrl = `mysql://root@127.0.0.1:3306/as_test_${suffix}`;
-  await ensureDatabase(databaseUrl);
+  const ownerUrl = `${options.mysqlOrigin ?? 'mysql://root@127.0.0.1:3306'}/as_test_${suffix}`;
+  await migrateDatabase(ownerUrl, async (owner) => {
+    await seedDemo(owner);
+    // Test files share one Temporal namespace but not a database: station numbers (and so the ids of
+    // station:<n> and inspection:S<n>-… workflows) must not collide between files. A block of 1,000 out
+    // of a million makes a collision between a run's twenty-odd files about one in 5,000.
+    await owner.raw(`ALTER TABLE stations AUTO_INCREMENT = ${100_000 + Math.floor(Math.random() * 1_000_000) * 1000}`);
+  });
+  // The system under test connects as the restricted application account, as in production.
+  const databaseUrl = asAccount(ownerUrl, applicationAccount());
   const db: Db = connect(databaseUrl);
-  await migrateLatest(db);
-  await seedDemo(db);
-  // Test files share one Temporal namespace but not a database: station numbers (and so the ids of
-  // station:<n> and inspection:S<n>-… workflows) must not collide between files.
-  await db.raw(`ALTER TABLE stations AUTO_INCREMENT = ${100_000 + Math.floor(Math.random() * 800) * 1000}`);
 
   const smtp = await startSmtp();
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
@@ -95,6 +100,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
     db,
     temporal,
     config,
+    ownerUrl,
     baseUrl,
     mails: smtp.mails as ReceivedMail[],
     api,
@@ -116,7 +122,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
       mailer.close();
       await smtp.close();
       await db.destroy();
-      await dropDatabase(databaseUrl);
+      await dropDatabase(ownerUrl);
     },
   };
 }

@@ -205,7 +205,10 @@ describe('docker-compose.yml', () => {
   it.each(APP_SERVICES)('%s gets its settings from the environment', (name) => {
     const env = environment(name);
     expect(env.NODE_ENV).toBe('production');
-    expect(env.DATABASE_URL).toBe('mysql://root:${MYSQL_ROOT_PASSWORD:-change-me}@mysql:3306/appraisal_supervision');
+    expect(env.DATABASE_URL).toBe('mysql://appraisal_app:${APP_DB_PASSWORD:-change-me-too}@mysql:3306/appraisal_supervision');
+    // Only the migration job holds the schema owner's password.
+    expect(env.MIGRATION_DATABASE_URL).toBeUndefined();
+    expect(environment('migrate').MIGRATION_DATABASE_URL).toBe('mysql://root:${MYSQL_ROOT_PASSWORD:-change-me}@mysql:3306/appraisal_supervision');
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env.SMTP_URL).toBe('smtp://mailpit:1025');
     // Required: interpolation fails (and compose refuses to start) when JWT_SECRET is unset or empty.

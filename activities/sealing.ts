@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { decodeTime } from 'ulid';
 
 /**
  * The complainant's identity and contact, sealed with AES-256-GCM under a key from the environment
@@ -32,4 +33,14 @@ export function unseal<T>(sealed: string, key = complaintKey()): T {
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * The complainant's tracking number and secret, derived from the complaint id under the key: a retried
+ * intake (same Idempotency-Key, so the same id) hands out the same pair, and only the secret's hash is kept.
+ */
+export function complaintCredentials(id: string, key = complaintKey()): { trackingNumber: string; secret: string } {
+  const mac = (purpose: string) => createHmac('sha256', key).update(`${purpose}:${id}`).digest();
+  const day = new Date(decodeTime(id)).toISOString().slice(0, 10).replace(/-/g, '');
+  return { trackingNumber: `TS${day}${mac('tracking').subarray(0, 4).toString('hex').toUpperCase()}`, secret: mac('secret').subarray(0, 18).toString('base64url') };
 }

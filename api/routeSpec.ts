@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import type { Config } from '../activities/config';
 import type { Db } from '../db/connect';
 import type { Actor, Role } from '../domain/roles';
-import type { UpdateDefinition } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
 import { parse } from './validate';
@@ -118,4 +119,25 @@ export function caseActionRoutes<T extends string, R extends { id: string; statu
       },
     }),
   );
+}
+
+/**
+ * Starts a case once, answering with its view once it is recorded (update-with-start, the early-return
+ * pattern). The workflow id derives from the id the Idempotency-Key reserved, so a retried create joins
+ * the running case, and a retry after the case has ended gets it as it stands instead of a second run.
+ */
+export async function startCase<T extends Workflow, V>(
+  deps: ApiDeps,
+  workflow: T,
+  start: { workflowId: string; args: Parameters<T> },
+  messages: { recorded: UpdateDefinition<V, []>; state: QueryDefinition<V> },
+): Promise<V> {
+  // The SDK's conditional option types cannot follow a generic workflow; the fields are plain.
+  const options = { ...start, taskQueue: deps.config.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as unknown as ConstructorParameters<typeof WithStartWorkflowOperation<T>>[1];
+  try {
+    return await deps.temporal.workflow.executeUpdateWithStart(messages.recorded, { startWorkflowOperation: new WithStartWorkflowOperation(workflow, options) });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(start.workflowId).query(messages.state);
+    throw error;
+  }
 }

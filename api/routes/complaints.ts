@@ -1,8 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { timingSafeEqual } from 'node:crypto';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { hashSecret, seal, unseal } from '../../activities/sealing';
+import { complaintCredentials, hashSecret, seal, unseal } from '../../activities/sealing';
 import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
 import { caseTimeline } from '../../db/queries/events';
 import { stationForInspection } from '../../db/queries/stations';
@@ -12,7 +11,7 @@ import type { Actor } from '../../domain/roles';
 import { complaint } from '../../workflows/complaint';
 import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityRevealed, type ComplaintPayload } from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
-import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
 
@@ -106,17 +105,17 @@ export const publicComplaintRoutes = [
     body: intakeSchema.strict(),
     handler: async ({ deps, body, resourceId }) => {
       const id = resourceId ?? ulid();
-      const trackingNumber = `TS${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${randomBytes(4).toString('hex').toUpperCase()}`;
-      const secret = randomBytes(18).toString('base64url');
+      const { trackingNumber, secret } = complaintCredentials(id);
       const { contact, ...intake } = body;
-      await deps.temporal.workflow.executeUpdateWithStart(complaintRecorded, {
-        startWorkflowOperation: new WithStartWorkflowOperation(complaint, {
+      await startCase(
+        deps,
+        complaint,
+        {
           workflowId: complaintWorkflowId(id),
-          taskQueue: deps.config.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
           args: [{ id, trackingNumber, secretHash: hashSecret(secret), sealedContact: contact ? seal(contact) : null, intake, policy: deps.config.policy.complaint, inspectionPolicy: deps.config.policy.inspection }],
-        }),
-      });
+        },
+        { recorded: complaintRecorded, state: complaintState },
+      );
       return { trackingNumber, secret };
     },
   }),

@@ -1,4 +1,3 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { ROUTINE_TEMPLATE_ID, latestTemplate } from '../../db/queries/checklistTemplates';
@@ -12,7 +11,7 @@ import type { Actor, Person } from '../../domain/roles';
 import { inspection } from '../../workflows/inspection';
 import { inspectionRecorded, inspectionState, inspectionUpdates, inspectionWorkflowId, type InspectionPayload } from '../../workflows/inspection.messages';
 import { HttpError } from '../errors';
-import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Inspections: ad-hoc start, lists, one case, and one POST per action. */
 
@@ -84,14 +83,15 @@ export const inspectionRoutes = [
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', `station ${body.stationId} is revoked`);
       const template = (await latestTemplate(deps.db, ROUTINE_TEMPLATE_ID))!;
       const id = resourceId ?? ulid();
-      return deps.temporal.workflow.executeUpdateWithStart(inspectionRecorded, {
-        startWorkflowOperation: new WithStartWorkflowOperation(inspection, {
+      return startCase(
+        deps,
+        inspection,
+        {
           workflowId: inspectionWorkflowId(id),
-          taskQueue: deps.config.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
           args: [{ id, kind: body.kind, station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: deps.config.policy.inspection, startedBy: actor, reason: body.reason }],
-        }),
-      });
+        },
+        { recorded: inspectionRecorded, state: inspectionState },
+      );
     },
   }),
   route({

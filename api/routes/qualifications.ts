@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { caseTimeline } from '../../db/queries/events';
@@ -25,7 +25,7 @@ import { examinerImport, examinerImportWorkflowId } from '../../workflows/examin
 import { qualification } from '../../workflows/qualification';
 import { qualificationRecorded, qualificationState, qualificationUpdates, qualificationWorkflowId, type QualificationPayload } from '../../workflows/qualification.messages';
 import { HttpError } from '../errors';
-import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
 
@@ -84,14 +84,15 @@ export const qualificationRoutes = [
       if (!user) throw new HttpError(403, 'forbidden', 'the caller is not in the user register');
       const id = resourceId ?? ulid();
       const { nationalId, trainingHours, examScore, ...rest } = body;
-      return deps.temporal.workflow.executeUpdateWithStart(qualificationRecorded, {
-        startWorkflowOperation: new WithStartWorkflowOperation(qualification, {
+      return startCase(
+        deps,
+        qualification,
+        {
           workflowId: qualificationWorkflowId(id),
-          taskQueue: deps.config.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
           args: [{ id, examiner: { id: user.id, name: user.name, email: user.email, organisation: user.organisation }, nationalId, ...rest, admission: { trainingHours, examScore }, policy: deps.config.policy.qualification, startedBy: actor }],
-        }),
-      });
+        },
+        { recorded: qualificationRecorded, state: qualificationState },
+      );
     },
   }),
   route({
@@ -163,9 +164,9 @@ export const qualificationRoutes = [
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ kind: z.enum(['commendation', 'violation']), description: z.string().trim().min(3).max(2000), source: z.string().trim().min(2).max(200) }),
-    handler: async ({ deps, params, body, audit }) => {
+    handler: async ({ deps, params, body, audit, resourceId }) => {
       if (!(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      await addConduct(deps.db, { examinerId: params.id, ...body }, audit);
+      await addConduct(deps.db, { examinerId: params.id, ...body }, audit, resourceId);
       return { recorded: true };
     },
   }),
@@ -176,9 +177,9 @@ export const qualificationRoutes = [
     roles: ['examiner', 'supervisor'],
     status: 201,
     body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date() }),
-    handler: async ({ deps, actor, params, body, audit }) => {
+    handler: async ({ deps, actor, params, body, audit, resourceId }) => {
       if (!actor.roles.includes('supervisor') && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
-      await addTraining(deps.db, { examinerId: params.id, ...body }, audit);
+      await addTraining(deps.db, { examinerId: params.id, ...body }, audit, resourceId);
       return { recorded: true };
     },
   }),
@@ -190,20 +191,29 @@ export const qualificationRoutes = [
     status: 201,
     body: z.string().min(1, 'a CSV body is required').max(5_000_000),
     handler: async ({ deps, actor, body, resourceId, audit }) => {
-      // Validate once to find the card numbers, then again against those already issued.
+      const importId = resourceId ?? ulid();
+      // Validate once to find the card numbers, then again against those already issued (by others than this import, were it a retry).
       const first = validateImport(body, new Set());
-      const [cards, pairs] = await Promise.all([existingCardNumbers(deps.db, first.valid.map((r) => r.card_number)), liveQualificationPairs(deps.db, [...new Set(first.valid.map((r) => r.examiner_id))])]);
+      const [cards, pairs] = await Promise.all([
+        existingCardNumbers(deps.db, first.valid.map((r) => r.card_number), importId),
+        liveQualificationPairs(deps.db, [...new Set(first.valid.map((r) => r.examiner_id))], importId),
+      ]);
       const { valid, rejected, headerError } = validateImport(body, cards, pairs);
       if (headerError) throw new HttpError(400, 'invalid', headerError, [{ field: '(body)', message: headerError }]);
-      const importId = resourceId ?? ulid();
       await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })), audit);
       if (valid.length) {
-        await deps.temporal.workflow.start(examinerImport, {
-          workflowId: examinerImportWorkflowId(importId),
-          taskQueue: deps.config.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          args: [{ importId, policy: deps.config.policy.qualification, startedBy: actor }],
-        });
+        await deps.temporal.workflow
+          .start(examinerImport, {
+            workflowId: examinerImportWorkflowId(importId),
+            taskQueue: deps.config.taskQueue,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [{ importId, policy: deps.config.policy.qualification, startedBy: actor }],
+          })
+          // A retry after the import workflow has finished: its cycles are started already.
+          .catch((error) => {
+            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          });
       }
       return { importId, imported: valid.length, rejected };
     },

@@ -1,4 +1,3 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { caseTimeline } from '../../db/queries/events';
@@ -17,7 +16,7 @@ import {
   type ActionPayload,
 } from '../../workflows/stationApproval.messages';
 import { HttpError } from '../errors';
-import { caseActionRoutes, route, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Station approval (鉴定所/站 审批): create, list, read, and one POST per action. */
 
@@ -81,22 +80,15 @@ export const stationApplicationRoutes = [
     status: 201,
     handler: async ({ deps, actor, body, requestId, resourceId }) => {
       const applicationId = resourceId ?? ulid();
-      const workflowId = stationApplicationWorkflowId(applicationId);
-      try {
-        return await deps.temporal.workflow.executeUpdateWithStart(submissionRecorded, {
-          startWorkflowOperation: new WithStartWorkflowOperation(stationApproval, {
-            workflowId,
-            taskQueue: deps.config.taskQueue,
-            args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, requestId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
-        });
-      } catch (error) {
-        // A retry of a request whose case has already ended: answer with the case as it stands.
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(workflowId).query(stationApprovalState);
-        throw error;
-      }
+      return startCase(
+        deps,
+        stationApproval,
+        {
+          workflowId: stationApplicationWorkflowId(applicationId),
+          args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, requestId }],
+        },
+        { recorded: submissionRecorded, state: stationApprovalState },
+      );
     },
   }),
   route({

@@ -1,4 +1,3 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
@@ -15,7 +14,7 @@ import { campaign } from '../../workflows/campaign';
 import { campaignProgress, campaignRecorded, campaignWorkflowId } from '../../workflows/campaign.messages';
 import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps } from '../routeSpec';
+import { route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Stations and their programme, the session register, campaigns and checklist templates. */
 
@@ -124,14 +123,15 @@ export const stationRoutes = [
     body: z.strictObject({ name: z.string().trim().min(3).max(200), filter: stationFilter.strict(), batchSize: z.number().int().min(1).max(500).default(100) }),
     handler: async ({ deps, actor, body, resourceId }) => {
       const id = resourceId ?? ulid();
-      const progress = await deps.temporal.workflow.executeUpdateWithStart(campaignRecorded, {
-        startWorkflowOperation: new WithStartWorkflowOperation(campaign, {
+      const progress = await startCase(
+        deps,
+        campaign,
+        {
           workflowId: campaignWorkflowId(id),
-          taskQueue: deps.config.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
           args: [{ id, name: body.name, filter: body.filter, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
-        }),
-      });
+        },
+        { recorded: campaignRecorded, state: campaignProgress },
+      );
       return { id, progress };
     },
   }),
@@ -172,9 +172,9 @@ export const stationRoutes = [
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ items: checklistItemsSchema }),
-    handler: async ({ deps, params, body, audit }) => {
+    handler: async ({ deps, params, body, audit, resourceId }) => {
       if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', message: 'lower-case letters, digits and dashes' }]);
-      return publishTemplate(deps.db, params.id, body.items, audit);
+      return publishTemplate(deps.db, params.id, body.items, audit, resourceId);
     },
   }),
 ];

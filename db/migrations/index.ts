@@ -5,6 +5,7 @@ import * as inspectionsProgrammeSessions from './20261125_03_inspections_program
 import * as examinerQualifications from './20261125_04_examiner_qualifications';
 import * as complaints from './20261125_05_complaints';
 import * as auditTrailAppendOnly from './20261125_06_audit_trail_append_only';
+import * as registerEntryOperationIds from './20261125_07_register_entry_operation_ids';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_04_examiner_qualifications': examinerQualifications,
   '20261125_05_complaints': complaints,
   '20261125_06_audit_trail_append_only': auditTrailAppendOnly,
+  '20261125_07_register_entry_operation_ids': registerEntryOperationIds,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

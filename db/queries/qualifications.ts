@@ -115,16 +115,19 @@ export async function violationsSince(db: Db, examinerId: string, since: string)
   return Number(row?.n ?? 0);
 }
 
-export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string }, by: AuditActor): Promise<void> {
+/** `operationId`: the id a request's Idempotency-Key reserved; an entry already recorded under it is not recorded again. */
+export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string }, by: AuditActor, operationId?: string): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: by.actorId, recorded_at: new Date() });
+    if (operationId && (await trx('conduct_records').where({ operation_id: operationId }).first('id'))) return;
+    await trx('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: by.actorId, recorded_at: new Date(), operation_id: operationId ?? null });
     await appendAuditEvent(trx, EXAMINER_CASE, c.examinerId, { ...by, action: `${c.kind}_recorded`, data: { description: c.description, source: c.source } });
   });
 }
 
-export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string }, by: AuditActor): Promise<void> {
+export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string }, by: AuditActor, operationId?: string): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: by.actorId });
+    if (operationId && (await trx('training_records').where({ operation_id: operationId }).first('id'))) return;
+    await trx('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: by.actorId, operation_id: operationId ?? null });
     await appendAuditEvent(trx, EXAMINER_CASE, t.examinerId, { ...by, action: 'training_recorded', data: { hours: t.hours, course: t.course, completedOn: t.completedOn } });
   });
 }
@@ -158,28 +161,35 @@ export function maskNationalId(id: string | null): string | null {
 }
 
 /** "examiner/occupation" of the live qualifications among the given examiners: a second one is refused. */
-export async function liveQualificationPairs(db: Db, examinerIds: string[]): Promise<Set<string>> {
+/** `exceptImport`: leave out the rows of one import, so a retried import is judged as it was the first time. */
+export async function liveQualificationPairs(db: Db, examinerIds: string[], exceptImport?: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < examinerIds.length; i += 1000) {
-    const rows = await db('qualifications').whereIn('examiner_id', examinerIds.slice(i, i + 1000)).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('examiner_id', 'occupation_code');
+    const rows = await notOfImport(db('qualifications'), exceptImport).whereIn('examiner_id', examinerIds.slice(i, i + 1000)).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('examiner_id', 'occupation_code');
     for (const r of rows) found.add(`${r.examiner_id}/${r.occupation_code}`);
   }
   return found;
 }
 
-export async function existingCardNumbers(db: Db, cards: string[]): Promise<Set<string>> {
+export async function existingCardNumbers(db: Db, cards: string[], exceptImport?: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < cards.length; i += 1000) {
-    const rows = await db('qualifications').whereIn('card_number', cards.slice(i, i + 1000)).select('card_number');
+    const rows = await notOfImport(db('qualifications'), exceptImport).whereIn('card_number', cards.slice(i, i + 1000)).select('card_number');
     for (const r of rows) found.add(r.card_number);
   }
   return found;
+}
+
+function notOfImport(query: ReturnType<Db>, importId: string | undefined): ReturnType<Db> {
+  return importId ? query.where((q) => q.whereNull('import_id').orWhereNot('import_id', importId)) : query;
 }
 
 /** Imports validated rows in one transaction (nothing half-written); their cycles are started afterwards by the import workflow. */
 export async function insertImportedQualifications(db: Db, importId: string, rows: Array<ImportRow & { qualificationId: string }>, by: AuditActor): Promise<void> {
   const at = new Date();
   await db.transaction(async (trx) => {
+    // A retried import (the same Idempotency-Key, so the same id) finds its rows in place.
+    if (await trx('qualifications').where({ import_id: importId }).first('id')) return;
     await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, importId, { ...by, action: 'examiners_imported', data: { qualifications: rows.length, examiners: new Set(rows.map((r) => r.examiner_id)).size } });
     const examiners = new Map(rows.map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, status: 'active', updated_at: at }]));
     for (let i = 0; i < rows.length; i += 500) {

@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC_ROUTES, ROUTES } from '../../api/app';
+import { COMPLAINT_CASE } from '../../db/queries/complaints';
+import { INSPECTION_CASE } from '../../db/queries/inspections';
+import { QUALIFICATION_CASE } from '../../db/queries/qualifications';
+import { CASE_TYPE as STATION_APPLICATION_CASE } from '../../db/queries/stationApplications';
+import { STATION_CASE } from '../../db/queries/stations';
+import example from '../../db/seeds/station-application.example.json';
+import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
+import { campaignWorkflowId } from '../../workflows/campaign.messages';
+import { complaintWorkflowId } from '../../workflows/complaint.messages';
+import { examinerImportWorkflowId } from '../../workflows/examinerImport';
+import { inspectionWorkflowId } from '../../workflows/inspection.messages';
+import { qualificationWorkflowId } from '../../workflows/qualification.messages';
+import { stationApplicationWorkflowId } from '../../workflows/stationApproval.messages';
+import { examinerRow, toCsv } from '../support/examinerCsv';
+import { checklistScores, licenseStation } from '../support/fixtures';
+import { eventually, startHarness, type ApiResponse, type Harness } from '../support/harness';
+
+/**
+ * Idempotency-Key on every POST: a repeat with the same key and body gets the first response and acts
+ * no more; the same key with another body is 422; two requests with one key at once act once. Actions
+ * are Temporal updates whose id derives from the key (or the request id), so a retry applies once even
+ * when the API has lost its record of the key. The key also reserves the id of what a create creates, so a
+ * retry after the API died mid-request must create nothing new.
+ */
+let h: Harness;
+let stationId: number;
+beforeAll(async () => {
+  // One A rating makes a demonstration candidate; many public intakes from one address.
+  h = await startHarness({ programme: { demonstrationAfterConsecutiveA: 1 }, complaint: { intakeRate: { max: 1000, window: 'PT1H' } } });
+  stationId = await licenseStation(h);
+});
+afterAll(async () => h?.close());
+
+/** One request to replay: where it goes, its body and another, and how to count what it did. */
+interface Target {
+  path: string;
+  body: unknown;
+  otherBody: unknown;
+  /** What the request did, counted where it lands (rows or events): 1 once it has acted. */
+  effects: () => Promise<number>;
+  /** The workflow a create starts, from its response: it must have exactly one run. */
+  workflowId?: (res: ApiResponse) => Promise<string>;
+}
+
+interface Row {
+  /** The route as declared in ROUTES or PUBLIC_ROUTES. */
+  route: string;
+  as: string | null;
+  status: number;
+  csv?: boolean;
+  /** An action whose Temporal update id derives from the key or request id (not from a reserved resource id). */
+  update?: boolean;
+  /** One of the actions of a case type, all of which go through caseActionRoutes' one handler. */
+  caseAction?: boolean;
+  /**
+   * Retried after the API died between acting and storing its response (the claim goes stale, a retry
+   * takes it over): 'same' when it must act once and answer as the first did; otherwise the known bug.
+   */
+  crash?: true;
+  /** A fresh target: whatever the request needs set up first. */
+  prepare: () => Promise<Target>;
+}
+
+const newKey = () => `idem-${randomUUID()}`;
+let serial = 0;
+
+async function send(row: Row, path: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse> {
+  if (!row.csv) return h.api('POST', path, { as: row.as, body, headers });
+  // h.api always sends JSON; the examiner import takes text/csv.
+  const res = await fetch(h.baseUrl + path, { method: 'POST', headers: { authorization: `Bearer ${await h.token(row.as!)}`, 'content-type': 'text/csv', ...headers }, body: body as string });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+async function ok(path: string, as: string | null, body: unknown, status = 200) {
+  const res = await h.api('POST', path, { as, body });
+  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(status);
+  return res.body;
+}
+
+const count = (table: string, where: Record<string, unknown> = {}) => async () => Number((await h.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
+const events = (caseType: string, caseId: string | number, ...actions: string[]) => async () =>
+  Number((await h.db('events').where({ case_type: caseType, case_id: String(caseId) }).whereIn('action', actions).count({ n: '*' }).first())?.n ?? 0);
+/** How much a count has grown since the target was prepared. */
+async function growth(counter: () => Promise<number>): Promise<() => Promise<number>> {
+  const before = await counter();
+  return async () => (await counter()) - before;
+}
+
+const admission = (examScore = 82) => ({ occupationCode: '4-07-02-01', level: 3, trainingHours: 48, examScore, nationalId: '44010619850301123X' });
+const intake = (description = 'The examiner left the room during the practical test.') => ({ category: 'examiner_misconduct', stationId, happenedOn: '2026-11-01', description });
+const session = (expectedCandidates = 12) => ({ occupationCode: '6-18-01-01', level: 3, date: '2027-03-01', site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 3' }, examinerIds: ['exam-1'], expectedCandidates });
+const complaintId = (trackingNumber: string) => eventually(async () => (await h.db('complaints').where({ tracking_number: trackingNumber }).first('id'))?.id as string | undefined);
+
+async function fileComplaint() {
+  const filed = await ok('/v1/public/complaints', null, intake(), 201);
+  return { id: await complaintId(filed.trackingNumber), trackingNumber: filed.trackingNumber as string, secret: filed.secret as string };
+}
+
+/** A closed complaint whose appeal window is open. */
+async function closedComplaint() {
+  const c = await fileComplaint();
+  await ok(`/v1/complaints/${c.id}/triage`, 'handler-1', { category: 'examiner_misconduct', severity: 'normal', stationId });
+  await ok(`/v1/complaints/${c.id}/investigator`, 'handler-1', { investigatorId: 'insp-2' });
+  await ok(`/v1/complaints/${c.id}/finding`, 'insp-2', { finding: 'unsubstantiated', reasons: ['the session record shows the examiner present'] });
+  await eventually(async () => (await h.api('GET', `/v1/public/complaints/${c.trackingNumber}`, { headers: { 'x-complaint-secret': c.secret } })).body.appealOpen);
+  return c;
+}
+
+/** A newly licensed station rated A by one ad-hoc inspection: a demonstration candidate. */
+async function candidateStation(): Promise<number> {
+  const station = await licenseStation(h, 'admin-2');
+  const { id } = await ok('/v1/inspections', 'sup-1', { stationId: station, reason: 'first inspection' }, 201);
+  const act = (path: string, as: string, body: unknown = {}) => ok(`/v1/inspections/${id}/${path}`, as, body);
+  await act('team', 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' });
+  for (const member of ['insp-1', 'insp-2']) await act('acknowledge', member);
+  for (const member of ['insp-1', 'insp-2']) await act('scores', member, { scores: checklistScores() });
+  await act('report', 'insp-1', { summary: 'every item met' });
+  await act('review', 'sup-2', { outcome: 'pass' });
+  await eventually(async () => (await h.api('GET', `/v1/stations/${station}`, { as: 'sup-1' })).body.programme?.demonstration === 'candidate');
+  return station;
+}
+
+const ROWS: Row[] = [
+  {
+    route: '/v1/station-applications',
+    as: 'admin-2',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/station-applications',
+      body: example,
+      otherBody: { ...example, stationName: 'Another appraisal station' },
+      effects: await growth(count('station_applications', { applicant_id: 'admin-2' })),
+      workflowId: async (res) => stationApplicationWorkflowId(res.body.id),
+    }),
+  },
+  {
+    route: '/v1/qualifications',
+    as: 'exam-2',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/qualifications',
+      body: admission(),
+      otherBody: admission(91),
+      effects: await growth(count('qualifications', { examiner_id: 'exam-2' })),
+      workflowId: async (res) => qualificationWorkflowId(res.body.id),
+    }),
+  },
+  {
+    route: '/v1/public/complaints',
+    as: null,
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/public/complaints',
+      body: intake(),
+      otherBody: intake('The examiner answered candidates’ questions during the theory test.'),
+      effects: await growth(count('complaints')),
+      workflowId: async (res) => complaintWorkflowId(await complaintId(res.body.trackingNumber)),
+    }),
+  },
+  {
+    route: '/v1/inspections',
+    as: 'sup-1',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/inspections',
+      body: { stationId, reason: 'spot check' },
+      otherBody: { stationId, reason: 'follow-up of a complaint' },
+      effects: await growth(count('inspections', { station_id: stationId })),
+      workflowId: async (res) => inspectionWorkflowId(res.body.id),
+    }),
+  },
+  {
+    route: '/v1/campaigns',
+    as: 'sup-1',
+    status: 201,
+    // A filter no station matches: the campaign itself is the effect. No crash entry: whether a late retry
+    // finds the campaign running or ended is timing (the ended-case test below covers the ended one).
+    prepare: async () => ({
+      path: '/v1/campaigns',
+      body: { name: 'Xinjiang stations', filter: { provinceCode: '650000' } },
+      otherBody: { name: 'Xinjiang stations, second pass', filter: { provinceCode: '650000' } },
+      effects: await growth(count('campaigns')),
+      workflowId: async (res) => campaignWorkflowId(res.body.id),
+    }),
+  },
+  {
+    route: '/v1/checklist-templates/{id}/versions',
+    as: 'sup-1',
+    status: 201,
+    crash: true,
+    prepare: async () => {
+      const id = `idem-${++serial}`;
+      const [first, ...rest] = routineChecklist;
+      return {
+        path: `/v1/checklist-templates/${id}/versions`,
+        body: { items: routineChecklist },
+        otherBody: { items: [{ ...first, text: 'Rules posted at the entrance' }, ...rest] },
+        effects: count('checklist_templates', { id }),
+      };
+    },
+  },
+  {
+    route: '/v1/stations/{id}/sessions',
+    as: 'admin-1',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: `/v1/stations/${stationId}/sessions`,
+      body: session(),
+      otherBody: session(30),
+      effects: await growth(count('appraisal_sessions', { station_id: stationId })),
+    }),
+  },
+  {
+    route: '/v1/stations/{id}/sessions/{sessionId}/quality-supervisor',
+    as: 'sup-1',
+    status: 200,
+    update: true,
+    prepare: async () => {
+      const { sessionId } = await ok(`/v1/stations/${stationId}/sessions`, 'admin-1', session(), 201);
+      return {
+        path: `/v1/stations/${stationId}/sessions/${sessionId}/quality-supervisor`,
+        body: { qualitySupervisorId: 'sup-2' },
+        otherBody: { qualitySupervisorId: 'rev-1' },
+        effects: await growth(events(STATION_CASE, stationId, 'quality_supervisor_dispatched')),
+      };
+    },
+  },
+  {
+    route: '/v1/stations/{id}/demonstration',
+    as: 'sup-1',
+    status: 200,
+    update: true,
+    prepare: async () => {
+      const station = await candidateStation();
+      return {
+        path: `/v1/stations/${station}/demonstration`,
+        body: { confirm: true, reasons: ['rated A'] },
+        otherBody: { confirm: false, reasons: ['too few sessions yet'] },
+        effects: events(STATION_CASE, station, 'demonstration_confirmed', 'demonstration_declined'),
+      };
+    },
+  },
+  {
+    route: '/v1/examiners/{id}/conduct',
+    as: 'sup-1',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/examiners/exam-1/conduct',
+      body: { kind: 'commendation', description: 'clear briefing of the candidates', source: 'quality supervisor report' },
+      otherBody: { kind: 'commendation', description: 'punctual throughout', source: 'quality supervisor report' },
+      effects: await growth(count('conduct_records', { examiner_id: 'exam-1' })),
+    }),
+  },
+  {
+    route: '/v1/examiners/{id}/training',
+    as: 'exam-1',
+    status: 201,
+    crash: true,
+    prepare: async () => ({
+      path: '/v1/examiners/exam-1/training',
+      body: { hours: 8, course: 'Appraisal ethics', completedOn: '2026-10-01' },
+      otherBody: { hours: 6, course: 'Appraisal ethics', completedOn: '2026-10-01' },
+      effects: await growth(count('training_records', { examiner_id: 'exam-1' })),
+    }),
+  },
+  {
+    route: '/v1/examiners/import',
+    as: 'sup-1',
+    status: 201,
+    csv: true,
+    crash: true,
+    prepare: async () => {
+      const prefix = `IDEM${++serial}`;
+      return {
+        path: '/v1/examiners/import',
+        body: toCsv([examinerRow(serial, prefix)]),
+        otherBody: toCsv([examinerRow(serial + 100, prefix)]),
+        effects: async () => Number((await h.db('qualifications').where('examiner_id', 'like', `${prefix}-%`).count({ n: '*' }).first())?.n ?? 0),
+        workflowId: async (res) => examinerImportWorkflowId(res.body.importId),
+      };
+    },
+  },
+  {
+    route: '/v1/public/complaints/{trackingNumber}/appeal',
+    as: null,
+    status: 200,
+    update: true,
+    prepare: async () => {
+      const c = await closedComplaint();
+      return {
+        path: `/v1/public/complaints/${c.trackingNumber}/appeal`,
+        body: { secret: c.secret, reason: 'the session record was written afterwards' },
+        otherBody: { secret: c.secret, reason: 'please look again' },
+        effects: events(COMPLAINT_CASE, c.id, 'appealed'),
+      };
+    },
+  },
+  {
+    route: '/v1/station-applications/{id}/reviewer',
+    as: 'sup-1',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { id } = await ok('/v1/station-applications', 'admin-2', example, 201);
+      return { path: `/v1/station-applications/${id}/reviewer`, body: { reviewerId: 'rev-2' }, otherBody: { reviewerId: 'rev-1' }, effects: events(STATION_APPLICATION_CASE, id, 'reviewer_assigned') };
+    },
+  },
+  {
+    route: '/v1/qualifications/{id}/admission-decision',
+    as: 'rev-2',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { id } = await ok('/v1/qualifications', 'exam-2', admission(), 201);
+      return {
+        path: `/v1/qualifications/${id}/admission-decision`,
+        body: { outcome: 'approve' },
+        otherBody: { outcome: 'reject', reasons: ['exam record incomplete'] },
+        effects: events(QUALIFICATION_CASE, id, 'admitted', 'admission_rejected'),
+      };
+    },
+  },
+  {
+    route: '/v1/complaints/{id}/triage',
+    as: 'handler-1',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { id } = await fileComplaint();
+      return {
+        path: `/v1/complaints/${id}/triage`,
+        body: { category: 'examiner_misconduct', severity: 'normal', stationId },
+        otherBody: { category: 'examiner_misconduct', severity: 'serious', stationId },
+        effects: events(COMPLAINT_CASE, id, 'triaged'),
+      };
+    },
+  },
+  {
+    route: '/v1/inspections/{id}/team',
+    as: 'sup-1',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { id } = await ok('/v1/inspections', 'sup-1', { stationId, reason: 'spot check' }, 201);
+      return {
+        path: `/v1/inspections/${id}/team`,
+        body: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' },
+        otherBody: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-2' },
+        effects: events(INSPECTION_CASE, id, 'team_assigned'),
+      };
+    },
+  },
+];
+
+/** Exactly one effect (the count may land after the response, when an activity writes it), and one run of any workflow started. */
+async function expectActedOnce(target: Target, first: ApiResponse) {
+  expect(await eventually(target.effects, { until: (n) => n >= 1 })).toBe(1);
+  if (!target.workflowId) return;
+  const workflowId = await target.workflowId(first);
+  const runs = await eventually(async () => (await h.temporal.workflow.count(`WorkflowId = '${workflowId}'`)).count, { until: (n) => n >= 1 });
+  expect(runs, workflowId).toBe(1);
+}
+
+/** What the API leaves when it dies after acting but before storing its response: a claim gone stale (30 s), no response. */
+async function simulateCrash(key: string) {
+  await h.db('idempotency_keys').where({ idem_key: key }).update({ status_code: null, response: null, claimed_at: new Date(Date.now() - 60_000) });
+}
+
+describe('Idempotency-Key on every POST', () => {
+  it('covers every POST route: each route in the table, or a case type by one of its actions', () => {
+    const posts = [...PUBLIC_ROUTES, ...ROUTES].filter((r) => r.method === 'post').map((r) => r.path);
+    const listed = ROWS.map((r) => r.route);
+    expect(posts).toEqual(expect.arrayContaining(listed));
+    const caseTypes = ROWS.filter((r) => r.caseAction).map((r) => r.route.replace(/[^/]+$/, ''));
+    expect(posts.filter((p) => !listed.includes(p) && !caseTypes.some((base) => p.startsWith(base)))).toEqual([]);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.route}: replays the first response and acts once; another body with the key is 422${row.update ? '; a retry the API lost track of applies once' : ''}`, async () => {
+      const t = await row.prepare();
+      const headers = { 'Idempotency-Key': newKey() };
+      const first = await send(row, t.path, t.body, headers);
+      expect(first.status, JSON.stringify(first.body)).toBe(row.status);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+
+      const again = await send(row, t.path, t.body, headers);
+      expect(again.status).toBe(first.status);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+      const other = await send(row, t.path, t.otherBody, headers);
+      expect(other.status, JSON.stringify(other.body)).toBe(422);
+      expect(other.body.error).toMatchObject({ code: 'idempotency_key_reused', details: [{ field: 'Idempotency-Key' }] });
+
+      if (row.update) {
+        // As if the API died between the update and storing its response: Temporal still has the update id.
+        await h.db('idempotency_keys').where({ idem_key: headers['Idempotency-Key'] }).delete();
+        const retried = await send(row, t.path, t.body, headers);
+        expect(retried.status, JSON.stringify(retried.body)).toBe(first.status);
+        expect(retried.headers.get('idempotent-replayed')).toBeNull();
+        expect(retried.body).toEqual(first.body);
+      }
+      await expectActedOnce(t, first);
+    });
+
+    it(`${row.route}: two requests with one key at once act once`, async () => {
+      const t = await row.prepare();
+      const headers = { 'Idempotency-Key': newKey() };
+      const pair = await Promise.all([send(row, t.path, t.body, headers), send(row, t.path, t.body, headers)]);
+      const acted = pair.filter((r) => r.status === row.status && !r.headers.has('idempotent-replayed'));
+      expect(acted, JSON.stringify(pair.map((r) => [r.status, r.body]))).toHaveLength(1);
+      const [other] = pair.filter((r) => r !== acted[0]);
+      if (other.status === 409) {
+        expect(other.body.error.code).toBe('in_progress');
+        expect(other.headers.get('retry-after')).toBe('2');
+      } else {
+        expect(other.headers.get('idempotent-replayed')).toBe('true');
+        expect(other.body).toEqual(acted[0].body);
+      }
+      // Retried once the first has answered: its response.
+      const retried = await send(row, t.path, t.body, headers);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(retried.body).toEqual(acted[0].body);
+      await expectActedOnce(t, acted[0]);
+    });
+  }
+
+  for (const row of ROWS.filter((r) => r.crash)) {
+    it(`${row.route}: a retry after a crash acts once and answers the same`, async () => {
+      const t = await row.prepare();
+      const headers = { 'Idempotency-Key': newKey() };
+      const first = await send(row, t.path, t.body, headers);
+      expect(first.status, JSON.stringify(first.body)).toBe(row.status);
+      await simulateCrash(headers['Idempotency-Key']);
+      const retried = await send(row, t.path, t.body, headers);
+      expect(retried.status, JSON.stringify(retried.body)).toBe(first.status);
+      expect(retried.body).toEqual(first.body);
+      await expectActedOnce(t, first);
+    });
+  }
+
+  it('a retry after a crash, once the case has ended, answers with that case and starts no second run', async () => {
+    const headers = { 'Idempotency-Key': newKey() };
+    const { body } = await h.api('POST', '/v1/qualifications', { as: 'exam-2', body: admission(), headers });
+    await ok(`/v1/qualifications/${body.id}/admission-decision`, 'rev-2', { outcome: 'reject', reasons: ['exam record incomplete'] });
+    const handle = h.temporal.workflow.getHandle(qualificationWorkflowId(body.id));
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED');
+    await simulateCrash(headers['Idempotency-Key']);
+    const retried = await h.api('POST', '/v1/qualifications', { as: 'exam-2', body: admission(), headers });
+    expect(retried.body).toMatchObject({ id: body.id, status: 'rejected' });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  for (const row of ROWS.filter((r) => r.caseAction)) {
+    it(`${row.route}: without a key, a retry with the same X-Request-Id applies once`, async () => {
+      const t = await row.prepare();
+      const headers = { 'X-Request-Id': `retry-${randomUUID()}` };
+      const first = await send(row, t.path, t.body, headers);
+      expect(first.status, JSON.stringify(first.body)).toBe(row.status);
+      const retried = await send(row, t.path, t.body, headers);
+      expect(retried.status, JSON.stringify(retried.body)).toBe(first.status);
+      expect(retried.body).toEqual(first.body);
+      await expectActedOnce(t, first);
+    });
+  }
+});

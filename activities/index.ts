@@ -155,8 +155,8 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       return issueLicence(db, req);
     },
 
-    async emailsForRole(role: Role): Promise<string[]> {
-      return emailsForRole(db, role);
+    async emailsForRole(role: Role, at?: string | string[]): Promise<string[]> {
+      return emailsForRole(db, role, at);
     },
 
     /**
@@ -171,17 +171,23 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       const messageId = `<${digest}@appraisal-supervision>`;
       const row = await claimOutboxMessage(db, { ...req, recipients: to, body: req.text, messageId });
       if (row.status !== 'pending') return row.status;
-      try {
-        await mailer.send({ messageId, to, subject: req.subject, text: req.text });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (isPermanentMailError(error)) {
-          await markOutbox(db, row.id, 'failed', message);
-          log.warn('mail refused permanently', { workflowId: req.workflowId, stepKey: req.stepKey, error: message });
-          return 'failed';
+      // An attempt that sent the message but could not record it (MySQL away) left that in its heartbeat,
+      // which Temporal hands to the retry: record it now rather than send it again.
+      const sentBefore = (Context.current().info.heartbeatDetails as { sent?: boolean } | undefined)?.sent === true;
+      if (!sentBefore) {
+        try {
+          await mailer.send({ messageId, to, subject: req.subject, text: req.text });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (isPermanentMailError(error)) {
+            await markOutbox(db, row.id, 'failed', message);
+            log.warn('mail refused permanently', { workflowId: req.workflowId, stepKey: req.stepKey, error: message });
+            return 'failed';
+          }
+          await markOutbox(db, row.id, 'pending', message);
+          throw ApplicationFailure.retryable(`mail not sent yet: ${message}`, 'MailDeferred');
         }
-        await markOutbox(db, row.id, 'pending', message);
-        throw ApplicationFailure.retryable(`mail not sent yet: ${message}`, 'MailDeferred');
+        Context.current().heartbeat({ sent: true });
       }
       await markOutbox(db, row.id, 'sent');
       return 'sent';

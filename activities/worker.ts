@@ -10,6 +10,14 @@ import { createMailer } from './mailer';
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
 
+/**
+ * Pure modules (no state, no workflow API at load) that the worker evaluates once and shares, frozen,
+ * between all workflows instead of evaluating them again for each new one: the domain modules build
+ * their zod schemas at load, which otherwise costs every new workflow several milliseconds of the
+ * worker's single workflow thread (see BENCHMARKS.md).
+ */
+export const PRELOADED_WORKFLOW_MODULES = ['zod', ...['case', 'checklist', 'complaint', 'duration', 'errors', 'inspection', 'notices', 'policy', 'programme', 'qualification', 'recusal', 'region', 'roles', 'scoring', 'stationApproval'].map((m) => path.join(ROOT, 'domain', `${m}.ts`))];
+
 /** A worker over the given dependencies; tests pass a pre-built bundle, production the file built by `npm run build:workflows`. */
 export async function createWorker(options: {
   connection: NativeConnection;
@@ -25,7 +33,8 @@ export async function createWorker(options: {
     activities: createActivities(options.deps),
     // A deliberate restart lets running activities finish; a crash is covered by their timeouts.
     shutdownGraceTime: '5s',
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxCachedWorkflows: 250,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } }),
   });
 }
 
@@ -48,7 +57,7 @@ async function main(): Promise<void> {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir });
   // Production loads the bundle built by `npm run build:workflows`; development bundles the sources at start.
   const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && config.production;
-  const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
+  const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
   const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer, temporal }, workflowBundle });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {

@@ -39,11 +39,24 @@ function requestContext(logger: Logger): Middleware {
   };
 }
 
+/**
+ * A body of any other type is refused (415) rather than read as none: an action whose fields are all
+ * optional would otherwise act on an XML or form body as if it were `{}`.
+ */
+const acceptedBodies: Middleware = async (ctx, next) => {
+  const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+  if (hasBody && !ctx.is('application/json', '+json', 'text/csv')) {
+    throw new HttpError(415, 'unsupported_media_type', 'send application/json (text/csv for the examiner import)', [{ field: 'Content-Type', message: ctx.get('content-type') || 'missing' }]);
+  }
+  await next();
+};
+
 export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })): Koa {
   const app = new Koa();
   app.proxy = process.env.TRUST_PROXY === 'true';
   app.use(requestContext(logger));
   app.use(errorMiddleware);
+  app.use(acceptedBodies);
   // JSON for everything; CSV (text/csv) only where a route takes it, such as the examiner import.
   app.use(
     bodyParser({

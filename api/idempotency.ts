@@ -19,7 +19,8 @@ export function idempotency(db: Db): Middleware {
     if (ctx.method !== 'POST' || !key) return next();
     if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'at most 200 characters' }]);
     const caller = ctx.state.actor?.id ?? `ip:${ctx.ip}`;
-    const requestHash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${JSON.stringify(ctx.request.body ?? null)}`).digest('hex');
+    // The body as received, not re-serialised: serialising a deeply nested body would overflow the stack.
+    const requestHash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${ctx.request.rawBody ?? ''}`).digest('hex');
     const claim = ulid();
     let row = await claimKey(db, { caller, key, requestHash, resourceId: ulid(), claim });
     if (row.requestHash !== requestHash) {

@@ -63,12 +63,18 @@ export function record<S extends CaseRecord>(state: S, action: string, ctx: Acti
 }
 
 /**
- * The escalation ladder after a missed deadline: level 1 goes to the supervisors, higher levels to the
- * authority's duty mailbox; a step held by supervisors themselves goes straight to the duty mailbox.
- * Past the policy's last level nobody new is told (the holder is still reminded).
+ * The escalation ladder of cases begun before the jurisdiction tree: level 1 goes to the supervisors,
+ * higher levels to the authority's duty mailbox; a step held by supervisors themselves goes straight to
+ * the duty mailbox. Past the policy's last level nobody new is told (the holder is still reminded).
  */
 export function escalationTarget(level: number, holderRole: Role, maxLevel: number): 'supervisors' | 'duty_mailbox' | null {
-  if (level > maxLevel) return null;
-  const rung = holderRole === 'supervisor' ? level + 1 : level;
+  const rung = escalationRung(level, holderRole, maxLevel);
+  if (rung === null) return null;
   return rung === 1 ? 'supervisors' : 'duty_mailbox';
+}
+
+/** The rung a missed deadline reaches: its level, one higher when supervisors hold the step; none past the last level. */
+export function escalationRung(level: number, holderRole: Role, maxLevel: number): number | null {
+  if (level > maxLevel) return null;
+  return holderRole === 'supervisor' ? level + 1 : level;
 }

@@ -1,3 +1,4 @@
+import { outsideJurisdiction } from './jurisdiction';
 import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
 import { scoreInspection, sheetProblem, type ChecklistTemplate, type InspectionResult, type ItemScoreSheet, type Rating } from './checklist';
 import { forbidden, invalid, notAllowed } from './errors';
@@ -200,6 +201,8 @@ export function checkInspectionAction(state: InspectionState, action: Inspection
       if (!ids.includes(action.leadId)) throw invalid('leadId', 'the lead must be one of the team');
       const notInspector = action.team.find((p) => !p.roles.includes('inspector'));
       if (notInspector) throw invalid('inspectorIds', `${notInspector.id} is not an inspector`);
+      const outside = outsideJurisdiction(action.team, state.station);
+      if (outside) throw notAllowed(outside);
       const refusals = teamRefusals(state, action.team, action.inactiveIds);
       if (refusals.length) throw notAllowed(refusals.join('; '));
       return;

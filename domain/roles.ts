@@ -13,6 +13,8 @@ export type Role = (typeof ROLES)[number];
 export interface Actor {
   id: string;
   roles: Role[];
+  /** Where an official acts (domain/jurisdiction.ts); from the token. */
+  jurisdictions?: string[];
 }
 
 /** A person the process addresses (reviewer, assessor): resolved by the API from the user register. */
@@ -23,6 +25,7 @@ export interface Person {
   roles: Role[];
   organisation: string;
   affiliations: string[];
+  jurisdictions?: string[];
 }
 
 export function hasRole(actor: Actor, role: Role): boolean {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SYSTEM, record, type ActionContext, type Deadline, type Pending as CasePending, type TimelineEntry } from './case';
 import { forbidden, invalid, notAllowed } from './errors';
 import type { StationApprovalPolicy } from './policy';
+import { outsideJurisdiction } from './jurisdiction';
 import { recusalReason } from './recusal';
 import { regionSchema } from './region';
 import { hasRole, type Actor, type Person, type Role } from './roles';
@@ -229,6 +230,8 @@ export function checkAction(state: ApplicationState, action: StationApprovalActi
       expectRole('supervisor');
       expectStatus('awaiting_reviewer');
       if (!action.reviewer.roles.includes('reviewer')) throw invalid('reviewerId', `${action.reviewer.id} is not a reviewer`);
+      const outside = outsideJurisdiction([action.reviewer], state.application.region);
+      if (outside) throw notAllowed(outside);
       const reason = recusalReason(action.reviewer, organisations);
       if (reason) throw notAllowed(`recusal (回避): ${reason}`);
       return;
@@ -248,6 +251,8 @@ export function checkAction(state: ApplicationState, action: StationApprovalActi
       }
       const notInspector = action.assessors.find((a) => !a.roles.includes('inspector'));
       if (notInspector) throw invalid('assessorIds', `${notInspector.id} is not an inspector`);
+      const outsideAssessors = outsideJurisdiction(action.assessors, state.application.region);
+      if (outsideAssessors) throw notAllowed(outsideAssessors);
       const reasons = action.assessors.map((a) => recusalReason(a, organisations)).filter((r): r is string => r !== null);
       if (reasons.length) throw notAllowed(`recusal (回避): ${reasons.join('; ')}`);
       return;

@@ -1,5 +1,6 @@
-import { condition } from '@temporalio/workflow';
-import { escalationTarget, type Deadline, type Pending } from '../domain/case';
+import { condition, patched } from '@temporalio/workflow';
+import { escalationRung, escalationTarget, type Deadline, type Pending } from '../domain/case';
+import { escalationChain } from '../domain/jurisdiction';
 import { durationMs } from '../domain/duration';
 import type { Notice } from '../domain/notices';
 
@@ -22,21 +23,35 @@ export async function holdWithDeadlines(options: {
   }
 }
 
-/** After a miss: remind whoever holds the step, and tell the next rung of the escalation ladder. */
+/**
+ * After a miss: remind whoever holds the step, and tell the next rung of the escalation ladder, which
+ * climbs the jurisdiction tree: the supervisors registered at the station's city, then its province,
+ * then the national level (the duty mailbox where a level has nobody registered).
+ */
 export async function remindAndEscalate(options: {
   stepKey: string;
   level: number;
   pending: Pending;
   holderEmails: string[];
-  supervisorEmails: () => Promise<string[]>;
+  region: { provinceCode: string; cityCode: string };
+  supervisorsAt: (jurisdiction?: string) => Promise<string[]>;
   escalation: { maxLevel: number; dutyMailbox: string };
   notices: { reminder: Notice; escalation: Notice };
   notify: (stepKey: string, to: string[], notice: Notice) => void;
 }): Promise<void> {
   const { stepKey, level, pending } = options;
   options.notify(`${stepKey}-reminder-${level}`, options.holderEmails, options.notices.reminder);
-  const target = escalationTarget(level, pending.role, options.escalation.maxLevel);
-  if (!target) return;
-  const to = target === 'supervisors' ? await options.supervisorEmails() : [options.escalation.dutyMailbox];
-  options.notify(`${stepKey}-escalation-${level}`, to, options.notices.escalation);
+  // Cases that began before the tree escalate as they began: every supervisor, then the duty mailbox.
+  if (!patched('escalate-up-jurisdictions')) {
+    const target = escalationTarget(level, pending.role, options.escalation.maxLevel);
+    if (!target) return;
+    const to = target === 'supervisors' ? await options.supervisorsAt() : [options.escalation.dutyMailbox];
+    options.notify(`${stepKey}-escalation-${level}`, to, options.notices.escalation);
+    return;
+  }
+  const rung = escalationRung(level, pending.role, options.escalation.maxLevel);
+  if (rung === null) return;
+  const chain = escalationChain(options.region);
+  const officials = await options.supervisorsAt(chain[Math.min(rung, chain.length) - 1]);
+  options.notify(`${stepKey}-escalation-${level}`, officials.length ? officials : [options.escalation.dutyMailbox], options.notices.escalation);
 }

@@ -14,6 +14,7 @@ import {
 } from '../domain/inspection';
 import { deadlineNotices, inspectionMailsFor, type Notice } from '../domain/notices';
 import type { InspectionPolicy } from '../domain/policy';
+import { escalationChain } from '../domain/jurisdiction';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { inspectionRecorded, inspectionState, inspectionUpdates, type InspectionInput, type InspectionRequest, type InspectionView } from './inspection.messages';
 import { CaseType, Region } from './searchAttributes';
@@ -101,8 +102,9 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
           stepKey: `${hold}-${key}`,
           level,
           pending,
-          holderEmails: pending.userIds.length ? state.team.filter((p) => pending.userIds.includes(p.id)).map((p) => p.email) : await store.emailsForRole(pending.role),
-          supervisorEmails: () => store.emailsForRole('supervisor'),
+          holderEmails: pending.userIds.length ? state.team.filter((p) => pending.userIds.includes(p.id)).map((p) => p.email) : await store.emailsForRole(pending.role, escalationChain(state.station)),
+          region: state.station,
+          supervisorsAt: (jurisdiction) => store.emailsForRole('supervisor', jurisdiction),
           escalation: policy.escalation,
           notices: { reminder: deadlineNotices.reminder(label, pending.action, dueAt), escalation: deadlineNotices.escalation(label, pending.action, level, holders) },
           notify,

@@ -27,6 +27,7 @@ import {
   type Deadline,
   type StationApprovalAction,
 } from '../domain/stationApproval';
+import { escalationChain } from '../domain/jurisdiction';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { stationProgramme } from './stationProgramme';
 import { stationWorkflowId } from './stationProgramme.messages';
@@ -139,8 +140,9 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
           stepKey: `${hold}-${key}`,
           level,
           pending,
-          holderEmails: pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role),
-          supervisorEmails: () => store.emailsForRole('supervisor'),
+          holderEmails: pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role, escalationChain(state.application.region)),
+          region: state.application.region,
+          supervisorsAt: (jurisdiction) => store.emailsForRole('supervisor', jurisdiction),
           escalation: policy.escalation,
           notices: { reminder: deadlineNotices.reminder(label, pending.action, dueAt), escalation: deadlineNotices.escalation(label, pending.action, level, holders) },
           notify,

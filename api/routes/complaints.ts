@@ -58,7 +58,8 @@ export const complaintBodies = {
 };
 
 async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<ComplaintRecord> {
-  const record = await findComplaint(deps.db, actor, complaintId.parse(id));
+  const parsed = complaintId.safeParse(id);
+  const record = parsed.success ? await findComplaint(deps.db, actor, parsed.data) : undefined;
   if (!record) throw new HttpError(404, 'not_found', `no complaint ${id}`);
   return record;
 }
@@ -150,7 +151,7 @@ export const complaintRoutes = [
     path: '/v1/complaints/statistics',
     summary: 'Open cases by category, severity, region and level; SLA compliance per month; overdue; substantiated rate per station',
     roles: ['supervisor'],
-    handler: async ({ deps }) => complaintStatistics(deps.db),
+    handler: async ({ deps, actor }) => complaintStatistics(deps.db, actor),
   }),
   route({
     method: 'get',

@@ -43,7 +43,8 @@ export const inspectionBodies = {
 };
 
 async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<InspectionRecord> {
-  const record = await findInspection(deps.db, actor, inspectionId.parse(id));
+  const parsed = inspectionId.safeParse(id);
+  const record = parsed.success ? await findInspection(deps.db, actor, parsed.data) : undefined;
   if (!record) throw new HttpError(404, 'not_found', `no inspection ${id}`);
   return record;
 }
@@ -78,7 +79,7 @@ export const inspectionRoutes = [
     status: 201,
     body: z.strictObject({ stationId: z.number().int().positive(), kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'), reason: z.string().trim().min(1).max(2000) }),
     handler: async ({ deps, actor, body, resourceId }) => {
-      const station = await stationForInspection(deps.db, body.stationId);
+      const station = await stationForInspection(deps.db, body.stationId, actor.jurisdictions ?? []);
       if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', message: 'no such station' }]);
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', `station ${body.stationId} is revoked`);
       const template = (await latestTemplate(deps.db, ROUTINE_TEMPLATE_ID))!;

@@ -42,7 +42,8 @@ export const qualificationBodies = {
 };
 
 async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<QualificationRecord> {
-  const record = await findQualification(deps.db, actor, qualificationId.parse(id));
+  const parsed = qualificationId.safeParse(id);
+  const record = parsed.success ? await findQualification(deps.db, actor, parsed.data) : undefined;
   if (!record) throw new HttpError(404, 'not_found', `no qualification ${id}`);
   return record;
 }
@@ -176,9 +177,9 @@ export const qualificationRoutes = [
     summary: 'Log training hours (the examiner themself, or a supervisor)',
     roles: ['examiner', 'supervisor'],
     status: 201,
-    body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date() }),
+    body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date().refine((d) => d >= '1000-01-01', 'must be 1000-01-01 or later (a DATE column holds no earlier day)') }),
     handler: async ({ deps, actor, params, body, audit, resourceId }) => {
-      if (!actor.roles.includes('supervisor') && actor.id !== params.id) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      if ((!actor.roles.includes('supervisor') && actor.id !== params.id) || !(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
       await addTraining(deps.db, { examinerId: params.id, ...body }, audit, resourceId);
       return { recorded: true };
     },

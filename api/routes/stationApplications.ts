@@ -47,7 +47,8 @@ export const actionBodies = {
 
 /** Reads the record the actor may see, or 404 (an application outside one's reach does not exist for them). */
 async function visibleRecord(deps: ApiDeps, actor: Actor, applicationId: string): Promise<ApplicationRecord> {
-  const record = await findApplication(deps.db, actor, id.parse(applicationId));
+  const parsed = id.safeParse(applicationId);
+  const record = parsed.success ? await findApplication(deps.db, actor, parsed.data) : undefined;
   if (!record) throw new HttpError(404, 'not_found', `no station application ${applicationId}`);
   return record;
 }

@@ -28,11 +28,14 @@ const stationFilter = z.object({
 /** A station admin sees only their own station; the other roles see every station. */
 async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<StationRecord> {
   const stationId = z.coerce.number().int().positive().safeParse(id);
-  const station = stationId.success ? await findStation(deps.db, stationId.data) : undefined;
-  const ownOnly = actor.roles.every((r) => r === 'station_admin');
+  const ownOnly = isStationAdminOnly(actor);
+  // Officials see the stations inside their jurisdictions; a station's administrator their own.
+  const station = stationId.success ? await findStation(deps.db, stationId.data, ownOnly ? undefined : actor.jurisdictions ?? []) : undefined;
   if (!station || (ownOnly && station.adminId !== actor.id)) throw new HttpError(404, 'not_found', `no station ${id}`);
   return station;
 }
+
+const isStationAdminOnly = (actor: Actor) => actor.roles.every((r) => r === 'station_admin');
 
 const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.getHandle(stationWorkflowId(stationId));
 
@@ -48,7 +51,7 @@ export const stationRoutes = [
       cursor: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
-    handler: async ({ deps, actor, query }) => listStations(deps.db, { ...query, ...(actor.roles.every((r) => r === 'station_admin') ? { adminId: actor.id } : {}) }),
+    handler: async ({ deps, actor, query }) => listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
   }),
   route({
     method: 'get',
@@ -128,7 +131,7 @@ export const stationRoutes = [
         campaign,
         {
           workflowId: campaignWorkflowId(id),
-          args: [{ id, name: body.name, filter: body.filter, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
+          args: [{ id, name: body.name, filter: { ...body.filter, within: actor.jurisdictions ?? [] }, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
         },
         { recorded: campaignRecorded, state: campaignProgress },
       );

@@ -6,6 +6,7 @@ import * as examinerQualifications from './20261125_04_examiner_qualifications';
 import * as complaints from './20261125_05_complaints';
 import * as auditTrailAppendOnly from './20261125_06_audit_trail_append_only';
 import * as registerEntryOperationIds from './20261125_07_register_entry_operation_ids';
+import * as jurisdictions from './20261125_08_jurisdictions';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_05_complaints': complaints,
   '20261125_06_audit_trail_append_only': auditTrailAppendOnly,
   '20261125_07_register_entry_operation_ids': registerEntryOperationIds,
+  '20261125_08_jurisdictions': jurisdictions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,5 @@
 import type { Db } from '../connect';
+import { stationIdsWithin, withinJurisdiction } from './jurisdictions';
 import type { Deadline } from '../../domain/case';
 import type { ComplaintPending, ComplaintState } from '../../domain/complaint';
 import type { Actor } from '../../domain/roles';
@@ -49,22 +50,28 @@ export async function saveComplaintSnapshot(
  * due time): open cases by category, severity, region and escalation level; SLA compliance per month;
  * overdue cases; substantiated rate per station.
  */
-export async function complaintStatistics(db: Db) {
-  const open = () => db('complaints').whereNotIn('status', ['closed', 'final', 'merged']);
+/** The figures over the complaints the actor may see (their jurisdictions), never beyond. */
+export async function complaintStatistics(db: Db, actor: Actor) {
+  const visible = () => {
+    const q = db('complaints');
+    visibleTo(q, actor);
+    return q;
+  };
+  const open = () => visible().whereNotIn('status', ['closed', 'final', 'merged']);
   type Rows = Array<Record<string, any>>;
   const [byCategory, bySeverity, byRegion, byLevel, compliance, overdue, perStation] = (await Promise.all([
     open().clone().groupBy('category').select('category').count({ n: '*' }),
     open().clone().groupBy('severity').select('severity').count({ n: '*' }),
     open().clone().groupBy('province_code').select('province_code').count({ n: '*' }),
     open().clone().groupBy('escalation_level').select('escalation_level').count({ n: '*' }),
-    db('complaints')
+    visible()
       .whereNotNull('sla_met')
       .groupByRaw("DATE_FORMAT(closed_at, '%Y-%m')")
       .select(db.raw("DATE_FORMAT(closed_at, '%Y-%m') as period"))
       .count({ closed: '*' })
       .sum({ onTime: db.raw('CASE WHEN sla_met THEN 1 ELSE 0 END') }),
     open().clone().where('escalation_level', '>', 0).count({ n: '*' }),
-    db('complaints')
+    visible()
       .whereNotNull('station_id')
       .whereNotNull('finding')
       .groupBy('station_id')
@@ -104,10 +111,18 @@ export async function complaintByTracking(db: Db, trackingNumber: string) {
   return row ? { id: row.id as string, secretHash: row.secret_hash as string, status: row.status as string, appealUntil: row.appeal_until ? new Date(row.appeal_until).toISOString() : null } : undefined;
 }
 
-/** Handlers and supervisors see every complaint; an investigator those assigned to them. */
+/**
+ * Handlers and supervisors see the complaints about stations in their jurisdictions (a complaint naming
+ * no station, by its province); an investigator those assigned to them.
+ */
 function visibleTo(q: ReturnType<Db>, actor: Actor): void {
-  if (actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler')) return;
-  q.where('investigator_id', actor.id);
+  q.where((w) => {
+    w.where('complaints.investigator_id', actor.id);
+    if (actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler')) {
+      w.orWhereIn('complaints.station_id', (sub) => stationIdsWithin(sub, actor.jurisdictions));
+      w.orWhere((unplaced) => unplaced.whereNull('complaints.station_id').andWhere((r) => withinJurisdiction(r, actor.jurisdictions, { province: 'complaints.province_code' })));
+    }
+  });
 }
 
 export async function listComplaints(db: Db, actor: Actor, f: { status?: string; category?: string; severity?: string; provinceCode?: string; overdue?: boolean; pendingOnMe?: boolean; cursor?: string; limit: number }) {

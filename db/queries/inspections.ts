@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/roles';
 import type { Deadline } from '../../domain/case';
 import type { InspectionPending, InspectionState } from '../../domain/inspection';
 import { saveCaseSnapshot } from './events';
+import { stationIdsWithin } from './jurisdictions';
 import { parseJson } from './users';
 
 export const INSPECTION_CASE = 'inspection';
@@ -46,11 +47,11 @@ export interface InspectionFilter {
   limit: number;
 }
 
-/** Supervisors see every inspection; inspectors those they are on; station administrators their station's. */
+/** Supervisors see the inspections of stations in their jurisdictions; inspectors those they are on; station administrators their station's. */
 function visibleTo(query: ReturnType<Db>, actor: Actor): void {
-  if (actor.roles.includes('supervisor')) return;
   query.where((q) => {
     q.whereRaw('1 = 0');
+    if (actor.roles.includes('supervisor')) q.orWhereIn('inspections.station_id', (sub) => stationIdsWithin(sub, actor.jurisdictions));
     if (actor.roles.includes('inspector')) q.orWhereRaw('JSON_CONTAINS(team_ids, JSON_QUOTE(?))', [actor.id]);
     if (actor.roles.includes('station_admin')) q.orWhereIn('station_id', (sub) => sub.select('id').from('stations').where('admin_id', actor.id));
   });

@@ -14,7 +14,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
 /** Records the message unless this step already has one; returns the row as stored. */
 export async function claimOutboxMessage(db: Db, m: OutboxMessage): Promise<{ id: number; status: OutboxStatus }> {
-  await db('outbox')
+  const [insertedId] = await db('outbox')
     .insert({
       workflow_id: m.workflowId,
       step_key: m.stepKey,
@@ -26,6 +26,8 @@ export async function claimOutboxMessage(db: Db, m: OutboxMessage): Promise<{ id
     })
     .onConflict(['workflow_id', 'step_key'])
     .ignore();
+  // A new row is this attempt's, pending; only a step seen before needs reading back (one query less per mail).
+  if (insertedId) return { id: insertedId, status: 'pending' };
   const row = await db('outbox').where({ workflow_id: m.workflowId, step_key: m.stepKey }).first('id', 'status');
   return { id: row.id, status: row.status };
 }

@@ -3,6 +3,7 @@ import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, 
 import type { ImportRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
+import { examinersRegisteredWithin, occupationInIndustries, withinJurisdiction, type Place } from './jurisdictions';
 import { parseJson } from './users';
 
 export const QUALIFICATION_CASE = 'qualification';
@@ -64,10 +65,20 @@ export interface QualificationFilter {
   limit: number;
 }
 
-/** Reviewers and supervisors see every qualification; an examiner only their own. */
+/**
+ * An examiner belongs to the jurisdiction where they are registered (the one that qualified them), and a
+ * qualification also to the industry of its occupation.
+ */
+const QUALIFICATION_PLACE: Place = { industry: occupationInIndustries('qualifications.occupation_code') };
+
+/** Reviewers and supervisors see the qualifications in their jurisdictions; an examiner only their own. */
 function visibleTo(q: ReturnType<Db>, actor: Actor): void {
-  if (actor.roles.includes('supervisor') || actor.roles.includes('reviewer')) return;
-  q.where('examiner_id', actor.id);
+  q.where((w) => {
+    w.where('qualifications.examiner_id', actor.id);
+    if (actor.roles.includes('supervisor') || actor.roles.includes('reviewer')) {
+      w.orWhere((j) => withinJurisdiction(j, actor.jurisdictions, QUALIFICATION_PLACE)).orWhereIn('qualifications.examiner_id', (sub) => examinersRegisteredWithin(sub, actor.jurisdictions));
+    }
+  });
 }
 
 export async function listQualifications(db: Db, actor: Actor, f: QualificationFilter) {

@@ -1,4 +1,5 @@
 import type { Db } from '../connect';
+import { withinJurisdiction, type Place } from './jurisdictions';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationState, Deadline, Pending } from '../../domain/stationApproval';
 import { saveCaseSnapshot } from './events';
@@ -79,11 +80,23 @@ export interface ApplicationFilter {
   limit: number;
 }
 
-/** Restricts a query to the applications an actor may see: a supervisor sees all, others their own part. */
+/** An application is where its station will be, and in the industries of the occupations it asks for. */
+const APPLICATION_PLACE: Place = {
+  province: 'province_code',
+  city: 'city_code',
+  industry: (q, industries) =>
+    q.whereRaw(
+      `EXISTS (SELECT 1 FROM JSON_TABLE(station_applications.application, '$.scope[*]' COLUMNS (occupation VARCHAR(20) PATH '$.occupationCode')) AS sc
+        JOIN industry_occupations io ON sc.occupation LIKE CONCAT(io.occupation_prefix, '%') WHERE io.jurisdiction_code IN (${industries.map(() => '?').join(', ')}))`,
+      industries,
+    ),
+};
+
+/** Restricts a query to the applications an actor may see: supervisors those in their jurisdictions, others their own part. */
 function visibleTo(query: ReturnType<Db>, actor: Actor): void {
-  if (actor.roles.includes('supervisor')) return;
   query.where((q) => {
     q.whereRaw('1 = 0');
+    if (actor.roles.includes('supervisor')) q.orWhere((w) => withinJurisdiction(w, actor.jurisdictions, APPLICATION_PLACE));
     if (actor.roles.includes('station_admin')) q.orWhere('applicant_id', actor.id);
     if (actor.roles.includes('reviewer')) q.orWhere('reviewer_id', actor.id);
     if (actor.roles.includes('inspector')) q.orWhereRaw('JSON_CONTAINS(assessor_ids, JSON_QUOTE(?))', [actor.id]);

@@ -1,4 +1,5 @@
 import type { Db } from '../connect';
+import { STATION_PLACE, withinJurisdiction } from './jurisdictions';
 import type { StationSnapshot } from '../../domain/inspection';
 import type { ScopeEntry, StationApplication } from '../../domain/stationApproval';
 import { appendEvents, type CaseEvent } from './events';
@@ -76,8 +77,11 @@ export interface StationRecord {
   scope: ScopeEntry[];
 }
 
-export async function findStation(db: Db, id: number): Promise<StationRecord | undefined> {
-  const row = await db('stations').where({ id }).first();
+/** A station, if it lies inside `within` (when given). */
+export async function findStation(db: Db, id: number, within?: string[]): Promise<StationRecord | undefined> {
+  const q = db('stations').where({ id });
+  if (within) withinJurisdiction(q, within, STATION_PLACE);
+  const row = await q.first();
   if (!row) return undefined;
   const scope = await db('station_scopes').where({ station_id: id }).orderBy('occupation_code');
   return {
@@ -125,8 +129,11 @@ export async function saveProgrammeSnapshot(
 export const STATION_CASE = 'station';
 
 /** The station as an inspection needs it, with the team that inspected it last (for rotation). */
-export async function stationForInspection(db: Db, id: number): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
-  const row = await db('stations').leftJoin('users', 'users.id', 'stations.admin_id').where('stations.id', id).first('stations.*', 'users.email as admin_email');
+/** `within`: an official's jurisdictions; a station outside them is not found. */
+export async function stationForInspection(db: Db, id: number, within?: string[]): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
+  const q = db('stations').leftJoin('users', 'users.id', 'stations.admin_id').where('stations.id', id);
+  if (within) withinJurisdiction(q, within, STATION_PLACE);
+  const row = await q.first('stations.*', 'users.email as admin_email');
   if (!row) return undefined;
   return {
     snapshot: {
@@ -151,10 +158,13 @@ export interface StationFilter {
   rating?: string;
   status?: string;
   dueBefore?: string;
+  /** Only stations inside these jurisdictions (the caller's; a campaign keeps its launcher's). */
+  within?: string[];
 }
 
 function filtered(db: Db, f: StationFilter) {
   const q = db('stations');
+  if (f.within) withinJurisdiction(q, f.within, STATION_PLACE);
   if (f.provinceCode) q.where('province_code', f.provinceCode);
   if (f.cityCode) q.where('city_code', f.cityCode);
   if (f.rating) q.where('rating', f.rating);

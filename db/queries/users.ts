@@ -8,18 +8,20 @@ export interface UserRow extends Person {
 
 export async function findUsers(db: Db, ids: string[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db('users').whereIn('id', ids);
-  const roles = await db('user_roles').whereIn('user_id', ids);
-  return rows.map((row) => toUser(row, roles.filter((r) => r.user_id === row.id).map((r) => r.role as Role)));
+  const [rows, roles, jurisdictions] = await Promise.all([db('users').whereIn('id', ids), db('user_roles').whereIn('user_id', ids), db('user_jurisdictions').whereIn('user_id', ids).orderBy('code')]);
+  const of = (rows: Array<Record<string, string>>, id: string, field: string) => rows.filter((r) => r.user_id === id).map((r) => r[field]);
+  return rows.map((row) => ({ ...toUser(row, of(roles, row.id, 'role') as Role[]), jurisdictions: of(jurisdictions, row.id, 'code') }));
 }
 
 export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
   return (await findUsers(db, [id]))[0];
 }
 
-export async function emailsForRole(db: Db, role: Role): Promise<string[]> {
-  const rows = await db('users').join('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.role', role).orderBy('users.id').select('users.email');
-  return rows.map((r) => r.email as string);
+/** The addresses of everyone holding a role; with `at`, only those registered at those jurisdictions (levels of the tree). */
+export async function emailsForRole(db: Db, role: Role, at?: string | string[]): Promise<string[]> {
+  const q = db('users').join('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.role', role).orderBy('users.id').select('users.email');
+  if (at) q.whereIn('users.id', (sub) => sub.select('user_id').from('user_jurisdictions').whereIn('code', Array.isArray(at) ? at : [at]));
+  return (await q).map((r) => r.email as string);
 }
 
 export async function usersWithRole(db: Db, role: Role): Promise<UserRow[]> {
@@ -37,6 +39,8 @@ export async function upsertUsers(db: Db, users: Array<Omit<UserRow, 'stationId'
         .merge();
       await trx('user_roles').where({ user_id: u.id }).delete();
       if (u.roles.length) await trx('user_roles').insert(u.roles.map((role) => ({ user_id: u.id, role })));
+      await trx('user_jurisdictions').where({ user_id: u.id }).delete();
+      if (u.jurisdictions?.length) await trx('user_jurisdictions').insert(u.jurisdictions.map((code) => ({ user_id: u.id, code })));
     }
   });
 }

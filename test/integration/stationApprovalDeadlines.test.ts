@@ -34,19 +34,24 @@ describe('station approval deadlines', () => {
     const record = (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record;
     expect(record.pending.escalationLevel).toBeGreaterThanOrEqual(2);
 
-    // Supervisors hold the step: they get the reminder, and the escalation goes straight to the duty office.
+    // Supervisors hold the step: those covering Foshan (city, Guangdong, national) are reminded, and the
+    // escalation climbs the tree from the rung above them: Guangdong's supervisors, then the national level.
     const forCase = () => h.mails.filter((m) => m.subject.includes(id));
     await eventually(async () => forCase().filter((m) => m.subject.startsWith('Escalation')).length >= 2);
     const reminders = forCase().filter((m) => m.subject.startsWith('Reminder'));
-    expect(reminders[0].to.sort()).toEqual(['li.na@hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
-    expect(forCase().filter((m) => m.subject.startsWith('Escalation')).every((m) => m.to.includes('duty@hrss.example'))).toBe(true);
+    expect(reminders[0].to.sort()).toEqual(['li.na@hrss.example', 'ou.yang@gd.hrss.example', 'qiu.lan@fs.hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
+    const escalations = forCase().filter((m) => m.subject.startsWith('Escalation'));
+    expect(escalations.find((m) => m.subject.startsWith('Escalation (level 1)'))?.to).toEqual(['ou.yang@gd.hrss.example']);
+    expect(escalations.find((m) => m.subject.startsWith('Escalation (level 2)'))?.to.sort()).toEqual(['li.na@hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
+    // Nobody in Xiamen or the machinery authority hears of a Foshan case.
+    expect(forCase().some((m) => m.to.some((to) => to.includes('xm.hrss') || to.includes('machinery-skills')))).toBe(false);
 
-    // Acting late still works; the next step has its own deadline, and the reviewer's miss goes first to the supervisors.
+    // Acting late still works; the next step has its own deadline, and the reviewer's miss goes first to the city's supervisors.
     expect((await h.api('POST', `/v1/station-applications/${id}/reviewer`, { as: 'sup-1', body: { reviewerId: 'rev-2' } })).status).toBe(200);
     const reviewerMiss = await eventually(async () => (await timelineOf(id)).find((e) => e.action === 'deadline_missed' && e.data.action === 'review'));
     expect(reviewerMiss.data).toMatchObject({ escalationLevel: 1, holders: ['rev-2'] });
     const escalation = await eventually(async () => forCase().find((m) => m.subject.startsWith('Escalation (level 1)') && m.text.includes('rev-2')));
-    expect(escalation.to.sort()).toEqual(['li.na@hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
+    expect(escalation.to).toEqual(['qiu.lan@fs.hrss.example']);
     expect(forCase().some((m) => m.subject.startsWith('Reminder') && m.to.includes('sun.hao@osta.example'))).toBe(true);
   });
 

@@ -82,7 +82,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   async function token(userId: string): Promise<string> {
     const user = DEMO_USERS.find((u) => u.id === userId);
     if (!user) throw new Error(`no demo user ${userId}`);
-    if (!tokens.has(userId)) tokens.set(userId, await mintToken(config.jwtSecret, { id: user.id, roles: user.roles }));
+    if (!tokens.has(userId)) tokens.set(userId, await mintToken(config.jwtSecret, { id: user.id, roles: user.roles, jurisdictions: user.jurisdictions }));
     return tokens.get(userId)!;
   }
 

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Jurisdictions (管辖): the national level (CN), provinces and cities by their division codes, and
+ * industry authorities (行业, IND:<name>) beside the regional tree. An official acting in a province
+ * sees its cities; the national level sees everything; an industry authority sees the stations and
+ * examiners of its occupations wherever they are.
+ */
+export const NATIONAL = 'CN';
+export const jurisdictionCode = z.string().regex(/^(CN|\d{2}0000|\d{4}00|IND:[a-z0-9-]{2,30})$/, 'must be CN, a province or city code, or IND:<industry>');
+
+export interface JurisdictionScope {
+  national: boolean;
+  provinces: string[];
+  cities: string[];
+  industries: string[];
+}
+
+export function scopeOf(codes: readonly string[] = []): JurisdictionScope {
+  return {
+    national: codes.includes(NATIONAL),
+    provinces: codes.filter((c) => /^\d{2}0000$/.test(c)),
+    // A city code ends in 00 but not 0000 (that is its province).
+    cities: codes.filter((c) => /^\d{4}00$/.test(c) && !c.endsWith('0000')),
+    industries: codes.filter((c) => c.startsWith('IND:')),
+  };
+}
+
+/** Whether officials acting in `codes` cover a place (the industry test is the caller's, by occupation). */
+export function coversRegion(codes: readonly string[] = [], region: { provinceCode: string; cityCode: string }): boolean {
+  const scope = scopeOf(codes);
+  return scope.national || scope.provinces.includes(region.provinceCode) || scope.cities.includes(region.cityCode);
+}
+
+/** The regional chain a missed deadline climbs: the city, its province, the nation. */
+export function escalationChain(region: { provinceCode: string; cityCode: string }): string[] {
+  return [region.cityCode, region.provinceCode, NATIONAL];
+}
+
+/**
+ * Who among the people to assign acts outside the place (a city's case goes to officials of that city,
+ * its province or the nation); people whose jurisdictions are not known are not judged.
+ */
+export function outsideJurisdiction(people: ReadonlyArray<{ id: string; jurisdictions?: string[] }>, region: { provinceCode: string; cityCode: string }): string | null {
+  const outside = people.filter((p) => p.jurisdictions && !coversRegion(p.jurisdictions, region)).map((p) => p.id);
+  return outside.length ? `${outside.join(', ')} ${outside.length > 1 ? 'act' : 'acts'} outside the station's jurisdiction` : null;
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import example from '../../db/seeds/station-application.example.json';
+import { eventually, startHarness, type Harness } from '../support/harness';
+import { licenseStation } from '../support/fixtures';
+
+/**
+ * Jurisdictions: a city's officials act only on their city's stations, a province's on its cities', the
+ * national level on all, and the machinery industry authority on machinery stations wherever they are.
+ * Out of jurisdiction is 404, as if the case did not exist.
+ */
+let h: Harness;
+let foshan: number;
+let xiamen: number;
+let xiamenCateringApplication: string;
+beforeAll(async () => {
+  h = await startHarness();
+  // Both stations appraise machinery occupations (6-18 …); the third application, in Xiamen, catering only.
+  foshan = await licenseStation(h, 'admin-1');
+  xiamen = await licenseStation(h, 'admin-2', {
+    ...example,
+    organisation: { name: 'Xiamen Heavy Machinery Co.', creditCode: '91350200MA31XMHM0K' },
+    stationName: 'Xiamen Heavy Machinery Skill Appraisal Station',
+    region: { provinceCode: '350000', cityCode: '350200' },
+    address: '9 Haicang Road, Xiamen, Fujian',
+  });
+  const catering = await h.api('POST', '/v1/station-applications', {
+    as: 'admin-2',
+    body: { ...example, stationName: 'Xiamen Catering Appraisal Station', region: { provinceCode: '350000', cityCode: '350200' }, scope: [{ occupationCode: '4-03-02-01', highestLevel: 3 }] },
+  });
+  expect(catering.status, JSON.stringify(catering.body)).toBe(201);
+  xiamenCateringApplication = catering.body.id;
+});
+afterAll(async () => h?.close());
+
+const status = async (as: string, path: string) => (await h.api('GET', path, { as })).status;
+const stationIds = async (as: string) => ((await h.api('GET', '/v1/stations?limit=100', { as })).body.items as Array<{ id: number }>).map((s) => s.id).sort();
+
+describe('jurisdictions', () => {
+  it('lets each level see the stations inside it, and nothing outside (404)', async () => {
+    const cases: Array<[string, string, number, number]> = [
+      // who, level, Foshan, Xiamen
+      ['sup-fs', 'Foshan city', 200, 404],
+      ['sup-gz', 'Guangzhou city', 404, 404],
+      ['sup-gd', 'Guangdong province', 200, 404],
+      ['sup-xm', 'Xiamen city', 404, 200],
+      ['sup-fj', 'Fujian province', 404, 200],
+      ['sup-1', 'national', 200, 200],
+      ['sup-mach', 'machinery industry', 200, 200],
+    ];
+    for (const [who, level, inFoshan, inXiamen] of cases) {
+      expect([await status(who, `/v1/stations/${foshan}`), await status(who, `/v1/stations/${xiamen}`)], `${who} (${level})`).toEqual([inFoshan, inXiamen]);
+      const listed = await stationIds(who);
+      expect(listed.includes(foshan), `${who} lists Foshan`).toBe(inFoshan === 200);
+      expect(listed.includes(xiamen), `${who} lists Xiamen`).toBe(inXiamen === 200);
+    }
+  });
+
+  it('keeps the industry authority to its occupations: a catering application in Xiamen is not its business', async () => {
+    expect(await status('sup-xm', `/v1/station-applications/${xiamenCateringApplication}`)).toBe(200);
+    expect(await status('sup-mach', `/v1/station-applications/${xiamenCateringApplication}`)).toBe(404);
+    expect(await status('sup-fs', `/v1/station-applications/${xiamenCateringApplication}`)).toBe(404);
+    // Nor may a Foshan supervisor act on it: the action finds no case.
+    const act = await h.api('POST', `/v1/station-applications/${xiamenCateringApplication}/reviewer`, { as: 'sup-fs', body: { reviewerId: 'rev-2' } });
+    expect(act.status).toBe(404);
+    expect((await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-mach' })).body.items.map((a: { id: string }) => a.id)).not.toContain(xiamenCateringApplication);
+  });
+
+  it('lets a city supervisor inspect only its own stations, and hides the inspection from other cities', async () => {
+    const outside = await h.api('POST', '/v1/inspections', { as: 'sup-fs', body: { stationId: xiamen, reason: 'spot check' } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.details).toEqual([expect.objectContaining({ field: 'stationId' })]);
+    const inside = await h.api('POST', '/v1/inspections', { as: 'sup-fs', body: { stationId: foshan, reason: 'spot check' } });
+    expect(inside.status, JSON.stringify(inside.body)).toBe(201);
+    const id = inside.body.id as string;
+    expect(await status('sup-gd', `/v1/inspections/${id}`)).toBe(200);
+    expect(await status('sup-xm', `/v1/inspections/${id}`)).toBe(404);
+    const team = await h.api('POST', `/v1/inspections/${id}/team`, { as: 'sup-xm', body: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' } });
+    expect(team.status).toBe(404);
+  });
+
+  it('scopes complaints and their statistics to the stations inside', async () => {
+    const file = async (stationId: number) => {
+      const res = await h.api('POST', '/v1/public/complaints', { body: { category: 'fraudulent_appraisal', stationId, happenedOn: '2026-11-01', description: 'Candidates were passed without sitting the practical test.' } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return eventually(async () => (await h.db('complaints').where({ tracking_number: res.body.trackingNumber }).first('id'))?.id as string | undefined);
+    };
+    const [inFoshan, inXiamen] = [await file(foshan), await file(xiamen)];
+    expect(await status('sup-fs', `/v1/complaints/${inFoshan}`)).toBe(200);
+    expect(await status('sup-fs', `/v1/complaints/${inXiamen}`)).toBe(404);
+    const openCount = async (as: string) => {
+      const res = await h.api('GET', '/v1/complaints/statistics', { as });
+      return Object.values(res.body.open.byCategory as Record<string, number>).reduce((a, b) => a + b, 0);
+    };
+    expect(await openCount('sup-fs')).toBe(1);
+    expect(await openCount('sup-fj')).toBe(1);
+    expect(await openCount('sup-1')).toBe(2);
+  });
+
+  it("scopes qualifications to the examiner's registration and the occupation's industry", async () => {
+    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-2', body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' } });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const id = applied.body.id as string;
+    // exam-2 is registered in Foshan.
+    expect(await status('sup-fs', `/v1/qualifications/${id}`)).toBe(200);
+    expect(await status('sup-gd', `/v1/qualifications/${id}`)).toBe(200);
+    expect(await status('sup-mach', `/v1/qualifications/${id}`)).toBe(200);
+    expect(await status('sup-xm', `/v1/qualifications/${id}`)).toBe(404);
+    expect(await status('sup-gz', `/v1/qualifications/${id}`)).toBe(404);
+  });
+});

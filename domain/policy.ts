@@ -30,9 +30,15 @@ export const stationApprovalPolicySchema = z.object({
     documentReview: duration,
     assignAssessors: duration,
     onSiteAssessment: duration,
+    industryConcurrence: duration,
     finalDecision: duration,
   }),
-  /** Escalation ladder after missed deadlines: level 1 mails every supervisor, later levels the duty mailbox. */
+  /**
+   * Occupations (code prefixes) whose stations need the concurrence of the industry authority holding
+   * them before the decision (地方与行业: the regional licence does not overrule the industry's view).
+   */
+  concurrenceOccupations: z.array(z.string().regex(/^\d(-\d{2}){0,3}$/)).max(200),
+  /** Escalation ladder after missed deadlines: climbs the jurisdiction tree (city, province, nation), else the duty mailbox. */
   escalation: escalationSchema,
   completeness: z.object({
     requiredDocuments: z.array(z.string().min(1)).min(1),
@@ -142,8 +148,10 @@ export const defaultPolicy: Policy = {
       documentReview: 'P10D',
       assignAssessors: 'P5D',
       onSiteAssessment: 'P20D',
+      industryConcurrence: 'P10D',
       finalDecision: 'P5D',
     },
+    concurrenceOccupations: [],
     escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
     completeness: {
       requiredDocuments: ['business_licence', 'site_certificate', 'equipment_list', 'management_rules'],

@@ -50,6 +50,7 @@ export const STATUSES = [
   'returned',
   'awaiting_assessors',
   'on_site',
+  'awaiting_concurrence',
   'awaiting_decision',
   'approved',
   'rejected',
@@ -65,6 +66,7 @@ export type StationApprovalAction =
   | { type: 'review'; outcome: 'pass' | 'return' | 'reject'; reasons: string[] }
   | { type: 'assignAssessors'; assessors: Person[] }
   | { type: 'submitAssessment'; scores: ItemScores; notes: string }
+  | { type: 'concur'; outcome: 'concur' | 'object'; reasons: string[] }
   | { type: 'decide'; outcome: 'approve' | 'approve_reduced' | 'reject'; reasons: string[]; scope?: ScopeEntry[] };
 export type ActionType = StationApprovalAction['type'];
 export type Pending = CasePending<ActionType>;
@@ -100,6 +102,11 @@ export interface ApplicationState {
   assessors: Person[];
   assessments: Assessment[];
   onSiteResult?: OnSiteResult;
+  /**
+   * Industry authorities (行业) whose concurrence the scope needs before the decision, and those given.
+   * Absent on cases begun before concurrence existed.
+   */
+  concurrence?: { required: string[]; given: Array<{ jurisdiction: string; by: string; at: string }> };
   decision?: { outcome: 'approve' | 'approve_reduced' | 'reject'; by: string; reasons: string[]; scope?: ScopeEntry[] };
   licence?: Licence;
   deadline?: Deadline;
@@ -116,6 +123,7 @@ export const ACTION_ROLE: Record<ActionType, Role> = {
   review: 'reviewer',
   assignAssessors: 'supervisor',
   submitAssessment: 'inspector',
+  concur: 'supervisor',
   decide: 'supervisor',
 };
 
@@ -124,6 +132,8 @@ export function initialState(input: {
   id: string;
   applicantId: string;
   application: StationApplication;
+  /** The industry jurisdictions that must concur (from the policy's occupations and the authorities holding them). */
+  concurrences?: string[];
   at: string;
   requestId?: string;
 }): ApplicationState {
@@ -137,6 +147,7 @@ export function initialState(input: {
     reviewReasons: [],
     assessors: [],
     assessments: [],
+    ...(input.concurrences?.length ? { concurrence: { required: input.concurrences, given: [] } } : {}),
     timeline: [],
   };
   return record(state, 'submitted', {
@@ -195,6 +206,8 @@ export function pendingOn(state: ApplicationState): Pending | null {
       const done = new Set(state.assessments.map((a) => a.assessorId));
       return { action: 'submitAssessment', role: 'inspector', userIds: state.assessors.map((a) => a.id).filter((id) => !done.has(id)) };
     }
+    case 'awaiting_concurrence':
+      return { action: 'concur', role: 'supervisor', userIds: [] };
     case 'awaiting_decision':
       return { action: 'decide', role: 'supervisor', userIds: [] };
     default:
@@ -262,6 +275,13 @@ export function checkAction(state: ApplicationState, action: StationApprovalActi
       if (!state.assessors.some((a) => a.id === actor.id)) throw forbidden('only an assigned assessor may submit scores');
       if (state.assessments.some((a) => a.assessorId === actor.id)) throw notAllowed('scores were already submitted by this assessor');
       return;
+    case 'concur': {
+      expectRole('supervisor');
+      expectStatus('awaiting_concurrence');
+      if (!concurringFor(state, actor)) throw forbidden(`only the industry authority (${outstandingConcurrences(state).join(', ')}) may concur`);
+      if (action.outcome === 'object' && action.reasons.length === 0) throw invalid('reasons', 'an objection needs reasons');
+      return;
+    }
     case 'decide':
       expectRole('supervisor');
       expectStatus('awaiting_decision');
@@ -314,9 +334,18 @@ export function applyAction(
       let next: ApplicationState = record({ ...state, assessments }, 'assessment_submitted', ctx, { scores: action.scores });
       if (assessments.length === state.assessors.length) {
         const onSiteResult = scoreOnSite(assessments.map((a) => a.scores), policy.onSite);
-        next = record({ ...next, onSiteResult, status: 'awaiting_decision' }, 'on_site_scored', { ...ctx, actor: SYSTEM, role: undefined }, { ...onSiteResult });
+        next = record({ ...next, onSiteResult, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' }, 'on_site_scored', { ...ctx, actor: SYSTEM, role: undefined }, { ...onSiteResult });
       }
       return next;
+    }
+    case 'concur': {
+      const jurisdiction = concurringFor(state, ctx.actor)!;
+      if (action.outcome === 'object') {
+        return record({ ...state, status: 'rejected', reviewReasons: action.reasons }, 'industry_objected', ctx, { jurisdiction, reasons: action.reasons });
+      }
+      const concurrence = { required: state.concurrence!.required, given: [...state.concurrence!.given, { jurisdiction, by: ctx.actor.id, at: ctx.at }] };
+      const next = { ...state, concurrence };
+      return record({ ...next, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' }, 'industry_concurred', ctx, { jurisdiction });
     }
     case 'decide':
       return record(
@@ -338,3 +367,23 @@ export function licensedScope(state: ApplicationState): ScopeEntry[] {
   return state.decision?.outcome === 'approve_reduced' && state.decision.scope ? state.decision.scope : state.application.scope;
 }
 
+
+/** The industry authorities whose concurrence the case still waits for. */
+export function outstandingConcurrences(state: ApplicationState): string[] {
+  const given = new Set(state.concurrence?.given.map((g) => g.jurisdiction));
+  return (state.concurrence?.required ?? []).filter((j) => !given.has(j));
+}
+
+/** The outstanding industry jurisdiction this supervisor acts in, if any. */
+function concurringFor(state: ApplicationState, actor: Actor): string | undefined {
+  return outstandingConcurrences(state).find((j) => actor.jurisdictions?.includes(j));
+}
+
+/**
+ * The policy names the occupations (by code prefix) whose stations need their industry authority's
+ * concurrence; an application needs it from each authority holding one of its occupations.
+ */
+export function requiredConcurrences(scope: ScopeEntry[], concurrenceOccupations: string[], industryOccupations: Array<{ jurisdiction: string; prefix: string }>): string[] {
+  const needing = scope.map((e) => e.occupationCode).filter((code) => concurrenceOccupations.some((p) => code.startsWith(p)));
+  return [...new Set(industryOccupations.filter((io) => needing.some((code) => code.startsWith(io.prefix))).map((io) => io.jurisdiction))].sort();
+}

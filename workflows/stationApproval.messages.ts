@@ -16,6 +16,8 @@ export interface StationApprovalInput {
   /** Handed on to the station's programme once the licence is issued. */
   programmePolicy: ProgrammePolicy;
   inspectionPolicy: InspectionPolicy;
+  /** Industry authorities that must concur before the decision (none on cases begun before concurrence). */
+  concurrences?: string[];
   requestId?: string;
 }
 
@@ -42,6 +44,7 @@ export const stationApprovalUpdates: { [T in ActionType]: UpdateDefinition<Stati
   review: update('review'),
   assignAssessors: update('assignAssessors'),
   submitAssessment: update('submitAssessment'),
+  concur: update('concur'),
   decide: update('decide'),
 };
 

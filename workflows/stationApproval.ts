@@ -18,6 +18,7 @@ import {
   completenessGaps,
   initialState,
   licensedScope,
+  outstandingConcurrences,
   pendingOn,
   record,
   type ActionType,
@@ -107,7 +108,11 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   await holdWhile('awaiting_assessors', 'assignAssessors');
   await holdWhile('on_site', 'onSiteAssessment');
 
-  // 5. Final decision by a supervisor who was not the reviewer; on approval finish() issues the licence.
+  // 5. Where the policy asks for it, the industry authority holding the occupations concurs (行业意见);
+  // only such cases ever wait here, so cases begun before this step replay unchanged.
+  if (status() === 'awaiting_concurrence') await holdWhile('awaiting_concurrence', 'industryConcurrence');
+
+  // 6. Final decision by a supervisor who was not the reviewer; on approval finish() issues the licence.
   // A case that ended earlier (rejected, withdrawn) passes through the steps above without waiting.
   await holdWhile('awaiting_decision', 'finalDecision');
   return finish();
@@ -140,7 +145,10 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
           stepKey: `${hold}-${key}`,
           level,
           pending,
-          holderEmails: pending.userIds.length ? holderEmailsOf(pending.userIds) : await store.emailsForRole(pending.role, escalationChain(state.application.region)),
+          // A step held by a role goes to its officials covering the place, or for concurrence to the industry authority's.
+          holderEmails: pending.userIds.length
+            ? holderEmailsOf(pending.userIds)
+            : await store.emailsForRole(pending.role, pending.action === 'concur' ? outstandingConcurrences(state) : escalationChain(state.application.region)),
           region: state.application.region,
           supervisorsAt: (jurisdiction) => store.emailsForRole('supervisor', jurisdiction),
           escalation: policy.escalation,

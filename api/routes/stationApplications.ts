@@ -1,12 +1,13 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { caseTimeline } from '../../db/queries/events';
+import { industryOccupations } from '../../db/queries/jurisdictions';
 import { CASE_TYPE, findApplication, listApplications, type ApplicationRecord } from '../../db/queries/stationApplications';
 import { findUsers, usersWithRole } from '../../db/queries/users';
 import { ON_SITE_ITEMS } from '../../domain/policy';
 import { recusalReason } from '../../domain/recusal';
 import type { Actor, Person } from '../../domain/roles';
-import { isFinal, scopeSchema, stationApplicationSchema, STATUSES, type ActionType, type ApplicationStatus } from '../../domain/stationApproval';
+import { isFinal, requiredConcurrences, scopeSchema, stationApplicationSchema, STATUSES, type ActionType, type ApplicationStatus } from '../../domain/stationApproval';
 import { stationApproval } from '../../workflows/stationApproval';
 import {
   stationApplicationWorkflowId,
@@ -42,6 +43,7 @@ export const actionBodies = {
     scores: z.strictObject(Object.fromEntries(ON_SITE_ITEMS.map((item) => [item, z.number().min(0).max(100)])) as Record<(typeof ON_SITE_ITEMS)[number], z.ZodNumber>),
     notes: z.string().max(10_000).default(''),
   }),
+  concur: z.strictObject({ outcome: z.enum(['concur', 'object']), reasons }),
   decide: z.strictObject({ outcome: z.enum(['approve', 'approve_reduced', 'reject']), reasons, scope: scopeSchema.optional() }),
 };
 
@@ -68,6 +70,7 @@ const toPayload: { [T in ActionType]: (deps: ApiDeps, body: z.infer<(typeof acti
   review: async (_d, body) => body,
   assignAssessors: async (deps, body) => ({ assessors: await resolvePeople(deps, body.assessorIds, 'assessorIds') }),
   submitAssessment: async (_d, body) => body,
+  concur: async (_d, body) => body,
   decide: async (_d, body) => body,
 };
 
@@ -81,12 +84,13 @@ export const stationApplicationRoutes = [
     status: 201,
     handler: async ({ deps, actor, body, requestId, resourceId }) => {
       const applicationId = resourceId ?? ulid();
+      const concurrences = requiredConcurrences(body.scope, deps.config.policy.stationApproval.concurrenceOccupations, await industryOccupations(deps.db));
       return startCase(
         deps,
         stationApproval,
         {
           workflowId: stationApplicationWorkflowId(applicationId),
-          args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, requestId }],
+          args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, concurrences, requestId }],
         },
         { recorded: submissionRecorded, state: stationApprovalState },
       );
@@ -153,6 +157,7 @@ export const stationApplicationRoutes = [
       { type: 'review', path: 'review', summary: 'Pass, return or reject after document review', roles: ['reviewer'] },
       { type: 'assignAssessors', path: 'assessors', summary: 'Assign at least two recusal-checked on-site assessors', roles: ['supervisor'] },
       { type: 'submitAssessment', path: 'assessments', summary: "Submit one assessor's on-site scores", roles: ['inspector'] },
+      { type: 'concur', path: 'concurrence', summary: "The industry authority's concurrence with (or objection to) licensing its occupations", roles: ['supervisor'] },
       { type: 'decide', path: 'decision', summary: 'Final decision: approve, approve with reduced scope, or reject', roles: ['supervisor'] },
     ],
   }),

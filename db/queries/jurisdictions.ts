@@ -67,3 +67,9 @@ export function examinersRegisteredWithin(sub: Query, jurisdictions: readonly st
   sub.select('user_jurisdictions.user_id').from('user_jurisdictions');
   withinJurisdiction(sub, jurisdictions, { city: 'user_jurisdictions.code', province: sub.client.raw("CONCAT(LEFT(user_jurisdictions.code, 2), '0000')") });
 }
+
+/** Which industry authority holds which occupations (by code prefix). */
+export async function industryOccupations(db: Db): Promise<Array<{ jurisdiction: string; prefix: string }>> {
+  const rows = await db('industry_occupations').select('jurisdiction_code', 'occupation_prefix');
+  return rows.map((r) => ({ jurisdiction: r.jurisdiction_code as string, prefix: r.occupation_prefix as string }));
+}

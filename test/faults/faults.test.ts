@@ -186,7 +186,9 @@ describe('faults with cases in flight in all four processes', () => {
     const killedAt = Date.now();
     await worker.kill('SIGKILL');
     // The server never confirmed the message, so it was not delivered; the outbox row is claimed but not sent.
-    await waitFor('the server to see the sender gone', async () => smtp.dropped.some((m) => m.messageId === inFlight.messageId));
+    // Every message the dead worker had in flight is dropped with its connection (other steps may have been sending too);
+    // only then stop holding, or a release would accept a message whose sender is gone.
+    await waitFor('the server to see the sender gone', async () => smtp.dropped.some((m) => m.messageId === inFlight.messageId) && smtp.held().length === 0);
     smtp.release();
     expect((await sys.db('outbox').where({ message_id: inFlight.messageId }).first('status'))?.status).toBe('pending');
 

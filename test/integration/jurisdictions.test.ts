@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { licenseStation } from '../support/fixtures';
+import { goodScores, licenseStation } from '../support/fixtures';
 
 /**
  * Jurisdictions: a city's officials act only on their city's stations, a province's on its cities', the
@@ -13,7 +13,8 @@ let foshan: number;
 let xiamen: number;
 let xiamenCateringApplication: string;
 beforeAll(async () => {
-  h = await startHarness();
+  // Machinery occupations of group 6-18-02 need the machinery industry authority's concurrence.
+  h = await startHarness({ stationApproval: { concurrenceOccupations: ['6-18-02'] } });
   // Both stations appraise machinery occupations (6-18 …); the third application, in Xiamen, catering only.
   foshan = await licenseStation(h, 'admin-1');
   xiamen = await licenseStation(h, 'admin-2', {
@@ -106,5 +107,31 @@ describe('jurisdictions', () => {
     expect(await status('sup-mach', `/v1/qualifications/${id}`)).toBe(200);
     expect(await status('sup-xm', `/v1/qualifications/${id}`)).toBe(404);
     expect(await status('sup-gz', `/v1/qualifications/${id}`)).toBe(404);
+  });
+
+  it("asks the industry authority to concur before the decision, and lets only it concur or object", async () => {
+    const applications = (await h.api('GET', '/v1/station-applications?status=approved&limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; stationId: number }>;
+    const licensed = applications.find((a) => a.stationId === foshan)!;
+    const timeline = (await h.api('GET', `/v1/station-applications/${licensed.id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; actorId: string; data?: any; statusBefore?: string; statusAfter?: string }>;
+    expect(timeline.find((e) => e.action === 'industry_concurred')).toMatchObject({ actorId: 'sup-mach', data: { jurisdiction: 'IND:machinery' }, statusBefore: 'awaiting_concurrence', statusAfter: 'awaiting_decision' });
+
+    const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, stationName: 'Nanhai Machinery Works Second Station' } });
+    const id = created.body.id as string;
+    const act = (path: string, as: string, body: unknown) => h.api('POST', `/v1/station-applications/${id}/${path}`, { as, body });
+    for (const [path, as, body] of [
+      ['reviewer', 'sup-1', { reviewerId: 'rev-2' }],
+      ['review', 'rev-2', { outcome: 'pass' }],
+      ['assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-2'] }],
+      ['assessments', 'insp-1', { scores: goodScores }],
+      ['assessments', 'insp-2', { scores: goodScores }],
+    ] as const) expect((await act(path, as, body)).status, path).toBe(200);
+    expect((await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-mach' })).body.live.pending).toMatchObject({ action: 'concur', role: 'supervisor' });
+    // Not the regional supervisors' call, nor may the decision come first.
+    expect((await act('concurrence', 'sup-1', { outcome: 'concur' })).status).toBe(403);
+    expect((await act('decision', 'sup-2', { outcome: 'approve' })).status).toBe(409);
+    expect((await act('concurrence', 'sup-mach', { outcome: 'object' })).status).toBe(400);
+    const objected = await act('concurrence', 'sup-mach', { outcome: 'object', reasons: ['the casting workshop lacks the equipment the occupation needs'] });
+    expect(objected.status, JSON.stringify(objected.body)).toBe(200);
+    expect(objected.body.status).toBe('rejected');
   });
 });

@@ -12,12 +12,14 @@ export async function licenseStation(h: Harness, as = 'admin-1', application: un
   const act = async (path: string, who: string, body: unknown) => {
     const res = await h.api('POST', `/v1/station-applications/${id}/${path}`, { as: who, body });
     expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+    return res.body as { status: string };
   };
   await act('reviewer', 'sup-1', { reviewerId: 'rev-2' });
   await act('review', 'rev-2', { outcome: 'pass' });
   await act('assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-2'] });
   await act('assessments', 'insp-1', { scores: goodScores });
-  await act('assessments', 'insp-2', { scores: goodScores });
+  // Where the policy asks for it, the machinery industry authority concurs before the decision.
+  if ((await act('assessments', 'insp-2', { scores: goodScores })).status === 'awaiting_concurrence') await act('concurrence', 'sup-mach', { outcome: 'concur' });
   await act('decision', 'sup-2', { outcome: 'approve' });
   const stationId = await eventually(async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.stationId ?? undefined);
   // The programme is running once the station answers with it.

@@ -1,0 +1,101 @@
+import { api, hasRole, type Me } from '../api';
+import { holds, processLabel, type Pending, type ProcessKey } from '../cases';
+import { h, show } from '../dom';
+import { formatTime, label, t } from '../messages';
+import { errorNotice, heading } from '../view';
+
+interface InboxItem {
+  process: ProcessKey;
+  id: string;
+  title: string;
+  /** The pending action, or for complaints (whose list carries no action) the status. */
+  waitingFor: string;
+  dueAt: string | null;
+  escalationLevel: number;
+}
+
+type Row = Record<string, any>;
+const list = async (path: string) => (await api<{ items: Row[] }>('GET', path)).items;
+
+const fromPending = (process: ProcessKey, r: Row, title: string): InboxItem => ({
+  process,
+  id: String(r.id),
+  title,
+  waitingFor: label('action', r.pending?.action ?? ''),
+  dueAt: r.pending?.dueAt ?? null,
+  escalationLevel: r.pending?.escalationLevel ?? 0,
+});
+
+/** What waits on the user in each process they take part in, from the lists' own "waiting on me" filters. */
+async function inboxItems(me: Me): Promise<InboxItem[]> {
+  const sources: Array<Promise<InboxItem[]>> = [];
+  if (hasRole(me, 'station_admin', 'supervisor', 'reviewer', 'inspector')) {
+    sources.push(list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('station-application', r, r.stationName))));
+  }
+  if (hasRole(me, 'supervisor', 'inspector', 'station_admin')) {
+    sources.push(list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('inspection', r, `${r.id} · ${label('kind', r.kind)}`))));
+  }
+  if (hasRole(me, 'complaint_handler', 'supervisor', 'inspector')) {
+    sources.push(
+      list('/v1/complaints?pendingOnMe=true&limit=100').then((rows) =>
+        rows.map((r) => ({ process: 'complaint' as const, id: r.id, title: `${r.trackingNumber} · ${label('category', r.category)}`, waitingFor: label('status', r.status), dueAt: r.dueAt, escalationLevel: r.escalationLevel })),
+      ),
+    );
+  }
+  if (hasRole(me, 'examiner', 'reviewer', 'supervisor')) {
+    // The qualification list has no "waiting on me" filter: read the statuses that wait on someone, keep what waits on this user.
+    const statuses = ['applied', 'renewal_submitted', 'awaiting_supervisor', ...(hasRole(me, 'examiner') ? ['active'] : [])];
+    sources.push(
+      Promise.all(statuses.map((s) => list(`/v1/qualifications?status=${s}&limit=100`))).then((pages) =>
+        pages.flat().filter((r) => holds(r.pending as Pending | null, me)).map((r) => fromPending('qualification', r, `${r.examinerId} · ${r.occupationCode}`)),
+      ),
+    );
+  }
+  return (await Promise.all(sources)).flat();
+}
+
+const isOverdue = (item: InboxItem, now: number) => item.escalationLevel > 0 || (item.dueAt !== null && Date.parse(item.dueAt) < now);
+
+/** Overdue first, then by due date; what has no deadline last. */
+export function byUrgency(items: InboxItem[], now = Date.now()): InboxItem[] {
+  const due = (i: InboxItem) => (i.dueAt ? Date.parse(i.dueAt) : Number.POSITIVE_INFINITY);
+  return [...items].sort((a, b) => Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || due(a) - due(b));
+}
+
+export async function inboxPage(main: HTMLElement, me: Me): Promise<void> {
+  show(main, heading(t('inbox.title')), h('p', { role: 'status' }, t('common.loading')));
+  let items: InboxItem[];
+  try {
+    items = byUrgency(await inboxItems(me));
+  } catch (error) {
+    show(main, heading(t('inbox.title')), errorNotice(error));
+    return;
+  }
+  const now = Date.now();
+  show(
+    main,
+    heading(t('inbox.title')),
+    items.length === 0
+      ? h('p', { class: 'notice' }, t('inbox.empty'))
+      : h(
+          'table',
+          { class: 'inbox' },
+          h('thead', {}, h('tr', {}, ['inbox.process', 'inbox.case', 'inbox.action', 'inbox.due', 'inbox.escalation'].map((k) => h('th', { scope: 'col' }, t(k as 'inbox.case'))))),
+          h(
+            'tbody',
+            {},
+            items.map((item) =>
+              h(
+                'tr',
+                { class: isOverdue(item, now) ? 'overdue' : null, 'data-case': `${item.process}/${item.id}` },
+                h('td', {}, processLabel(item.process)),
+                h('td', {}, h('a', { href: `#/cases/${item.process}/${encodeURIComponent(item.id)}` }, item.title)),
+                h('td', {}, item.waitingFor),
+                h('td', {}, item.dueAt ? formatTime(item.dueAt) : t('inbox.noDue'), isOverdue(item, now) ? h('span', { class: 'badge danger' }, t('inbox.overdue')) : null),
+                h('td', {}, item.escalationLevel > 0 ? h('span', { class: 'badge warn' }, String(item.escalationLevel)) : '0'),
+              ),
+            ),
+          ),
+        ),
+  );
+}

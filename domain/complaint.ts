@@ -62,6 +62,8 @@ export interface ComplaintState extends CaseRecord {
   targets: Targets;
   /** The station's organisation and affiliations, for the investigator's recusal. */
   targetOrganisations: string[];
+  /** Where the named station is: escalation climbs the jurisdiction tree from there. */
+  region?: { provinceCode: string; cityCode: string };
   facts: CheckFact[];
   investigator?: Person;
   previousInvestigators: string[];
@@ -77,7 +79,7 @@ export interface ComplaintState extends CaseRecord {
 export type ComplaintAction =
   | { type: 'answer'; answer: string }
   | { type: 'convert' }
-  | { type: 'triage'; category: Intake['category']; severity: Severity; targets: Targets; targetOrganisations: string[] }
+  | { type: 'triage'; category: Intake['category']; severity: Severity; targets: Targets; targetOrganisations: string[]; region?: { provinceCode: string; cityCode: string } }
   | { type: 'merge'; intoId: string }
   | { type: 'assignInvestigator'; investigator: Person }
   | { type: 'extendDeadline'; reasons: string[] }
@@ -184,7 +186,7 @@ export function applyComplaintAction(s: ComplaintState, action: ComplaintAction,
     case 'convert':
       return record({ ...s, status: 'received' }, 'converted_to_complaint', c);
     case 'triage':
-      return record({ ...s, status: 'triaged', category: action.category, severity: action.severity, targets: action.targets, targetOrganisations: action.targetOrganisations }, 'triaged', c, {
+      return record({ ...s, status: 'triaged', category: action.category, severity: action.severity, targets: action.targets, targetOrganisations: action.targetOrganisations, region: action.region }, 'triaged', c, {
         category: action.category,
         severity: action.severity,
         targets: action.targets,

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM, record, type Deadline } from '../domain/case';
+import { escalationChain } from '../domain/jurisdiction';
 import {
   appeal,
   applyComplaintAction,
@@ -179,11 +180,14 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     deadline = undefined;
   }
 
-  /** handler → supervisor → provincial director, each rung mailed and on the case. */
+  /**
+   * handler → supervisor → provincial director, each rung mailed and on the case; handlers and supervisors
+   * are those covering the named station's place (its city, province or the nation), else all of them.
+   */
   async function escalate(level: number, dueAt: string): Promise<void> {
     const rung = level === 1 ? 'complaint_handler' : level === 2 ? 'supervisor' : 'director';
     system({}, 'escalated', { level, rung, dueAt });
-    const to = rung === 'director' ? [policy.directorMailbox] : await store.emailsForRole(rung);
+    const to = rung === 'director' ? [policy.directorMailbox] : await store.emailsForRole(rung, state.region && escalationChain(state.region));
     notify(`escalation-${state.version}-${level}`, to, `Escalation (level ${level}): complaint ${state.trackingNumber} is overdue`, `Complaint ${state.trackingNumber} (${state.category}, ${state.severity ?? 'untriaged'}) missed its due time ${dueAt}.`);
   }
 

@@ -72,7 +72,7 @@ const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(ty
     if (targets.stationId && !station) throw new HttpError(400, 'invalid', 'no such station', [{ field: 'stationId', message: 'no such station' }]);
     // The investigator recuses against the station's organisation and its declared affiliations.
     const targetOrganisations = station ? [station.snapshot.organisation, ...station.snapshot.affiliations] : [];
-    return { category, severity, targets, targetOrganisations };
+    return { category, severity, targets, targetOrganisations, ...(station ? { region: { provinceCode: station.snapshot.provinceCode, cityCode: station.snapshot.cityCode } } : {}) };
   },
   merge: async (deps, body) => {
     const into = await deps.db('complaints').where({ id: body.intoId }).first('status');

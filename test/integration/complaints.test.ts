@@ -133,6 +133,10 @@ describe('complaints', () => {
     expect(rungs.slice(0, 3)).toEqual(['complaint_handler', 'supervisor', 'director']);
     await eventually(async () => h.mails.some((m) => m.subject === `Reminder: complaint ${c.trackingNumber} is due` && m.to.includes('liu.yang@szpt.example')));
     await eventually(async () => h.mails.some((m) => m.subject.startsWith(`Escalation (level 3): complaint ${c.trackingNumber}`) && m.to.includes('director@hrss.example')));
+    // The supervisors' rung: those covering the station's place (Foshan, Guangdong, national), not Xiamen's.
+    const supervisorRung = h.mails.find((m) => m.subject.startsWith(`Escalation (level 2): complaint ${c.trackingNumber}`))!;
+    expect(supervisorRung.to).toEqual(expect.arrayContaining(['qiu.lan@fs.hrss.example', 'ou.yang@gd.hrss.example', 'wang.jun@hrss.example']));
+    expect(supervisorRung.to).not.toContain('ye.qing@xm.hrss.example');
     const overdue = await h.api('GET', '/v1/complaints?overdue=true', { as: 'sup-1' });
     expect(overdue.body.items.map((r: { id: string }) => r.id)).toContain(c.id);
     const waiting = await h.api('GET', '/v1/complaints?pendingOnMe=true', { as: 'insp-2' });

@@ -10,6 +10,8 @@ RUN npm ci
 COPY . .
 # The production worker (NODE_ENV=production) loads this pre-built bundle: dist/workflow-bundle.js.
 RUN npx tsx scripts/build-workflow-bundle.ts
+# The operator console's static assets, served under /console.
+RUN npx tsx scripts/build-console.ts
 
 ENV NODE_ENV=production
 EXPOSE 3000

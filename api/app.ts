@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import pino, { type Logger } from 'pino';
 import { authenticate } from './auth';
+import { devTokens, serveConsole } from './console';
 import { errorMiddleware, HttpError } from './errors';
 import { idempotency } from './idempotency';
 import { openApiDocument } from './openapi';
@@ -71,6 +72,10 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
       },
     }),
   );
+
+  // The operator console (console/): its files, and in development the demo users' tokens for its sign-in page.
+  if (!deps.config.production) app.use(devTokens(deps.config.jwtSecret));
+  app.use(serveConsole());
 
   const open = new Router();
   open.get('/healthz', (ctx) => {

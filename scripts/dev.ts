@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   console.log(`
 appraisal-supervision is starting:
   API            http://127.0.0.1:${config.port}   (GET /healthz, /readyz, /openapi.json)
+  Console        http://127.0.0.1:${config.port}/console/   (sign in with a token below, or pick a demo user)
   Temporal UI    ${process.env.TEMPORAL_ADDRESS ? '(the UI of your Temporal server)' : 'http://127.0.0.1:8233'}
   Mail           ${config.smtpUrl ? redact(config.smtpUrl) : `.eml files in ${path.relative(ROOT, config.outboxDir)}/`}
 Dev tokens (12 h; npm run token -- <user> for a fresh one):

@@ -3,4 +3,5 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 npx tsc --noEmit -p .
+npx tsc --noEmit -p console   # the browser code: its own tsconfig, with the DOM types
 npx vitest run "$@"

@@ -83,7 +83,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
                   {},
                   h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
                   h('td', {}, `${e.actorId} (${label('role', e.actorRole)})`),
-                  h('td', {}, label('action', e.action)),
+                  h('td', {}, label('event', e.action)),
                   h('td', {}, e.statusAfter && e.statusAfter !== e.statusBefore ? `${formatValue('status', e.statusBefore)} → ${formatValue('status', e.statusAfter)}` : ''),
                 ),
               ),

@@ -33,7 +33,7 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
     sources.push(list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('station-application', r, r.stationName))));
   }
   if (hasRole(me, 'supervisor', 'inspector', 'station_admin')) {
-    sources.push(list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('inspection', r, `${r.id} · ${label('kind', r.kind)}`))));
+    sources.push(list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('inspection', r, `${label('fact', 'stationId')} ${r.stationId} · ${label('kind', r.kind)}`))));
   }
   if (hasRole(me, 'complaint_handler', 'supervisor', 'inspector')) {
     sources.push(

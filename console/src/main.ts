@@ -1,0 +1,95 @@
+import { currentUser, hasRole, signOut, type Me } from './api';
+import { CASE_KINDS, type ProcessKey } from './cases';
+import { h, show } from './dom';
+import { currentLocale, label, setLocale, t, type MessageKey } from './messages';
+import { casePage } from './pages/case';
+import { inboxPage } from './pages/inbox';
+import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
+import { signInPage } from './pages/signin';
+import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pages/supervision';
+
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/public/…, #/signin. */
+
+const header = document.getElementById('header')!;
+const main = document.getElementById('main')!;
+let renders = 0;
+
+function navigation(me: Me | null): HTMLElement {
+  const link = (hash: string, key: MessageKey) => h('li', {}, h('a', { href: hash, 'aria-current': location.hash.startsWith(hash) ? 'page' : null }, t(key)));
+  return h(
+    'nav',
+    { 'aria-label': t('app.title') },
+    h(
+      'ul',
+      {},
+      me ? link('#/inbox', 'nav.inbox') : null,
+      hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
+      hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics')] : null,
+      link('#/public/complaint', 'nav.fileComplaint'),
+      link('#/public/track', 'nav.track'),
+      link('#/public/demonstration-stations', 'nav.demonstration'),
+    ),
+  );
+}
+
+function renderHeader(me: Me | null): void {
+  show(
+    header,
+    h('a', { class: 'skip', href: '#main', onclick: (e: Event) => (e.preventDefault(), main.focus()) }, t('app.skip')),
+    h(
+      'div',
+      { class: 'bar' },
+      h('span', { class: 'brand' }, t('app.title')),
+      h(
+        'div',
+        { class: 'session' },
+        me ? h('span', { class: 'who' }, t('nav.signedInAs', { user: me.id, roles: me.roles.map((r) => label('role', r)).join(', ') })) : null,
+        h('button', { type: 'button', class: 'link', lang: currentLocale() === 'en' ? 'zh-CN' : 'en', onclick: () => (setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en'), render()) }, t('nav.language')),
+        me
+          ? h('button', { type: 'button', class: 'link', onclick: () => (signOut(), (location.hash = '#/signin')) }, t('nav.signOut'))
+          : h('a', { href: '#/signin' }, t('nav.signIn')),
+      ),
+    ),
+    navigation(me),
+  );
+}
+
+async function render(): Promise<void> {
+  const render = ++renders;
+  const me = currentUser();
+  const [, section, ...rest] = location.hash.replace(/^#/, '').split('/');
+  renderHeader(me);
+  const signedIn = (page: (me: Me) => Promise<void> | void) => (me ? page(me) : (location.hash = '#/signin'));
+  switch (section) {
+    case 'public':
+      if (rest[0] === 'track') trackPage(main, decodeURIComponent(rest[1] ?? ''));
+      else if (rest[0] === 'demonstration-stations') await demonstrationStationsPage(main);
+      else fileComplaintPage(main);
+      break;
+    case 'signin':
+      await signInPage(main, () => (location.hash = '#/inbox'));
+      break;
+    case 'cases':
+      if (rest[0] in CASE_KINDS) await signedIn((me) => casePage(main, me, rest[0] as ProcessKey, decodeURIComponent(rest[1] ?? '')));
+      break;
+    case 'stations':
+      await signedIn(() => stationsPage(main));
+      break;
+    case 'campaigns':
+      await signedIn(() => (rest[0] ? campaignPage(main, decodeURIComponent(rest[0]), () => render === renders) : campaignsPage(main)));
+      break;
+    case 'statistics':
+      await signedIn(() => statisticsPage(main));
+      break;
+    default:
+      if (section === 'inbox' && me) await inboxPage(main, me);
+      else location.hash = me ? '#/inbox' : '#/signin';
+  }
+  // Tell a screen reader (and the keyboard) where the new page starts.
+  if (render === renders) main.querySelector<HTMLElement>('h1')?.focus();
+  document.title = `${main.querySelector('h1')?.textContent ?? ''} · ${t('app.title')}`;
+}
+
+setLocale(currentLocale());
+window.addEventListener('hashchange', () => void render());
+void render();

@@ -7,7 +7,7 @@ import { PUBLIC_ROUTES, ROUTES } from '../../api/app';
 import type { RouteSpec } from '../../api/routeSpec';
 import { ROLES, type Role } from '../../domain/roles';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { licenseStation } from '../support/fixtures';
+import { appraisalSession, licenseStation } from '../support/fixtures';
 
 /**
  * The authorisation matrix: every endpoint as every role, as nobody and with bad tokens, checked against
@@ -137,14 +137,7 @@ describe('whose objects', () => {
     await notFound('GET', `/v1/stations/${stationId}`, 'admin-2');
     await notFound('GET', `/v1/stations/${stationId}/timeline`, 'admin-2');
     await notFound('GET', `/v1/stations/${stationId}/sessions`, 'admin-2');
-    await notFound('POST', `/v1/stations/${stationId}/sessions`, 'admin-2', {
-      occupationCode: '6-18-01-01',
-      level: 3,
-      date: '2027-06-01',
-      site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 2' },
-      examinerIds: ['exam-1', 'exam-2'],
-      expectedCandidates: 20,
-    });
+    await notFound('POST', `/v1/stations/${stationId}/sessions`, 'admin-2', appraisalSession());
     expect((await h.api('GET', '/v1/stations', { as: 'admin-2' })).body.items).toEqual([]);
     await notFound('GET', `/v1/station-applications/${applicationId}`, 'admin-2');
     await notFound('POST', `/v1/station-applications/${applicationId}/withdraw`, 'admin-2', { reason: 'not mine to withdraw' });

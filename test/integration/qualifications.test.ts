@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { licenseStation } from '../support/fixtures';
+import { appraisalSession, licenseStation } from '../support/fixtures';
 
 /** A qualification valid 20 s, reminded 14 s and 8 s before expiry: the production policy's shape in seconds. */
 let h: Harness;
@@ -30,14 +30,7 @@ async function admit(examinerId: string) {
 const act = (id: string, path: string, as: string, body: unknown) => h.api('POST', `/v1/qualifications/${id}/${path}`, { as, body });
 const mailsFor = (id: string, subject: string) => h.mails.filter((m) => m.subject === `Examiner qualification ${id}: ${subject}`);
 const examinerStatus = async (id: string) => (await h.api('GET', `/v1/examiners/${id}`, { as: 'sup-1' })).body.status as string;
-const session = (examinerIds: string[]) => ({
-  occupationCode: '6-18-01-01',
-  level: 3,
-  date: '2027-06-01',
-  site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 2' },
-  examinerIds,
-  expectedCandidates: 20,
-});
+const session = (examinerIds: string[]) => appraisalSession({ examinerIds });
 
 describe('examiner qualification', () => {
   it('admits, reminds at each offset exactly once, renews, and runs the next cycle as a new run', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
-import { checklistScores, licenseStation } from '../support/fixtures';
+import { appraisalSession, checklistScores, licenseStation } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
@@ -28,14 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const validSession = () => ({
-  occupationCode: '6-18-01-01',
-  level: 3,
-  date: '2027-03-01',
-  site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 2' },
-  examinerIds: ['exam-1', 'exam-2'],
-  expectedCandidates: 25,
-});
+const validSession = () => appraisalSession({ date: '2027-03-01', expectedCandidates: 25 });
 const register = (body: unknown, as = 'admin-1', id = stationId) => h.api('POST', `/v1/stations/${id}/sessions`, { as, body });
 const sessions = async (as = 'sup-1') => {
   const res = await h.api('GET', `/v1/stations/${stationId}/sessions`, { as });

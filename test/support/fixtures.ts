@@ -32,3 +32,16 @@ export function checklistScores(overrides: Record<string, number> = {}): Record<
   const base = { 'org.rules': 10, 'org.records': 9, 'post.roles': 9, 'staff.examiners': 10, 'staff.ratio': 9, 'process.scope': 10, 'process.supervision': 9, 'site.equipment': 9 };
   return { ...base, ...overrides };
 }
+
+/** An appraisal session within the example station's licence and region, with overrides. */
+export function appraisalSession(overrides: Record<string, unknown> = {}) {
+  return {
+    occupationCode: '6-18-01-01',
+    level: 3,
+    date: '2027-06-01',
+    site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 2' },
+    examinerIds: ['exam-1', 'exam-2'],
+    expectedCandidates: 20,
+    ...overrides,
+  };
+}

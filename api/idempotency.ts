@@ -5,6 +5,7 @@ import { ulid } from 'ulid';
 import type { Db } from '../db/connect';
 import { claimKey, completeKey, releaseKey, takeOverStaleClaim } from '../db/queries/idempotencyKeys';
 import { HttpError } from './errors';
+import { seal, unseal } from '../activities/sealing';
 
 const STALE_AFTER_MS = 30_000;
 
@@ -18,7 +19,8 @@ export function idempotency(db: Db): Middleware {
     const key = ctx.get('idempotency-key');
     if (ctx.method !== 'POST' || !key) return next();
     if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'at most 200 characters' }]);
-    const caller = ctx.state.actor?.id ?? `ip:${ctx.ip}`;
+    const anonymous = !ctx.state.actor;
+    const caller = anonymous ? `ip:${ctx.ip}` : ctx.state.actor.id;
     // The body as received, not re-serialised: serialising a deeply nested body would overflow the stack.
     const requestHash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${ctx.request.rawBody ?? ''}`).digest('hex');
     const claim = ulid();
@@ -28,7 +30,7 @@ export function idempotency(db: Db): Middleware {
     }
     if (row.response) {
       ctx.status = row.response.status;
-      ctx.body = row.response.body;
+      ctx.body = anonymous ? unseal((row.response.body as { sealed: string }).sealed) : row.response.body;
       ctx.set('Idempotent-Replayed', 'true');
       return;
     }
@@ -44,7 +46,8 @@ export function idempotency(db: Db): Middleware {
       await releaseKey(db, caller, key, claim).catch(() => undefined);
       throw error;
     }
-    if (ctx.status < 500) await completeKey(db, caller, key, claim, ctx.status, ctx.body);
+    // An answer to the public can carry its credentials (a complaint's secret): kept sealed, never in clear.
+    if (ctx.status < 500) await completeKey(db, caller, key, claim, ctx.status, anonymous ? { sealed: seal(ctx.body ?? null) } : ctx.body);
     else await releaseKey(db, caller, key, claim);
   };
 }

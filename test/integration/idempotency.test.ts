@@ -453,6 +453,17 @@ describe('Idempotency-Key on every POST', () => {
     });
   }
 
+  it("keeps a public answer sealed: the complaint's secret is never stored in clear", async () => {
+    const headers = { 'Idempotency-Key': newKey() };
+    const body = { category: 'other', happenedOn: '2026-11-01', description: 'The appraisal fee was asked twice at the door.' };
+    const first = await h.api('POST', '/v1/public/complaints', { body, headers });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const stored = await h.db('idempotency_keys').where({ idem_key: headers['Idempotency-Key'] }).first('response');
+    expect(JSON.stringify(stored)).not.toContain(first.body.secret);
+    const again = await h.api('POST', '/v1/public/complaints', { body, headers });
+    expect(again.body).toEqual(first.body);
+  });
+
   it('a retry after a crash, once the case has ended, answers with that case and starts no second run', async () => {
     const headers = { 'Idempotency-Key': newKey() };
     const { body } = await h.api('POST', '/v1/qualifications', { as: 'exam-2', body: admission(), headers });

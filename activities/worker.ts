@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
@@ -11,12 +11,17 @@ export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
 
 /**
- * Pure modules (no state, no workflow API at load) that the worker evaluates once and shares, frozen,
- * between all workflows instead of evaluating them again for each new one: the domain modules build
- * their zod schemas at load, which otherwise costs every new workflow several milliseconds of the
- * worker's single workflow thread (see BENCHMARKS.md).
+ * The domain modules (pure rules, no state, no workflow API; README "How it is built") and zod: the worker
+ * evaluates them once and shares them, frozen, between all workflows instead of evaluating them again for
+ * each new one. They build their zod schemas at load, which otherwise took about a third of the worker's
+ * single workflow thread when cases start in numbers (see BENCHMARKS.md).
  */
-export const PRELOADED_WORKFLOW_MODULES = ['zod', ...['case', 'checklist', 'complaint', 'duration', 'errors', 'inspection', 'notices', 'policy', 'programme', 'qualification', 'recusal', 'region', 'roles', 'scoring', 'stationApproval'].map((m) => path.join(ROOT, 'domain', `${m}.ts`))];
+export const PRELOADED_WORKFLOW_MODULES = [
+  'zod',
+  ...readdirSync(path.join(ROOT, 'domain'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(ROOT, 'domain', f)),
+];
 
 /** A worker over the given dependencies; tests pass a pre-built bundle, production the file built by `npm run build:workflows`. */
 export async function createWorker(options: {
@@ -33,7 +38,11 @@ export async function createWorker(options: {
     activities: createActivities(options.deps),
     // A deliberate restart lets running activities finish; a crash is covered by their timeouts.
     shutdownGraceTime: '5s',
-    maxCachedWorkflows: 250,
+    // Each cached workflow holds its own instance of the workflow modules and its state (an inspection its
+    // checklist); the SDK's default (about 2,300 with Node's 4 GB heap) let a worker with thousands of waiting
+    // cases pass 1 GB. An evicted case is replayed from its history, kept short by continue-as-new, when it next
+    // wakes. 100 against 250: 334 MB against 582 MB idle after 5,000 new cycles, at the same rate (BENCHMARKS.md).
+    maxCachedWorkflows: 100,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } }),
   });
 }

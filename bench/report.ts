@@ -1,0 +1,76 @@
+import type { CpuShare } from './procs';
+import { median, round, spread, type Spread } from './stats';
+
+/** One figure of a scenario, as the table shows it: median over the runs with their range. */
+export interface Figure {
+  label: string;
+  unit: string;
+  value: Spread;
+}
+
+export interface ScenarioReport {
+  id: string;
+  title: string;
+  /** The measured figure the target is about. */
+  system: Figure;
+  baseline?: Figure;
+  /** system ÷ baseline for throughput, system p95 ÷ baseline p95 for latency; per run, then the median. */
+  ratio?: Spread;
+  target: string;
+  met: boolean;
+  /** Further figures of the same runs (other percentiles, references, memory). */
+  extra: Figure[];
+  /** CPU per process during the measured phases, median over the runs, in cores. */
+  cpu: CpuShare;
+  runs: unknown[];
+  settings: string;
+}
+
+export function figure(label: string, unit: string, runs: number[]): Figure {
+  return { label, unit, value: spread(runs.map((v) => round(v))) };
+}
+
+export function medianCpu(shares: CpuShare[]): CpuShare {
+  const keys = [...new Set(shares.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(keys.map((k) => [k, round(median(shares.map((s) => s[k]).filter((v) => Number.isFinite(v))))]));
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const cell = (f: Figure) => `${fmt(f.value.median)}${f.unit ? ` ${f.unit}` : ''} (${fmt(f.value.min)}–${fmt(f.value.max)})`;
+
+/** The results as Markdown: the target table, the other figures, and where the CPU went. */
+export function markdown(reports: ScenarioReport[], cores: number): string {
+  const lines = [
+    '| scenario | measured: median (min–max) | baseline in the same run | ratio | target | met |',
+    '|---|---|---|---|---|---|',
+    ...reports.map((r) =>
+      [
+        r.title,
+        `${r.system.label}: ${cell(r.system)}`,
+        r.baseline ? `${r.baseline.label}: ${cell(r.baseline)}` : 'none (absolute)',
+        r.ratio ? `${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})` : '—',
+        r.target,
+        r.met ? 'yes' : '**no**',
+      ].join(' | '),
+    ).map((row) => `| ${row} |`),
+    '',
+    '**Other figures of the same runs** (median, min–max):',
+    '',
+    ...reports.flatMap((r) => [`- ${r.title}: ${r.extra.map((f) => `${f.label} ${cell(f)}`).join('; ')}.`]),
+    '',
+    `**CPU during the measured phases** (cores busy, median of the runs, out of ${cores}; "others" is what the rest of the machine used meanwhile):`,
+    '',
+    '| scenario | API + load generator | worker | Temporal dev server | MariaDB | others | machine busy |',
+    '|---|---|---|---|---|---|---|',
+    ...reports.map((r) => {
+      const ours = [r.cpu.bench, r.cpu.worker, r.cpu.temporal, r.cpu.mariadb];
+      const others = r.cpu.machineBusy * cores - ours.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+      return `| ${r.title} | ${[...ours, others].map((v) => (Number.isFinite(v) ? Math.max(0, v).toFixed(2) : '—')).join(' | ')} | ${Number.isFinite(r.cpu.machineBusy) ? `${Math.round(r.cpu.machineBusy * 100)} %` : '—'} |`;
+    }),
+    '',
+    '**Settings**:',
+    '',
+    ...reports.map((r) => `- ${r.title}: ${r.settings}`),
+  ];
+  return lines.join('\n');
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
+import { PRELOADED_WORKFLOW_MODULES, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
 import { HISTORY_FIXTURES } from '../support/harness';
 
 /**
@@ -20,7 +20,7 @@ describe('workflow histories replay against the current code', () => {
   });
 
   it('replays every recorded history without nondeterminism', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
     const histories = fixtures.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES, file), 'utf8'))) }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { code } }, histories)) {

@@ -8,7 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Work
 import { inject } from 'vitest';
 import { loadConfig } from '../../activities/config';
 import { createMailer } from '../../activities/mailer';
-import { createWorker, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
+import { createWorker, PRELOADED_WORKFLOW_MODULES, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
 import { apiTemporalConnection } from '../../api/temporalConnection';
@@ -32,7 +32,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 let bundle: Promise<{ code: string }> | undefined;
 /** Built once per test file. */
 function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
   return bundle;
 }
 

@@ -132,10 +132,16 @@ export async function startBenchEnv(log: (line: string) => void) {
       token: (userId: string) => tokens.get(userId)!,
       pids: () => ({ bench: process.pid, worker: worker?.pid, temporal: devServer.pid, mariadb: mariadbPid }),
       workerRss: () => (worker?.pid ? rssMB(worker.pid) : NaN),
-      /** A fresh worker process: scenarios that measure its memory start from an empty cache. */
-      async restartWorker() {
+      /**
+       * A fresh worker process (scenarios that measure its memory start from an empty cache), its RSS
+       * sampled every 250 ms: `peak()` is the highest seen, `stop()` ends the sampling.
+       */
+      async freshWorkerSampled() {
         await stopWorker();
         await startWorker();
+        let peak = rssMB(worker!.pid!);
+        const sampler = setInterval(() => (peak = Math.max(peak, worker?.pid ? rssMB(worker.pid) : peak)), 250);
+        return { peak: () => peak, stop: () => clearInterval(sampler) };
       },
       /** Stops everything started and drops the database; `failed` keeps the worker's logs. */
       close: cleanup,

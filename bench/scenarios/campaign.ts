@@ -36,9 +36,7 @@ export async function campaignRun(ctx: BenchContext, run: number): Promise<Campa
   const token = env.token('sup-1');
   const provinceCode = PROVINCES[run % PROVINCES.length];
   await insertFixtureStations(env.owner, [{ group: 'match', count: stations, provinceCode, cityCode: `${provinceCode.slice(0, 2)}0100`, status: 'active', occupations: [OCCUPATION] }]);
-  await env.restartWorker();
-  let peakRss = env.workerRss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, env.workerRss())), 250);
+  const rss = await env.freshWorkerSampled();
   const meter = cpuMeter(env.pids());
   const t0 = performance.now();
   try {
@@ -54,11 +52,11 @@ export async function campaignRun(ctx: BenchContext, run: number): Promise<Campa
     const cpu = meter();
     await waitFor('inspections recorded', async () => Number((await env.db('inspections').where({ campaign_id: created.id }).count({ n: '*' }))[0].n), (n) => n >= stations, { timeoutMs: 900_000, intervalMs: 500 });
     const recordedS = (performance.now() - t0) / 1000;
-    const result = { stations, startedS: round(startedS), recordedS: round(recordedS), startsPerS: round(stations / startedS), peakRssMB: round(peakRss), endRssMB: round(env.workerRss()), cpu };
+    const result = { stations, startedS: round(startedS), recordedS: round(recordedS), startsPerS: round(stations / startedS), peakRssMB: round(rss.peak()), endRssMB: round(env.workerRss()), cpu };
     ctx.log(`campaign run ${run + 1}: ${stations} started in ${result.startedS} s, recorded in ${result.recordedS} s, worker RSS peak ${result.peakRssMB} MB`);
     return { ...result, wallS: round((performance.now() - began) / 1000) };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     // The next run's campaign must match only its own stations.
     await env.owner('stations').where('application_id', 'like', 'fixture-%').delete();
   }

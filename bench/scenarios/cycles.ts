@@ -37,9 +37,7 @@ export async function cyclesRun(ctx: BenchContext, run: number): Promise<CyclesR
   const began = performance.now();
   const count = scaled(ctx, FULL_CYCLES, 100);
   const { csv } = generateExaminerCsv(count, `B${run + 1}X${Date.now().toString(36).toUpperCase()}`);
-  await env.restartWorker();
-  let peakRss = env.workerRss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, env.workerRss())), 250);
+  const rss = await env.freshWorkerSampled();
   const meter = cpuMeter(env.pids());
   const t0 = performance.now();
   try {
@@ -59,11 +57,11 @@ export async function cyclesRun(ctx: BenchContext, run: number): Promise<CyclesR
       await env.temporal.workflow.getHandle(examinerImportWorkflowId(imported.importId)).terminate('benchmark run stopped at its cap');
     }
     const idle = done ? await idleRss(ctx) : null;
-    const result = { cycles: count, createdS: done ? round(elapsedS) : null, created, perS: round(created / elapsedS), importedS: round(importedS), peakRssMB: round(peakRss), idleRssMB: idle && round(idle), cpu };
+    const result = { cycles: count, createdS: done ? round(elapsedS) : null, created, perS: round(created / elapsedS), importedS: round(importedS), peakRssMB: round(rss.peak()), idleRssMB: idle && round(idle), cpu };
     ctx.log(`cycles run ${run + 1}: ${created} of ${count} created in ${round(elapsedS)} s (${result.perS}/s); worker RSS peak ${result.peakRssMB} MB, idle ${result.idleRssMB ?? '(not idle)'} MB`);
     return { ...result, wallS: round((performance.now() - began) / 1000) };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
   }
 }
 

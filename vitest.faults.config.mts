@@ -9,6 +9,7 @@ export default defineConfig({
     fileParallelism: false,
     // Each fault builds on the cases the steps before it left: after one failure the rest only repeat it.
     bail: 1,
+    env: { JWT_SECRET: 'test-only-jwt-secret-not-for-production-0123456789' },
     testTimeout: 300_000,
     hookTimeout: 300_000,
   },

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseUrl } from '../db/connect';
+import { durationMs } from '../domain/duration';
 import { defaultPolicy, policyWith, type Policy } from '../domain/policy';
 
 /** Settings shared by the API and the worker, all from the environment. */
 export interface Config {
+  /** NODE_ENV=development (what `npm start` sets): the only mode with built-in secrets, demo sign-in and source maps. */
+  development: boolean;
   production: boolean;
   databaseUrl: string;
   temporalAddress: string;
@@ -13,25 +16,46 @@ export interface Config {
   smtpUrl?: string;
   outboxDir: string;
   jwtSecret: string;
+  /** Tokens must name this issuer and audience, and expire within tokenMaxLifetimeSeconds of being checked. */
+  jwtIssuer: string;
+  jwtAudience: string;
+  tokenMaxLifetimeSeconds: number;
+  /** How long the API may keep a person's roles and jurisdictions from the user register before reading them again. */
+  identityCacheMs: number;
+  host: string;
   port: number;
   policy: Policy;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+const MIN_SECRET_BYTES = 32;
+
+/** The built-in secret serves development only; anywhere else a real one is required, so a forgotten setting fails at start. */
+function jwtSecret(env: NodeJS.ProcessEnv, development: boolean): string {
+  if (!env.JWT_SECRET && development) return DEV_JWT_SECRET;
+  if (!env.JWT_SECRET) throw new Error(`JWT_SECRET is required unless NODE_ENV=development (it is ${env.NODE_ENV ?? 'unset'})`);
+  if (Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  return env.JWT_SECRET;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const production = env.NODE_ENV === 'production';
-  if (production && !env.JWT_SECRET) throw new Error('JWT_SECRET is required when NODE_ENV=production');
+  const development = env.NODE_ENV === 'development';
   return {
-    production,
+    development,
+    production: env.NODE_ENV === 'production',
     databaseUrl: databaseUrl(),
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'appraisal-supervision',
     smtpUrl: env.SMTP_URL || undefined,
     outboxDir: env.OUTBOX_DIR ?? path.join(ROOT, '.data', 'outbox'),
-    jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtSecret: jwtSecret(env, development),
+    jwtIssuer: env.JWT_ISSUER ?? 'appraisal-supervision',
+    jwtAudience: env.JWT_AUDIENCE ?? 'appraisal-supervision-api',
+    tokenMaxLifetimeSeconds: durationMs(env.TOKEN_MAX_LIFETIME ?? 'PT12H') / 1000,
+    identityCacheMs: Number(env.IDENTITY_CACHE_MS ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 3000),
     // POLICY_FILE holds overrides (JSON) merged onto the defaults and validated at start.
     policy: env.POLICY_FILE ? policyWith(JSON.parse(readFileSync(env.POLICY_FILE, 'utf8'))) : defaultPolicy,

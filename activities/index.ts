@@ -17,18 +17,20 @@ import type { QualificationPending, QualificationState } from '../domain/qualifi
 import type { Deadline } from '../domain/case';
 import type { InspectionPending, InspectionState } from '../domain/inspection';
 import type { InspectionPolicy, QualificationPolicy } from '../domain/policy';
-import type { AppraisalSession } from '../domain/programme';
+import type { AppraisalSession, SessionRegion } from '../domain/programme';
 import type { Actor } from '../domain/roles';
 import { inspection } from '../workflows/inspection';
 import { campaignInspectionId, inspectionWorkflowId } from '../workflows/inspection.messages';
 import { qualification } from '../workflows/qualification';
-import { qualificationSanction, qualificationWorkflowId } from '../workflows/qualification.messages';
+import { qualificationWorkflowId } from '../workflows/qualification.messages';
 import { complaintFacts } from '../db/queries/complaintChecks';
-import { invalidateCertificate, saveComplaintSnapshot, sealedContact } from '../db/queries/complaints';
+import { certificateInvalidation, invalidateCertificate, saveComplaintSnapshot, sealedContact } from '../db/queries/complaints';
 import type { CheckFact, ComplaintState, Targets } from '../domain/complaint';
 import { unseal } from './sealing';
 import type { Role } from '../domain/roles';
 import { isPermanentMailError, type Mailer } from './mailer';
+import { createHousekeepingActivities } from './housekeeping';
+import { suspendExaminer, type ActionReport, type ExaminerSuspension } from './crossProcess';
 
 export interface ActivityDeps {
   db: Db;
@@ -51,6 +53,8 @@ export type MailOutcome = 'sent' | 'failed' | 'no_recipients';
 /** All I/O the workflows do, built over their dependencies (as in Temporal's dependency-injection sample). */
 export function createActivities({ db, mailer, temporal }: ActivityDeps) {
   const activities = {
+    ...createHousekeepingActivities(db),
+
     async saveInspection(state: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
       await saveInspectionSnapshot(db, state, pending, deadline);
     },
@@ -88,8 +92,9 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       return req.items.length;
     },
 
-    async latestChecklistTemplate(id: string) {
-      const template = await latestTemplate(db, id);
+    /** The version that applies where the station is (`at`, its city): the place's own, else its province's, else the national one. */
+    async latestChecklistTemplate(id: string, at?: string) {
+      const template = await latestTemplate(db, id, at);
       if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${id}`, 'MissingTemplate');
       return template;
     },
@@ -121,13 +126,14 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
      * station, so a retried batch starts nothing twice; returns how many stations were covered.
      */
     async startCampaignInspections(req: { campaignId: string; stationIds: number[]; policy: InspectionPolicy; startedBy: Actor; templateId: string; reason: string }): Promise<number> {
-      const template = await latestTemplate(db, req.templateId);
-      if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${req.templateId}`, 'MissingTemplate');
       const { taskQueue } = Context.current().info;
       const started = await Promise.all(
         req.stationIds.map(async (stationId) => {
           const station = await stationForInspection(db, stationId);
           if (!station) return 0;
+          // Each station's inspection uses its place's checklist.
+          const template = await latestTemplate(db, req.templateId, station.snapshot.cityCode);
+          if (!template) throw ApplicationFailure.nonRetryable(`no checklist template ${req.templateId}`, 'MissingTemplate');
           const id = campaignInspectionId(req.campaignId, stationId);
           try {
             await temporal.workflow.start(inspection, {
@@ -198,8 +204,8 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
     },
 
     /** The automatic checks (自动核查) where a complaint names a session, station or examiner: facts for the investigator. */
-    async complaintChecks(targets: Targets): Promise<{ facts: CheckFact[]; provinceCode: string | null }> {
-      return complaintFacts(db, targets);
+    async complaintChecks(targets: Targets, sessionRegion: SessionRegion): Promise<{ facts: CheckFact[]; provinceCode: string | null }> {
+      return complaintFacts(db, targets, sessionRegion);
     },
 
     /** Mails the complainant at the contact sealed apart from the case; an anonymous complaint has none. */
@@ -210,35 +216,41 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
       return activities.sendMail({ workflowId: req.workflowId, stepKey: req.stepKey, to: [contact.email], subject: req.subject, text: req.text });
     },
 
+    // The finding's actions follow the rule in ./crossProcess: each reports what it changed, read back, or why it could not.
+
     /** A finding's ad-hoc inspection, started in the inspection process; its id derives from the complaint, so never twice. */
-    async startComplaintInspection(req: { complaintId: string; stationId: number; policy: InspectionPolicy; reason: string }): Promise<string | null> {
+    async startComplaintInspection(req: { complaintId: string; stationId: number; policy: InspectionPolicy; reason: string }): Promise<ActionReport> {
       const station = await stationForInspection(db, req.stationId);
-      const template = await latestTemplate(db, 'station-routine');
-      if (!station || !template || station.status === 'revoked') return null;
+      if (!station) return { applied: false, reason: `station ${req.stationId} is not in the register` };
+      if (station.status === 'revoked') return { applied: false, reason: `station ${req.stationId} is revoked` };
+      const template = await latestTemplate(db, 'station-routine', station.snapshot.cityCode);
+      if (!template) return { applied: false, reason: 'no checklist template applies to the station' };
       const id = `K${req.complaintId}-S${req.stationId}`;
-      try {
-        await temporal.workflow.start(inspection, {
+      const handle = await temporal.workflow
+        .start(inspection, {
           workflowId: inspectionWorkflowId(id),
           taskQueue: Context.current().info.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [{ id, kind: 'ad_hoc', station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: req.policy, startedBy: { id: `complaint:${req.complaintId}`, roles: [] }, reason: req.reason }],
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          return temporal.workflow.getHandle(inspectionWorkflowId(id));
         });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      return id;
+      const described = await handle.describe();
+      return { applied: true, result: { inspectionId: id, workflow: described.status.name } };
     },
 
-    async invalidateCertificate(req: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<void> {
+    async invalidateCertificate(req: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<ActionReport> {
       await invalidateCertificate(db, req);
+      const read = await certificateInvalidation(db, req.certificateNumber);
+      return read.invalid ? { applied: true, result: { certificateNumber: req.certificateNumber, invalidatedAt: read.invalidatedAt } } : { applied: false, reason: `certificate ${req.certificateNumber} is not recorded invalid` };
     },
 
-    /** Suspends (or revokes) every live qualification of an examiner through its own workflow's signal. */
-    async sanctionExaminer(req: { examinerId: string; sanction: { kind: 'suspend'; until: string; reasons: string[]; source: string } | { kind: 'revoke'; reasons: string[]; source: string } }): Promise<number> {
-      const ids = (await db('qualifications').where({ examiner_id: req.examinerId }).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('id')).map((r) => r.id as string);
-      await Promise.all(ids.map((id) => temporal.workflow.getHandle(qualificationWorkflowId(id)).signal(qualificationSanction, req.sanction)));
-      return ids.length;
+    /** Suspends an examiner on the register and in every live qualification cycle. */
+    async sanctionExaminer(req: { examinerId: string; sanction: ExaminerSuspension }): Promise<ActionReport> {
+      return suspendExaminer(db, temporal, req.examinerId, req.sanction);
     },
   };
   return activities;

@@ -5,6 +5,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerO
 import { connect } from '../db/connect';
 import { createActivities, type ActivityDeps } from '.';
 import { ROOT, loadConfig } from './config';
+import { ensureHousekeepingSchedule } from './housekeeping';
 import { createMailer } from './mailer';
 
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && config.production;
   const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
   const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer, temporal }, workflowBundle });
+  await ensureHousekeepingSchedule(temporal, { taskQueue: config.taskQueue, policy: config.policy.housekeeping });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {
     await worker.run();

@@ -6,7 +6,6 @@ import pino, { type Logger } from 'pino';
 import { authenticate } from './auth';
 import { devTokens, serveConsole } from './console';
 import { errorMiddleware, HttpError } from './errors';
-import { idempotency } from './idempotency';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
 import { inspectionRoutes } from './routes/inspections';
@@ -16,10 +15,11 @@ import { rateLimit } from './rateLimit';
 import { durationMs } from '../domain/duration';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
+import { userRoutes } from './routes/users';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes];
 /** Routes anyone may call (no token): complaint intake and tracking. */
 export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
 
@@ -40,6 +40,19 @@ function requestContext(logger: Logger): Middleware {
   };
 }
 
+const METHODS = ['GET', 'HEAD', 'POST'];
+
+/**
+ * Only the methods the API serves reach the rest (TRACE, PROPFIND and the like get 405 before anything
+ * else runs); every API answer says nosniff, and one that could carry a person's data is never cached.
+ */
+const httpHygiene: Middleware = async (ctx, next) => {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  if (!METHODS.includes(ctx.method)) throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not served here`, [], { Allow: METHODS.join(', ') });
+  await next();
+  if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+};
+
 /**
  * A body of any other type is refused (415) rather than read as none: an action whose fields are all
  * optional would otherwise act on an XML or form body as if it were `{}`.
@@ -57,6 +70,7 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
   app.proxy = process.env.TRUST_PROXY === 'true';
   app.use(requestContext(logger));
   app.use(errorMiddleware);
+  app.use(httpHygiene);
   app.use(acceptedBodies);
   // JSON for everything; CSV (text/csv) only where a route takes it, such as the examiner import.
   app.use(
@@ -73,9 +87,9 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
     }),
   );
 
-  // The operator console (console/): its files, and in development the demo users' tokens for its sign-in page.
-  if (!deps.config.production) app.use(devTokens(deps.config.jwtSecret));
-  app.use(serveConsole());
+  // The operator console (console/): its files, and in development only the demo users' tokens for its sign-in page.
+  if (deps.config.development) app.use(devTokens(deps.config));
+  app.use(serveConsole({ sourceMaps: deps.config.development }));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
@@ -97,8 +111,7 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
     ctx.body = { items: await demonstrationStations(deps.db) };
   });
   const intakeLimit = deps.config.policy.complaint.intakeRate;
-  open.post('/v1/public/complaints', rateLimit({ max: intakeLimit.max, windowMs: durationMs(intakeLimit.window) }));
-  open.use(idempotency(deps.db));
+  open.post('/v1/public/complaints', rateLimit(deps.db, { bucket: 'complaint-intake', max: intakeLimit.max, windowMs: durationMs(intakeLimit.window) }));
   mountRoutes(open, PUBLIC_ROUTES, deps);
   const document = openApiDocument([...PUBLIC_ROUTES, ...ROUTES]);
   open.get('/openapi.json', (ctx) => {
@@ -107,7 +120,7 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
   app.use(open.routes());
 
   const v1 = new Router();
-  v1.use(authenticate(deps.config.jwtSecret), idempotency(deps.db));
+  v1.use(authenticate(deps.config, deps.db));
   mountRoutes(v1, ROUTES, deps);
   app.use(v1.routes()).use(v1.allowedMethods({ throw: true }));
   return app;

@@ -1,41 +1,79 @@
 import type { Middleware } from 'koa';
 import { SignJWT, jwtVerify } from 'jose';
-import { z } from 'zod';
-import { jurisdictionCode } from '../domain/jurisdiction';
-import { ROLES, type Actor, type Role } from '../domain/roles';
+import type { Config } from '../activities/config';
+import type { Db } from '../db/connect';
+import { findUser } from '../db/queries/users';
+import type { Actor, Role } from '../domain/roles';
 import { HttpError } from './errors';
-
-const claimsSchema = z.object({ sub: z.string().min(1).max(64), roles: z.array(z.enum(ROLES)).min(1), jurisdictions: z.array(jurisdictionCode).max(50).default([]) });
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-/** Signs an HS256 token carrying the subject and roles (scripts/mint-token.ts, tests). */
-export async function mintToken(secret: string, actor: Actor, ttl = '12h'): Promise<string> {
-  return new SignJWT({ roles: actor.roles, jurisdictions: actor.jurisdictions ?? [] })
+type TokenSettings = Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience'>;
+
+/**
+ * Signs an HS256 token naming only who the bearer is (scripts/mint-token.ts, the dev sign-in, tests):
+ * what they may do is read from the user register on every request.
+ */
+export async function mintToken(config: TokenSettings, subject: string, ttl = '12h'): Promise<string> {
+  return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(actor.id)
+    .setSubject(subject)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
     .setIssuedAt()
     .setExpirationTime(ttl)
-    .sign(key(secret));
+    .sign(key(config.jwtSecret));
 }
 
-/** Requires `Authorization: Bearer <HS256 JWT>`; sets ctx.state.actor. Anything else is 401. */
-export function authenticate(secret: string): Middleware {
+const unauthenticated = (message: string, error = 'invalid_token') =>
+  new HttpError(401, 'unauthenticated', message, [], { 'WWW-Authenticate': error ? `Bearer error="${error}"` : 'Bearer' });
+
+/**
+ * The user register as the API sees it: a subject resolved to the person's current roles and
+ * jurisdictions, kept for at most `ttlMs` so a deactivation or a change of roles takes effect within it.
+ */
+export function registerIdentities(db: Db, ttlMs: number) {
+  const cache = new Map<string, { actor: Actor | null; until: number }>();
+  return async (subject: string): Promise<Actor | null> => {
+    const hit = cache.get(subject);
+    if (hit && hit.until > Date.now()) return hit.actor;
+    const user = await findUser(db, subject);
+    // The register's ids compare without case; a subject must name the person exactly.
+    const actor = user && user.id === subject && user.active !== false ? { id: user.id, roles: user.roles, jurisdictions: user.jurisdictions ?? [] } : null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(subject, { actor, until: Date.now() + ttlMs });
+    return actor;
+  };
+}
+
+/**
+ * Requires `Authorization: Bearer <HS256 JWT>` with a subject, an expiry no further than the configured
+ * lifetime, and this deployment's issuer and audience; the subject must be an active person in the
+ * register, whose roles and jurisdictions (not the token's claims) become ctx.state.actor. Anything else is 401.
+ */
+export function authenticate(config: Config, db: Db): Middleware {
   // Imported once: given raw bytes, jose imports them into WebCrypto again on every request.
-  const verifyKey = crypto.subtle.importKey('raw', key(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const verifyKey = crypto.subtle.importKey('raw', key(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const identify = registerIdentities(db, config.identityCacheMs);
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
-    if (!match) throw new HttpError(401, 'unauthenticated', 'a bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
-    let payload: unknown;
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(ctx.get('authorization'));
+    if (!match) throw unauthenticated('a bearer token is required', '');
+    let subject: string;
     try {
-      ({ payload } = await jwtVerify(match[1], await verifyKey, { algorithms: ['HS256'] }));
+      const { payload } = await jwtVerify(match[1], await verifyKey, {
+        algorithms: ['HS256'],
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      subject = payload.sub!;
+      if (payload.exp! - Date.now() / 1000 > config.tokenMaxLifetimeSeconds) throw new Error(`the token lives longer than ${config.tokenMaxLifetimeSeconds} s`);
     } catch (error) {
-      throw new HttpError(401, 'unauthenticated', `invalid token: ${(error as Error).message}`, [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw unauthenticated(`invalid token: ${(error as Error).message}`);
     }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new HttpError(401, 'unauthenticated', 'the token lacks a subject or roles', [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-    ctx.state.actor = { id: claims.data.sub, roles: claims.data.roles, jurisdictions: claims.data.jurisdictions } satisfies Actor;
+    const actor = subject.length <= 64 ? await identify(subject) : null;
+    if (!actor) throw unauthenticated('the token names no active person in the user register');
+    ctx.state.actor = actor;
     await next();
   };
 }

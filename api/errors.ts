@@ -30,7 +30,12 @@ const REFUSAL_STATUS: Record<RefusalType, [number, string]> = {
 };
 
 export function fromZod(error: z.ZodError): HttpError {
-  const details = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+  // An unknown key is named by its own path (`status`, `organisation.status`), like every other bad field.
+  const details = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown field' }))
+      : [{ field: issue.path.join('.') || '(body)', message: issue.message }],
+  );
   return new HttpError(400, 'invalid', `invalid ${details.map((d) => d.field).join(', ')}`, details);
 }
 

@@ -9,6 +9,11 @@ import { seal, unseal } from '../activities/sealing';
 
 const STALE_AFTER_MS = 30_000;
 
+/** A malformed key is the request's own fault, refused before anything is looked up. */
+export function checkIdempotencyKey(key: string): void {
+  if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'at most 200 characters' }]);
+}
+
 /**
  * `Idempotency-Key` on a POST: a repeat with the same key and body gets the first response without
  * acting again; the same key with another body is 422. The key also reserves the id of whatever the
@@ -18,7 +23,6 @@ export function idempotency(db: Db): Middleware {
   return async (ctx, next) => {
     const key = ctx.get('idempotency-key');
     if (ctx.method !== 'POST' || !key) return next();
-    if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'at most 200 characters' }]);
     const anonymous = !ctx.state.actor;
     const caller = anonymous ? `ip:${ctx.ip}` : ctx.state.actor.id;
     // The body as received, not re-serialised: serialising a deeply nested body would overflow the stack.

@@ -1,23 +1,20 @@
 import type { Middleware } from 'koa';
+import type { Db } from '../db/connect';
+import { countRequest } from '../db/queries/rateLimitWindows';
 import { HttpError } from './errors';
 
 /**
- * A fixed-window limit per client address for the public intake (abuse protection only: an API
- * process's own counter, not shared state, so N processes allow N times the limit).
+ * A fixed-window limit per client address (abuse protection), counted in MySQL so that it holds across
+ * every API process. `bucket` names the limit, so two limits never share a count.
  */
-export function rateLimit(options: { max: number; windowMs: number }): Middleware {
-  const hits = new Map<string, { count: number; resetAt: number }>();
+export function rateLimit(db: Db, options: { bucket: string; max: number; windowMs: number }): Middleware {
   return async (ctx, next) => {
-    const now = Date.now();
-    let entry = hits.get(ctx.ip);
-    if (!entry || entry.resetAt <= now) {
-      entry = { count: 0, resetAt: now + options.windowMs };
-      hits.set(ctx.ip, entry);
-      if (hits.size > 10_000) for (const [ip, e] of hits) if (e.resetAt <= now) hits.delete(ip);
-    }
-    entry.count += 1;
-    if (entry.count > options.max) {
-      throw new HttpError(429, 'rate_limited', 'too many complaints from this address; try again later', [], { 'Retry-After': String(Math.ceil((entry.resetAt - now) / 1000)) });
+    const now = new Date();
+    // Cut to the column's length: only a forged forwarded address is that long, and it still counts.
+    const { hits, windowEnd } = await countRequest(db, `${options.bucket}:${ctx.ip}`.slice(0, 120), now, options.windowMs);
+    if (hits > options.max) {
+      const retryAfter = Math.max(1, Math.ceil((windowEnd.getTime() - now.getTime()) / 1000));
+      throw new HttpError(429, 'rate_limited', 'too many complaints from this address; try again later', [], { 'Retry-After': String(retryAfter) });
     }
     await next();
   };

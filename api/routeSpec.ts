@@ -9,7 +9,9 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
+import { checkIdempotencyKey, idempotency } from './idempotency';
 import { parse } from './validate';
+import { ulid } from 'ulid';
 import type { AuditActor } from '../db/queries/events';
 
 /** What a handler may use: the database for reads, Temporal for every write to a case. */
@@ -19,7 +21,7 @@ export interface ApiDeps {
   config: Config;
 }
 
-export interface RouteInput<B, Q> {
+export interface RouteInput<B, Q, T = unknown> {
   deps: ApiDeps;
   actor: Actor;
   /** Who acts, in which role (the first of the route's roles they hold) and in which request: for audit entries. */
@@ -29,17 +31,22 @@ export interface RouteInput<B, Q> {
   params: Record<string, string>;
   headers: Record<string, string | undefined>;
   requestId: string;
-  /** Retries of one request share it: the Idempotency-Key when given, else the request id. */
+  /**
+   * Retries of one request share it: the Idempotency-Key when given, else an id of the server's own (never
+   * the client's X-Request-Id, which two different requests may share).
+   */
   operationId: string;
   /** The id reserved by the Idempotency-Key for what this request creates, if any. */
   resourceId?: string;
+  /** What the route's `authorize` found: the object the caller acts on, once they may. */
+  target: T;
 }
 
 /**
  * One route, declared once: the router mounts it and the OpenAPI document describes it from the
  * same schemas.
  */
-export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObject = z.ZodObject> {
+export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObject = z.ZodObject, T = unknown> {
   method: 'get' | 'post';
   /** OpenAPI form, e.g. /v1/station-applications/{id} */
   path: string;
@@ -49,35 +56,50 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObjec
   body?: B;
   query?: Q;
   status?: number;
-  handler: (input: RouteInput<z.infer<B>, z.infer<Q>>) => Promise<unknown>;
+  /**
+   * The object and jurisdiction checks for the current caller (404 for what they may not see), read-only.
+   * They run before an Idempotency-Key's stored answer is replayed, so a replay never outlives a right.
+   */
+  authorize?: (input: RouteInput<z.infer<B>, z.infer<Q>>) => Promise<T>;
+  handler: (input: RouteInput<z.infer<B>, z.infer<Q>, T>) => Promise<unknown>;
 }
 
-export function route<B extends z.ZodType, Q extends z.ZodObject>(spec: RouteSpec<B, Q>): RouteSpec {
+export function route<B extends z.ZodType, Q extends z.ZodObject, T = unknown>(spec: RouteSpec<B, Q, T>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 
+/**
+ * Mounts each route as: role check, input validation, the route's object checks, then the
+ * Idempotency-Key (a replay only after every check has passed for the caller as they are now), then the handler.
+ */
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): void {
+  const replayOrRecord = idempotency(deps.db);
   for (const spec of specs) {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     const guard: Middleware = spec.roles.length ? requireRole(...spec.roles) : (_ctx, next) => next();
-    router[spec.method](koaPath, guard, async (ctx) => {
-      const body = spec.body ? parse(spec.body, ctx.request.body ?? {}) : undefined;
-      const query = spec.query ? parse(spec.query, ctx.query) : {};
+    const checked: Middleware = async (ctx, next) => {
+      checkIdempotencyKey(ctx.get('idempotency-key'));
       const requestId = ctx.state.requestId as string;
       const actor = ctx.state.actor as Actor | undefined;
       const role = spec.roles.find((r) => actor?.roles.includes(r));
-      const result = await spec.handler({
+      const input: RouteInput<unknown, Record<string, unknown>> = {
         deps,
         actor: ctx.state.actor,
         audit: { actorId: actor?.id ?? 'public', actorRole: role ?? 'public', requestId },
-        body,
-        query,
+        body: spec.body ? parse(spec.body, ctx.request.body ?? {}, { strict: true }) : undefined,
+        query: spec.query ? parse(spec.query, ctx.query) : {},
         params: ctx.params,
         headers: ctx.headers as Record<string, string | undefined>,
         requestId,
-        operationId: ctx.get('idempotency-key') || requestId,
-        resourceId: ctx.state.resourceId,
-      });
+        operationId: ctx.get('idempotency-key') || ulid(),
+        target: undefined,
+      };
+      if (spec.authorize) input.target = await spec.authorize(input);
+      ctx.state.input = input;
+      await next();
+    };
+    router[spec.method](koaPath, guard, checked, replayOrRecord, async (ctx) => {
+      const result = await spec.handler({ ...(ctx.state.input as RouteInput<unknown, Record<string, unknown>>), resourceId: ctx.state.resourceId });
       ctx.status = spec.status ?? 200;
       ctx.body = result;
     });
@@ -86,9 +108,9 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
 
 /**
  * The routes of one kind of case's actions: one POST per action type, each finding the case the
- * caller may see, refusing a case that has ended, turning the body into the action's payload and
- * sending it as the workflow's update. The update id derives from the request (its Idempotency-Key,
- * else its id), so a retried request applies once: Temporal deduplicates updates by id.
+ * caller may see, turning the body into the action's payload, refusing a case that has ended and
+ * sending it as the workflow's update. The update id derives from the request's Idempotency-Key (else
+ * a fresh id), so a retried request applies once: Temporal deduplicates updates by id.
  */
 export function caseActionRoutes<T extends string, R extends { id: string; status: string }>(kind: {
   basePath: string;
@@ -97,7 +119,8 @@ export function caseActionRoutes<T extends string, R extends { id: string; statu
   ended: (record: R) => string | null;
   workflowId: (id: string) => string;
   updates: Record<T, unknown>;
-  toPayload: (type: T, deps: ApiDeps, body: unknown, record: R) => Promise<object>;
+  /** `actor`: what the body names (a station, another case) must be inside the caller's sight too. */
+  toPayload: (type: T, deps: ApiDeps, body: unknown, record: R, actor: Actor) => Promise<object>;
   routes: Array<{ type: T; path: string; summary: string; roles: Role[] }>;
 }): RouteSpec[] {
   return kind.routes.map(({ type, path, summary, roles }) =>
@@ -107,11 +130,14 @@ export function caseActionRoutes<T extends string, R extends { id: string; statu
       summary,
       roles,
       body: kind.bodies[type],
-      handler: async ({ deps, actor, body, params, requestId, operationId }: RouteInput<unknown, object>) => {
+      // The case, and what the body names (found as the caller may see it), checked before any replay.
+      authorize: async ({ deps, actor, body, params }: RouteInput<unknown, object>) => {
         const record = await kind.find(deps, actor, params.id);
         const ended = kind.ended(record);
+        return { record, ended, payload: ended ? null : await kind.toPayload(type, deps, body, record, actor) };
+      },
+      handler: async ({ deps, actor, target: { record, ended, payload }, requestId, operationId }) => {
         if (ended) throw new HttpError(409, 'not_allowed', ended);
-        const payload = await kind.toPayload(type, deps, body, record);
         return deps.temporal.workflow.getHandle(kind.workflowId(record.id)).executeUpdate(kind.updates[type] as UpdateDefinition<unknown, [object]>, {
           args: [{ actor, requestId, payload }],
           updateId: `${type}:${actor.id}:${operationId}`,

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const connection = apiTemporalConnection(config.temporalAddress);
   const temporal = new Client({ connection, namespace: config.namespace });
   const app = createApp({ db, temporal, config }, logger);
-  const server = app.listen(config.port, () => logger.info(`API on http://127.0.0.1:${config.port}`));
+  const server = app.listen(config.port, config.host, () => logger.info(`API on http://${config.host}:${config.port}`));
   const stop = () => {
     server.close();
     void Promise.allSettled([db.destroy(), connection.close()]).then(() => process.exit(0));

@@ -105,7 +105,7 @@ export async function startBenchEnv(log: (line: string) => void) {
     const raw = new Client({ connection: await Connection.connect({ address }), namespace: NAMESPACE });
     cleanups.push(() => raw.connection.close());
     // The intake limit guards against abuse from one address; the load generator is one address.
-    const config = { ...loadConfig({}), databaseUrl, taskQueue, temporalAddress: address, smtpUrl: sink.url, policy: policyWith({ complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } } }) };
+    const config = { ...loadConfig({ JWT_SECRET: DEV_JWT_SECRET }), databaseUrl, taskQueue, temporalAddress: address, smtpUrl: sink.url, policy: policyWith({ complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } } }) };
     // Request logs are written as in production, but to /dev/null.
     const app = createApp({ db, temporal, config }, pino({ level: 'info' }, pino.destination('/dev/null')));
     const server: Server = await new Promise((resolve) => {
@@ -117,7 +117,7 @@ export async function startBenchEnv(log: (line: string) => void) {
     cleanups.push(() => http.close());
 
     const tokens = new Map<string, string>();
-    for (const user of DEMO_USERS) tokens.set(user.id, await mintToken(config.jwtSecret, { id: user.id, roles: user.roles, jurisdictions: user.jurisdictions }, '24h'));
+    for (const user of DEMO_USERS) tokens.set(user.id, await mintToken(config, user.id, '12h'));
 
     return {
       db,

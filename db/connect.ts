@@ -41,7 +41,7 @@ export async function dropDatabase(url: string): Promise<void> {
  * As the schema owner: creates the database when missing and brings its schema up to date; `asOwner`
  * does more of the owner's work (seeding) before the connection closes. Returns the migrations applied.
  */
-export async function migrateDatabase(url = migrationDatabaseUrl(), asOwner?: (owner: Db) => Promise<void>): Promise<string[]> {
+export async function migrateDatabase(url = migrationDatabaseUrl(), asOwner?: (owner: Db) => Promise<unknown>): Promise<string[]> {
   await ensureDatabase(url);
   const owner = connect(url);
   try {

@@ -7,12 +7,18 @@ export function knexConfig(url: string): Knex.Config {
     client: 'mysql2',
     connection: {
       uri: url,
-      // Times are stored and read as UTC.
+      // Times are sent and read as UTC (DATETIME columns hold UTC and carry no zone)...
       timezone: 'Z',
       dateStrings: false,
       supportBigNumbers: true,
     } as Knex.MySql2ConnectionConfig & { uri: string },
-    pool: { min: 0, max: 10 },
+    pool: {
+      min: 0,
+      max: 10,
+      // ...and the server's own clock (DEFAULT CURRENT_TIMESTAMP(3), NOW()) is UTC too, whatever its zone.
+      afterCreate: (conn: { query: (sql: string, done: (error: Error | null) => void) => void }, done: (error: Error | null, conn: unknown) => void) =>
+        conn.query("SET time_zone = '+00:00'", (error) => done(error, conn)),
+    },
     acquireConnectionTimeout: 10_000,
     migrations: { migrationSource, tableName: 'knex_migrations' },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLine } from './text';
 import { ON_SITE_ITEMS } from './policy';
 
 /**
@@ -12,7 +13,7 @@ export type Rating = (typeof RATINGS)[number];
 export const checklistItemSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a short lower-case item id'),
   section: z.enum(SECTIONS),
-  text: z.string().trim().min(3).max(500),
+  text: singleLine(3, 500),
   weight: z.number().positive().max(100),
   maxScore: z.number().int().min(1).max(100),
   /** Failing a critical item fails the inspection whatever the total. */

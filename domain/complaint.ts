@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLine } from './text';
 import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
 import { forbidden, invalid, notAllowed } from './errors';
 import { recusalReason } from './recusal';
@@ -24,7 +25,7 @@ export const intakeSchema = z.object({
   description: z.string().trim().min(10).max(10_000),
   evidence: z.string().max(20_000).default(''),
   /** Withheld for an anonymous complaint. */
-  contact: z.object({ name: z.string().trim().min(1).max(100), email: z.string().email(), phone: z.string().max(30).optional() }).optional(),
+  contact: z.object({ name: singleLine(1, 100), email: z.string().email(), phone: singleLine(0, 30).optional() }).optional(),
 });
 export type Intake = z.infer<typeof intakeSchema>;
 
@@ -87,12 +88,13 @@ export type ComplaintAction =
 export type ComplaintActionType = ComplaintAction['type'];
 export type ComplaintPending = CasePending<ComplaintActionType>;
 
-export function initialComplaint(input: { id: string; trackingNumber: string; intake: Intake; at: string }): ComplaintState {
-  const { contact, ...intake } = input.intake;
+/** `anonymous`: whether the complainant withheld a contact (the intake never carries it: it is sealed apart). */
+export function initialComplaint(input: { id: string; trackingNumber: string; intake: Omit<Intake, 'contact'>; anonymous: boolean; at: string }): ComplaintState {
+  const { intake, anonymous } = input;
   const state: ComplaintState = {
     id: input.id,
     trackingNumber: input.trackingNumber,
-    anonymous: !contact,
+    anonymous,
     intake,
     status: intake.kind === 'consultation' ? 'consultation' : 'received',
     category: intake.category,
@@ -105,7 +107,7 @@ export function initialComplaint(input: { id: string; trackingNumber: string; in
     version: 0,
     timeline: [],
   };
-  return record(state, 'received', { actor: { id: 'public', roles: [] }, at: input.at }, { category: intake.category, anonymous: !contact });
+  return record(state, 'received', { actor: { id: 'public', roles: [] }, at: input.at }, { category: intake.category, anonymous });
 }
 
 export const isComplaintFinal = (s: ComplaintStatus) => s === 'final' || s === 'merged' || s === 'answered';
@@ -217,13 +219,19 @@ export function recordFacts(s: ComplaintState, facts: CheckFact[], at: string): 
   return record({ ...s, facts }, 'checks_completed', { actor: SYSTEM, at }, { facts });
 }
 
-/** What the complainant may read: status and outcome, nothing about people. */
+/** The handler's answer to a consultation, once given. */
+export function consultationAnswer(s: ComplaintState): string | null {
+  return ([...s.timeline].reverse().find((e) => e.action === 'consultation_answered')?.data?.answer as string | undefined) ?? null;
+}
+
+/** What the complainant may read: status, outcome and the answer to a question, nothing about people. */
 export function publicView(s: ComplaintState, appealOpen: boolean) {
   return {
     trackingNumber: s.trackingNumber,
     status: s.status === 'merged' ? 'merged' : s.status,
     category: s.category,
     outcome: s.finding ? { finding: s.finding.finding, reasons: s.finding.reasons } : null,
+    answer: consultationAnswer(s),
     appealOpen,
   };
 }

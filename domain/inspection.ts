@@ -323,8 +323,10 @@ export function applyInspectionAction(state: InspectionState, action: Inspection
     case 'decideSanction': {
       const level = state.proposedSanction!;
       const sanctions = [...state.sanctions, { level, by: ctx.actor.id, reasons: action.reasons, at: ctx.at }];
-      const decided = record({ ...state, sanctions, proposedSanction: undefined }, `sanction_${level}`, ctx, { reasons: action.reasons });
-      if (level === 'revocation') return { ...decided, status: 'revoked', outcome: 'revoked' };
+      // The revocation ends the inspection in the same entry that records it, so the trail shows the case revoked.
+      const ends = level === 'revocation' ? { status: 'revoked' as const, outcome: 'revoked' as const } : {};
+      const decided = record({ ...state, sanctions, proposedSanction: undefined, ...ends }, `sanction_${level}`, ctx, { reasons: action.reasons });
+      if (level === 'revocation') return decided;
       // After a warning or a suspension the station gets another round for what is still failing.
       const previous = currentOrder(state)!;
       const items = previous.verification?.failedItems.length ? previous.verification.failedItems : previous.items;

@@ -16,12 +16,16 @@ export interface JurisdictionScope {
   industries: string[];
 }
 
+const isProvince = (code: string) => /^\d{2}0000$/.test(code);
+// A city code ends in 00 but not 0000 (that is its province).
+const isCity = (code: string) => /^\d{4}00$/.test(code) && !isProvince(code);
+const provinceOf = (city: string) => `${city.slice(0, 2)}0000`;
+
 export function scopeOf(codes: readonly string[] = []): JurisdictionScope {
   return {
     national: codes.includes(NATIONAL),
-    provinces: codes.filter((c) => /^\d{2}0000$/.test(c)),
-    // A city code ends in 00 but not 0000 (that is its province).
-    cities: codes.filter((c) => /^\d{4}00$/.test(c) && !c.endsWith('0000')),
+    provinces: codes.filter(isProvince),
+    cities: codes.filter(isCity),
     industries: codes.filter((c) => c.startsWith('IND:')),
   };
 }
@@ -44,4 +48,21 @@ export function escalationChain(region: { provinceCode: string; cityCode: string
 export function outsideJurisdiction(people: ReadonlyArray<{ id: string; jurisdictions?: string[] }>, region: { provinceCode: string; cityCode: string }): string | null {
   const outside = people.filter((p) => p.jurisdictions && !coversRegion(p.jurisdictions, region)).map((p) => p.id);
   return outside.length ? `${outside.join(', ')} ${outside.length > 1 ? 'act' : 'acts'} outside the station's jurisdiction` : null;
+}
+
+/** Whether officials acting in `codes` cover a jurisdiction: the nation every one, a province itself and its cities, any other itself. */
+export function coversJurisdiction(codes: readonly string[] = [], code: string): boolean {
+  const scope = scopeOf(codes);
+  return scope.national || codes.includes(code) || (isCity(code) && scope.provinces.includes(provinceOf(code)));
+}
+
+/** A jurisdiction and those above it, nearest first: a city, its province, the nation (an industry authority, the nation). */
+export function jurisdictionChain(code: string): string[] {
+  if (code === NATIONAL) return [NATIONAL];
+  return isCity(code) ? [code, provinceOf(code), NATIONAL] : [code, NATIONAL];
+}
+
+/** Whether `code` is on the line of officials acting in `codes`: a jurisdiction they cover, or one above theirs. */
+export function onJurisdictionLine(codes: readonly string[] = [], code: string): boolean {
+  return coversJurisdiction(codes, code) || codes.some((c) => jurisdictionChain(c).includes(code));
 }

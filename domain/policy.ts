@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDuration } from './duration';
+import { durationMs, isIsoDuration } from './duration';
 
 /**
  * Policy is data: every deadline, threshold and validity the processes use. It is validated once
@@ -125,12 +125,22 @@ export const complaintPolicySchema = z.object({
   intakeRate: z.object({ max: z.number().int().min(1), window: duration }),
 });
 
+export const housekeepingPolicySchema = z.object({
+  /** An Idempotency-Key is honoured this long after its request; a retry after that is judged afresh. */
+  idempotencyKeyRetention: duration,
+  /** How often the housekeeping schedule runs (Temporal schedules count in whole seconds). */
+  every: duration.refine((d) => !isIsoDuration(d) || durationMs(d) >= 1000, 'must be at least PT1S'),
+  /** Rows removed per statement, so a large backlog never holds long locks. */
+  deleteBatch: z.number().int().min(1).max(50_000),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
   complaint: complaintPolicySchema,
   qualification: qualificationPolicySchema,
   inspection: inspectionPolicySchema,
   programme: programmePolicySchema,
+  housekeeping: housekeepingPolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -139,6 +149,7 @@ export type InspectionPolicy = z.infer<typeof inspectionPolicySchema>;
 export type ProgrammePolicy = z.infer<typeof programmePolicySchema>;
 export type QualificationPolicy = z.infer<typeof qualificationPolicySchema>;
 export type ComplaintPolicy = z.infer<typeof complaintPolicySchema>;
+export type HousekeepingPolicy = z.infer<typeof housekeepingPolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -214,6 +225,7 @@ export const defaultPolicy: Policy = {
     demonstrationAfterConsecutiveA: 3,
     sessionRegion: 'province',
   },
+  housekeeping: { idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 5000 },
 };
 
 /** Parses a policy, refusing one whose weights do not cover every item or do not sum to 1. */

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { singleLine } from './text';
 import type { Rating } from './checklist';
 import { durationMs } from './duration';
-import { invalid, notAllowed } from './errors';
+import { Refusal, invalid, notAllowed } from './errors';
 import type { InspectionKind, Sanction, StationSnapshot } from './inspection';
 import type { ProgrammePolicy } from './policy';
+import { ELIGIBLE_STATUSES, type QualificationStatus } from './qualification';
+import type { Region } from './region';
 import type { ScopeEntry } from './stationApproval';
 
 /** A station's supervision programme: the risk-based inspection cycle, its status, sanctions and sessions. */
@@ -64,28 +67,74 @@ export const sessionSchema = z.object({
   occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/, 'must be an occupation code such as 4-04-05-01'),
   level: z.number().int().min(1).max(5),
   date: z.iso.date(),
-  site: z.object({ provinceCode: z.string().regex(/^\d{6}$/), cityCode: z.string().regex(/^\d{6}$/), address: z.string().trim().min(3).max(500) }),
+  site: z.object({ provinceCode: z.string().regex(/^\d{6}$/), cityCode: z.string().regex(/^\d{6}$/), address: singleLine(3, 500) }),
   examinerIds: z.array(z.string().min(1).max(64)).min(1).max(50),
   expectedCandidates: z.number().int().min(1).max(10_000),
 });
 export type AppraisalSession = z.infer<typeof sessionSchema>;
 
+/** Whether sessions must stay in the station's province or in its city (policy `programme.sessionRegion`). */
+export type SessionRegion = ProgrammePolicy['sessionRegion'];
+
 /**
- * Why a station may not register a session (鉴定场次), or null: outside its licensed scope (超范围),
- * outside its region (跨地区), the station suspended or revoked, or an examiner not active.
+ * Why a site is cross-region (跨地区) for a station, or null: outside the station's province, or its city
+ * where policy confines sessions to it. Registration refuses such a session; a complaint's check flags it.
  */
-export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, inactiveExaminerIds: string[], policy: ProgrammePolicy, today: string): Error | null {
+export function crossRegion(station: Region, site: Region, region: SessionRegion): string | null {
+  const field = region === 'city' ? 'cityCode' : 'provinceCode';
+  return site[field] === station[field] ? null : `the site ${site[field]} is outside the station's ${region} ${station[field]}`;
+}
+
+/** What the API read for a registration: the station's licence, and each examiner's register entry with their qualifications in the session's occupation. */
+export interface SessionFacts {
+  licence: { number: string; validUntil: string };
+  examiners: SessionExaminer[];
+}
+export interface SessionExaminer {
+  id: string;
+  /** The examiner register's status; null for someone not in the register. */
+  status: string | null;
+  qualifications: Array<{ level: number; status: QualificationStatus; expiresAt: string | null }>;
+}
+
+/**
+ * Why an examiner may not examine at a session, or null: they must be active in the register and hold, on the
+ * session date, an eligible qualification for its occupation at its level or higher (level 1 is the highest).
+ */
+export function examinerRefusal(examiner: SessionExaminer, session: AppraisalSession): string | null {
+  if (!examiner.status) return `${examiner.id} is not a registered examiner`;
+  if (examiner.status !== 'active') return `${examiner.id} is not active (${examiner.status})`;
+  if (!examiner.qualifications.length) return `${examiner.id} holds no qualification for ${session.occupationCode}`;
+  const reasons: string[] = [];
+  for (const q of [...examiner.qualifications].sort((a, b) => a.level - b.level)) {
+    const expired = q.expiresAt !== null && q.expiresAt.slice(0, 10) < session.date;
+    if (!ELIGIBLE_STATUSES.includes(q.status)) reasons.push(`the level ${q.level} qualification is ${q.status}`);
+    else if (expired) reasons.push(`the level ${q.level} qualification is valid until ${q.expiresAt!.slice(0, 10)}: expired by the session`);
+    else if (q.level > session.level) reasons.push(`qualified at level ${q.level}, below the session's level ${session.level}`);
+    else return null;
+  }
+  return `${examiner.id}: ${reasons.join('; ')} (${session.occupationCode})`;
+}
+
+/**
+ * Why a station may not register a session (鉴定场次), or null: outside its licensed scope (超范围), its licence's
+ * validity or its region (跨地区), the station suspended or revoked, or an examiner not qualified for it.
+ */
+export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, facts: SessionFacts, policy: ProgrammePolicy, today: string): Error | null {
   if (session.date < today) return invalid('date', `a session is registered before it is held; ${session.date} is past`);
   if (state.status !== 'active') return notAllowed(`the station is ${state.status}: it may not register appraisal sessions`);
+  const validUntil = facts.licence.validUntil.slice(0, 10);
+  if (validUntil < session.date) {
+    return new Refusal('NotAllowed', `the licence ${facts.licence.number} is valid until ${validUntil}: expired by the session on ${session.date}`, 'date');
+  }
   const licensed = state.station.scope.find((e) => e.occupationCode === session.occupationCode);
   if (!licensed) return notAllowed(`out of scope (超范围): occupation ${session.occupationCode} is not in the station's licence`);
   if (session.level < licensed.highestLevel) {
     return notAllowed(`out of scope (超范围): level ${session.level} is above the licensed level ${licensed.highestLevel} for ${session.occupationCode}`);
   }
-  const field = policy.sessionRegion === 'city' ? 'cityCode' : 'provinceCode';
-  if (session.site[field] !== state.station[field]) {
-    return notAllowed(`cross-region (跨地区): the site ${session.site[field]} is outside the station's ${policy.sessionRegion} ${state.station[field]}`);
-  }
-  if (inactiveExaminerIds.length) return notAllowed(`examiner not active: ${inactiveExaminerIds.join(', ')}`);
+  const outside = crossRegion(state.station, session.site, policy.sessionRegion);
+  if (outside) return notAllowed(`cross-region (跨地区): ${outside}`);
+  const refused = facts.examiners.flatMap((e) => examinerRefusal(e, session) ?? []);
+  if (refused.length) return new Refusal('NotAllowed', `examiner not qualified for this session (考评员资格): ${refused.join('; ')}`, 'examinerIds');
   return null;
 }

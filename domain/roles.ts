@@ -6,6 +6,8 @@ export const ROLES = [
   'examiner',
   'complaint_handler',
   'station_admin',
+  // 质量督导员: dispatched by a supervisor to watch an appraisal session in their jurisdiction.
+  'quality_supervisor',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -6,6 +6,7 @@ import { outsideJurisdiction } from './jurisdiction';
 import { recusalReason } from './recusal';
 import { regionSchema } from './region';
 import { hasRole, type Actor, type Person, type Role } from './roles';
+import { singleLine } from './text';
 import { scoreOnSite, type ItemScores, type OnSiteResult } from './scoring';
 
 /** Station approval (鉴定所/站 审批): what an applicant files, and the rules every step follows. */
@@ -25,20 +26,20 @@ export const scopeSchema = z
 
 export const stationApplicationSchema = z.object({
   organisation: z.object({
-    name: z.string().trim().min(2).max(200),
+    name: singleLine(2, 200),
     creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be an 18-character unified social credit code'),
   }),
-  stationName: z.string().trim().min(2).max(200),
+  stationName: singleLine(2, 200),
   region: regionSchema,
-  address: z.string().trim().min(5).max(500),
+  address: singleLine(5, 500),
   scope: scopeSchema,
   staff: z.object({
     examinerIds: z.array(z.string().min(1).max(64)).max(500),
-    qualitySupervisor: z.object({ name: z.string().trim().min(1).max(100), phone: z.string().max(30).optional() }).optional(),
+    qualitySupervisor: z.object({ name: singleLine(1, 100), phone: singleLine(0, 30).optional() }).optional(),
   }),
-  documents: z.array(z.object({ kind: z.string().min(1).max(64), reference: z.string().min(1).max(500) })).max(100),
+  documents: z.array(z.object({ kind: singleLine(1, 64), reference: singleLine(1, 500) })).max(100),
   contactEmail: z.string().email(),
-  declaredAffiliations: z.array(z.string().trim().min(1).max(200)).max(50),
+  declaredAffiliations: z.array(singleLine(1, 200)).max(50),
 });
 export type StationApplication = z.infer<typeof stationApplicationSchema>;
 

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, loadConfig } from '../activities/config';
 import { mintToken } from '../api/auth';
-import { migrateDatabase } from '../db/connect';
-import { DEMO_USERS, seedDemo } from '../db/seeds/demo';
+import { Client } from '@temporalio/client';
+import { connect, migrateDatabase } from '../db/connect';
+import { DEMO_USERS, seedDemo, startDemoCycles } from '../db/seeds/demo';
 import { connectWhenReady, ensureSearchAttributes, startDevServer } from './temporal';
 
 /**
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
-  await migrateDatabase(undefined, seedDemo);
+  let demoImport = '';
+  await migrateDatabase(undefined, async (owner) => {
+    demoImport = await seedDemo(owner);
+  });
   console.log(`MySQL: migrated and seeded; the application connects as ${redact(config.databaseUrl)}`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress };
@@ -39,7 +43,6 @@ async function main(): Promise<void> {
   }
   const connection = await connectWhenReady(config.temporalAddress);
   await ensureSearchAttributes(connection, config.namespace);
-  await connection.close();
 
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   for (const entry of ['activities/worker.ts', 'api/server.ts']) {
@@ -53,7 +56,14 @@ async function main(): Promise<void> {
     });
   }
 
-  const tokens = await Promise.all(DEMO_USERS.map(async (u) => `  ${u.id.padEnd(10)} ${u.roles.join(',').padEnd(22)} ${await mintToken(config.jwtSecret, u)}`));
+  // The demo register's qualification cycles, once the worker takes them (the seed could not: no worker then).
+  const db = connect(config.databaseUrl);
+  startDemoCycles({ db, temporal: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, policy: config.policy.qualification }, demoImport)
+    .then(() => console.log('Demo examiners: qualification cycles running'))
+    .catch((error) => console.error('Demo examiners: could not start their qualification cycles', error))
+    .finally(() => Promise.all([db.destroy(), connection.close()]));
+
+  const tokens = await Promise.all(DEMO_USERS.map(async (u) => `  ${u.id.padEnd(10)} ${u.roles.join(',').padEnd(22)} ${await mintToken(config, u.id)}`));
   console.log(`
 appraisal-supervision is starting:
   API            http://127.0.0.1:${config.port}   (GET /healthz, /readyz, /openapi.json)

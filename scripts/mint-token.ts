@@ -11,7 +11,7 @@ async function main(userId?: string, ttl = '12h'): Promise<void> {
   try {
     const user = await findUser(db, userId);
     if (!user) throw new Error(`no user ${userId} in ${config.databaseUrl}`);
-    console.log(await mintToken(config.jwtSecret, user, ttl));
+    console.log(await mintToken(config, user.id, ttl));
   } finally {
     await db.destroy();
   }

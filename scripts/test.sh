@@ -2,6 +2,8 @@
 # `npm test`: the same set-up as `npm start` (dependencies, Temporal CLI, MariaDB), then type check and the whole suite.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
+# Only the console's browser tests need Chromium; running the system does not.
+bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p .
 npx tsc --noEmit -p console   # the browser code: its own tsconfig, with the DOM types
 npx vitest run "$@"

@@ -3,7 +3,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadline } from '../domain/case';
 import type { ComplaintAction, ComplaintActionType, ComplaintPending, ComplaintState, Intake } from '../domain/complaint';
 import type { ComplaintPolicy, InspectionPolicy } from '../domain/policy';
-import type { Actor } from '../domain/roles';
+import type { SessionRegion } from '../domain/programme';
+import type { Actor, Role } from '../domain/roles';
 
 export const complaintWorkflowId = (complaintId: string) => `complaint:${complaintId}`;
 
@@ -16,6 +17,8 @@ export interface ComplaintInput {
   intake: Omit<Intake, 'contact'>;
   policy: ComplaintPolicy;
   inspectionPolicy: InspectionPolicy;
+  /** The region rule of the automatic cross-region check (policy `programme.sessionRegion`); complaints started without it check provinces. */
+  sessionRegion?: SessionRegion;
 }
 
 export type ComplaintPayload<T extends ComplaintActionType> = Omit<Extract<ComplaintAction, { type: T }>, 'type'>;
@@ -44,8 +47,10 @@ export const complaintUpdates: { [T in ComplaintActionType]: UpdateDefinition<Co
 export const complaintAppeal = defineUpdate<ComplaintView, [{ reason: string }]>('appeal');
 /** A duplicate merged into this case: its complainant follows this one. */
 export const duplicateMerged = defineSignal<[{ complaintId: string }]>('duplicateMerged');
-/** A staff member saw the complainant's identity: recorded on the timeline. */
+/** The former reveal (saved nothing by itself): kept for the histories that hold it; the API sends `identityReveal`. */
 export const identityRevealed = defineSignal<[{ by: string; role: string }]>('identityRevealed');
+/** A staff member is about to see the complainant's identity: answers once the reveal is saved on the case's trail. */
+export const identityReveal = defineUpdate<void, [{ by: string; role: Role; requestId?: string }]>('identityReveal');
 
 export const complaintState = defineQuery<ComplaintView>('state');
 export const complaintRecorded = defineUpdate<ComplaintView>('complaintRecorded');

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ActionReport } from '../activities/crossProcess';
 import { SYSTEM, record, type Deadline } from '../domain/case';
 import { escalationChain } from '../domain/jurisdiction';
 import {
@@ -6,6 +7,7 @@ import {
   applyComplaintAction,
   checkComplaintAction,
   complaintPendingOn,
+  consultationAnswer,
   initialComplaint,
   recordFacts,
   type ComplaintAction,
@@ -21,6 +23,7 @@ import {
   complaintUpdates,
   complaintWorkflowId,
   duplicateMerged,
+  identityReveal,
   identityRevealed,
   type ComplaintInput,
   type ComplaintRequest,
@@ -40,7 +43,7 @@ import { mail, now, refuseAsFailure, setActionHandlers, setRecordedHandler, star
 export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   const policy = input.policy;
   const { workflowId } = workflowInfo();
-  let state = initialComplaint({ id: input.id, trackingNumber: input.trackingNumber, intake: input.intake, at: now() });
+  let state = initialComplaint({ id: input.id, trackingNumber: input.trackingNumber, intake: input.intake, anonymous: !input.sealedContact, at: now() });
   let deadline: Deadline | undefined;
   let appealUntil: string | null = null;
   let provinceCode: string | null = null;
@@ -79,8 +82,14 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   setHandler(duplicateMerged, ({ complaintId }) => {
     system({ mergedComplaints: [...state.mergedComplaints, complaintId] }, 'duplicate_merged', { complaintId });
   });
+  // Histories from before `identityReveal` hold this signal: replayed, it must rebuild the same timeline.
   setHandler(identityRevealed, ({ by, role }) => {
     state = record(state, 'identity_revealed', { actor: { id: by, roles: [] }, at: now() }, { role });
+  });
+  // The case's own trail records the reveal (its single writer), saved before the API shows the identity.
+  setHandler(identityReveal, async ({ by, role, requestId }) => {
+    state = record(state, 'identity_revealed', { actor: { id: by, roles: [role] }, role, at: now(), requestId });
+    await persist();
   });
   upsertSearchAttributes([{ key: CaseType, value: 'complaint' }]);
   await persist();
@@ -92,8 +101,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   // A consultation (咨询) is answered, or converted into a complaint that continues below.
   await holdWithLadder(() => state.status === 'consultation', policy.triage);
   if (state.status === 'answered') {
-    const answer = [...state.timeline].reverse().find((e) => e.action === 'consultation_answered')?.data?.answer as string;
-    tellComplainant('answer', 'answer', `The answer to your consultation ${state.trackingNumber}:\n${answer}`);
+    tellComplainant('answer', 'answer', `The answer to your consultation ${state.trackingNumber}:\n${consultationAnswer(state)}`);
     return finish();
   }
 
@@ -105,7 +113,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   }
 
   // 3. Automatic checks on what the complaint names.
-  const checks = await store.complaintChecks(state.targets);
+  const checks = await store.complaintChecks(state.targets, input.sessionRegion ?? 'province');
   provinceCode = checks.provinceCode;
   if (provinceCode) upsertSearchAttributes([{ key: Region, value: provinceCode }]);
   state = recordFacts(state, checks.facts, now());
@@ -191,7 +199,11 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     notify(`escalation-${state.version}-${level}`, to, `Escalation (level ${level}): complaint ${state.trackingNumber} is overdue`, `Complaint ${state.trackingNumber} (${state.category}, ${state.severity ?? 'untriaged'}) missed its due time ${dueAt}.`);
   }
 
-  /** A finding's actions, each carried out by the process that owns it and linked to this case. */
+  /**
+   * A finding's actions, each carried out by the process that owns it and linked to this case. Each is recorded
+   * as its activity reported it (see activities/crossProcess.ts): what changed, read back from the target, or
+   * `action_…_failed` with the reason, so the investigator reads on the case what actually happened.
+   */
   async function carryOutFinding(): Promise<void> {
     const finding = state.finding!;
     if (finding.finding === 'unsubstantiated') return;
@@ -203,27 +215,37 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     }
     for (const action of finding.actions) {
       if (action.type === 'adhoc_inspection') {
-        const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: reasons[0] });
-        system({}, 'action_inspection_started', { inspectionId });
+        const started = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: reasons[0] });
+        reported(started, 'action_inspection_started', 'action_inspection_failed', { stationId: state.targets.stationId }, (inspectionId) => ({ inspectionId }));
       } else if (action.type === 'propose_station_sanction') {
         // The sanction is decided in the inspection process: a follow-up inspection, flagged to supervisors.
-        const inspectionId = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: `station sanction proposed: ${reasons[0]}` });
-        system({}, 'action_station_sanction_proposed', { inspectionId });
-        notify(`station-sanction-${state.version}`, await store.emailsForRole('supervisor'), `Proposed sanction: station ${state.targets.stationId}`, `Complaint ${state.trackingNumber} proposes a sanction on station ${state.targets.stationId}; inspection ${inspectionId} will put it to your decision.`);
+        const started = await starter.startComplaintInspection({ complaintId: state.id, stationId: state.targets.stationId!, policy: input.inspectionPolicy, reason: `station sanction proposed: ${reasons[0]}` });
+        reported(started, 'action_station_sanction_proposed', 'action_station_sanction_proposal_failed', { stationId: state.targets.stationId }, (inspectionId) => ({ inspectionId }));
+        const outcome = !isReport(started) ? `inspection ${started} will put it to your decision` : started.applied ? `inspection ${started.result.inspectionId} will put it to your decision` : `no inspection could be started (${started.reason})`;
+        notify(`station-sanction-${state.version}`, await store.emailsForRole('supervisor'), `Proposed sanction: station ${state.targets.stationId}`, `Complaint ${state.trackingNumber} proposes a sanction on station ${state.targets.stationId}; ${outcome}.`);
       } else if (action.type === 'invalidate_certificate') {
-        await store.invalidateCertificate({ certificateNumber: state.intake.certificateNumber!, complaintId: state.id, reasons: finding.reasons });
-        system({}, 'action_certificate_invalidated', { certificateNumber: state.intake.certificateNumber });
+        const invalidated = await store.invalidateCertificate({ certificateNumber: state.intake.certificateNumber!, complaintId: state.id, reasons: finding.reasons });
+        reported(invalidated, 'action_certificate_invalidated', 'action_certificate_invalidation_failed', { certificateNumber: state.intake.certificateNumber }, () => ({ certificateNumber: state.intake.certificateNumber }));
       } else if (action.type === 'suspend_examiner') {
         const sanction = { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${state.id}` };
-        const qualifications = await starter.sanctionExaminer({ examinerId: state.targets.examinerId!, sanction });
-        system({}, 'action_examiner_suspended', { examinerId: state.targets.examinerId, until: action.until, qualifications });
+        const suspended = await starter.sanctionExaminer({ examinerId: state.targets.examinerId!, sanction });
+        reported(suspended, 'action_examiner_suspended', 'action_examiner_suspension_failed', { examinerId: state.targets.examinerId, until: action.until }, (qualifications) => ({ examinerId: state.targets.examinerId, until: action.until, qualifications }));
       } else {
         // A revocation is a supervisor's decision: the proposal goes to them, who revoke through the qualification process.
-        system({}, 'action_revocation_proposed', { examinerId: state.targets.examinerId });
-        notify(`revocation-proposal-${state.version}`, await store.emailsForRole('supervisor'), `Proposed revocation: examiner ${state.targets.examinerId}`, `Complaint ${state.trackingNumber} proposes revoking examiner ${state.targets.examinerId}: ${finding.reasons.join('; ')}`);
+        const to = await store.emailsForRole('supervisor');
+        if (to.length) system({}, 'action_revocation_proposed', { examinerId: state.targets.examinerId, proposedTo: to.length });
+        else system({}, 'action_revocation_proposal_failed', { examinerId: state.targets.examinerId, reason: 'no supervisor to propose it to' });
+        notify(`revocation-proposal-${state.version}`, to, `Proposed revocation: examiner ${state.targets.examinerId}`, `Complaint ${state.trackingNumber} proposes revoking examiner ${state.targets.examinerId}: ${finding.reasons.join('; ')}`);
       }
     }
     await persist();
+  }
+
+  /** Records an action as reported; histories from before the reports carry the bare result, recorded as it was then. */
+  function reported<T>(outcome: ActionReport | T, done: string, failed: string, data: Record<string, unknown>, legacy: (result: T) => Record<string, unknown>): void {
+    if (!isReport(outcome)) system({}, done, legacy(outcome));
+    else if (outcome.applied) system({}, done, { ...data, ...outcome.result });
+    else system({}, failed, { ...data, reason: outcome.reason });
   }
 
   async function finish(): Promise<ComplaintView> {
@@ -244,10 +266,10 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     await store.saveComplaint(state, { secretHash: input.secretHash, sealedContact: input.sealedContact, provinceCode, pending, deadline: deadline ?? null, appealUntil });
   }
 
-  /** The complainant (and the complainants of merged duplicates) at their sealed contacts. */
+  /** The complainant (and the complainants of merged duplicates) at their sealed contacts, under the mail policy as all mail. */
   function tellComplainant(key: string, subject: string, text: string): void {
     for (const id of [state.id, ...state.mergedComplaints]) {
-      outgoing.push(store.mailComplainant({ complaintId: id, workflowId, stepKey: `complainant-${id}-${key}`, subject: `Complaint ${state.trackingNumber}: ${subject}`, text }));
+      outgoing.push(mail.mailComplainant({ complaintId: id, workflowId, stepKey: `complainant-${id}-${key}`, subject: `Complaint ${state.trackingNumber}: ${subject}`, text }));
     }
   }
 
@@ -259,6 +281,10 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   function tellOther(targetId: string, sent: Promise<void>): void {
     outgoing.push(sent.catch((error: unknown) => log.warn('could not reach another case', { targetId, error: String(error) })));
   }
+}
+
+function isReport(outcome: unknown): outcome is ActionReport {
+  return typeof outcome === 'object' && outcome !== null && 'applied' in outcome;
 }
 
 function toAction(type: ComplaintActionType, request: ComplaintRequest<ComplaintActionType>): ComplaintAction {

@@ -4,21 +4,28 @@ import { escalationChain } from '../domain/jurisdiction';
 import { durationMs } from '../domain/duration';
 import type { Notice } from '../domain/notices';
 
+/** A period of a step that starts now, at the given escalation level. */
+export function periodFromNow(period: string, escalationLevel: number): Deadline {
+  return { dueAt: new Date(Date.now() + durationMs(period)).toISOString(), escalationLevel };
+}
+
 /**
- * Waits while a step is held, one policy period at a time. Each period starts with onPeriod (persist
- * the due time, mail the holder on the first); each miss calls onMissed, which may end the wait.
+ * Waits while a step is held, one policy period at a time. The first period is the one the step began
+ * with (`current`: set by the change that began the step, and written with it, so the case's row and
+ * its live state agree); each period starts with onPeriod (persist the due time, mail the holder on the
+ * first); each miss calls onMissed, which may end the wait, and the next period starts one level up.
  */
 export async function holdWithDeadlines(options: {
   held: () => boolean;
   period: string;
+  current: () => Deadline | undefined;
   onPeriod: (deadline: Deadline) => Promise<void>;
   onMissed: (level: number, dueAt: string) => Promise<'stop' | 'continue'>;
 }): Promise<void> {
-  const period = durationMs(options.period);
   for (let level = 0; options.held(); level++) {
-    const deadline = { dueAt: new Date(Date.now() + period).toISOString(), escalationLevel: level };
+    const deadline = (level === 0 && options.current()) || periodFromNow(options.period, level);
     await options.onPeriod(deadline);
-    if (await condition(() => !options.held(), period)) return;
+    if (await condition(() => !options.held(), Math.max(1, Date.parse(deadline.dueAt) - Date.now()))) return;
     if ((await options.onMissed(level + 1, deadline.dueAt)) === 'stop') return;
   }
 }

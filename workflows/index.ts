@@ -2,6 +2,7 @@
 export { campaign } from './campaign';
 export { complaint } from './complaint';
 export { examinerImport } from './examinerImport';
+export { housekeeping } from './housekeeping';
 export { inspection } from './inspection';
 export { qualification } from './qualification';
 export { stationApproval } from './stationApproval';

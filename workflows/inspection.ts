@@ -15,7 +15,7 @@ import {
 import { deadlineNotices, inspectionMailsFor, type Notice } from '../domain/notices';
 import type { InspectionPolicy } from '../domain/policy';
 import { escalationChain } from '../domain/jurisdiction';
-import { holdWithDeadlines, remindAndEscalate } from './deadlines';
+import { holdWithDeadlines, periodFromNow, remindAndEscalate } from './deadlines';
 import { inspectionRecorded, inspectionState, inspectionUpdates, type InspectionInput, type InspectionRequest, type InspectionView } from './inspection.messages';
 import { CaseType, Region } from './searchAttributes';
 import { mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
@@ -23,6 +23,18 @@ import { programmeEvent, stationWorkflowId, type ProgrammeEvent } from './statio
 
 
 type DeadlineKey = keyof InspectionPolicy['deadlines'];
+
+/** The policy deadline of each status the inspection waits in. */
+const STEP_DEADLINES: Partial<Record<InspectionStatus, DeadlineKey>> = {
+  awaiting_team: 'assignTeam',
+  awaiting_acknowledgement: 'acknowledge',
+  fieldwork: 'fieldwork',
+  awaiting_report: 'report',
+  awaiting_review: 'review',
+  rectification: 'rectification',
+  verification: 'verification',
+  awaiting_sanction: 'sanctionDecision',
+};
 
 /**
  * An inspection (监督检查) of a licensed station:
@@ -35,7 +47,8 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
   const policy = input.policy;
   const { workflowId } = workflowInfo();
   let state = initialInspection({ ...input, at: now() });
-  let deadline: Deadline | undefined;
+  // The due time of the step the inspection waits on; see change().
+  let deadline = stepDeadline(state.status);
   let holds = 0;
   let handled = 0;
   const outgoing: Promise<unknown>[] = [];
@@ -51,7 +64,7 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
   setActionHandlers<InspectionActionType, InspectionRequest<InspectionActionType>, InspectionView>(inspectionUpdates, {
     validate: (type, request) => checkInspectionAction(state, toAction(type, request), request.actor, policy),
     apply: async (type, request) => {
-      state = applyInspectionAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
+      change(applyInspectionAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy));
       await persist();
       return view();
     },
@@ -64,27 +77,29 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
   recorded = true;
 
   // 1. A supervisor assigns the team; 2. each member acknowledges; 3. fieldwork scores; 4. the lead's report.
-  await holdWhile('awaiting_team', 'assignTeam');
-  await holdWhile('awaiting_acknowledgement', 'acknowledge');
-  await holdWhile('fieldwork', 'fieldwork');
-  await holdWhile('awaiting_report', 'report');
+  await holdWhile('awaiting_team');
+  await holdWhile('awaiting_acknowledgement');
+  await holdWhile('fieldwork');
+  await holdWhile('awaiting_report');
 
   // 5. Supervisor review: pass, or a rectification order.
-  await holdWhile('awaiting_review', 'review');
+  await holdWhile('awaiting_review');
 
   // 6. Rectification rounds; a missed or failed one climbs the sanctions ladder.
   while (['rectification', 'verification', 'awaiting_sanction'].includes(status())) {
-    await holdWhile('rectification', 'rectification');
-    await holdWhile('verification', 'verification');
-    await holdWhile('awaiting_sanction', 'sanctionDecision');
+    await holdWhile('rectification');
+    await holdWhile('verification');
+    await holdWhile('awaiting_sanction');
   }
   return finish();
 
-  async function holdWhile(from: InspectionStatus, key: DeadlineKey): Promise<void> {
+  async function holdWhile(from: InspectionStatus): Promise<void> {
     const hold = ++holds;
+    const key = STEP_DEADLINES[from]!;
     await holdWithDeadlines({
       held: () => state.status === from,
       period: policy.deadlines[key],
+      current: () => deadline,
       onPeriod: async (next) => {
         deadline = next;
         await persist();
@@ -92,7 +107,7 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
       onMissed: async (level, dueAt) => {
         const pending = inspectionPendingOn(state)!;
         if (pending.action === 'submitRectification') {
-          state = rectificationMissed(state, now(), dueAt);
+          change(rectificationMissed(state, now(), dueAt));
           return 'stop';
         }
         const holders = pending.userIds.join(', ') || pending.role;
@@ -112,12 +127,11 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
         return 'continue';
       },
     });
-    deadline = undefined;
+    // Writes a change the wait itself made (a missed rectification); the next step's due time came with its change.
     await persist();
   }
 
   async function finish(): Promise<InspectionView> {
-    deadline = undefined;
     if (state.status === 'closed') {
       tellProgramme({ type: 'inspection_concluded', inspectionId: state.id, kind: state.kind, rating: state.result!.rating, teamIds: state.team.map((p) => p.id), at: now() });
     }
@@ -127,8 +141,23 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
     return view();
   }
 
-  function system(change: Partial<InspectionState>, action: string, data?: Record<string, unknown>): void {
-    state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
+  function system(changes: Partial<InspectionState>, action: string, data?: Record<string, unknown>): void {
+    change(record({ ...state, ...changes }, action, { actor: SYSTEM, at: now() }, data));
+  }
+
+  /**
+   * Every change of the inspection goes through here. One that moves it to another step starts that
+   * step's due time at once, so the write carrying the change carries the pending step and its due time
+   * together (the list row never shows a step with another step's deadline, or none).
+   */
+  function change(next: InspectionState): void {
+    if (next.status !== state.status) deadline = stepDeadline(next.status);
+    state = next;
+  }
+
+  function stepDeadline(step: InspectionStatus): Deadline | undefined {
+    const key = STEP_DEADLINES[step];
+    return key ? periodFromNow(policy.deadlines[key], 0) : undefined;
   }
 
   /** Writes the row, events and search attributes; then mails and tells the station's programme what the new events call for. */

@@ -29,7 +29,7 @@ import {
   type StationApprovalAction,
 } from '../domain/stationApproval';
 import { escalationChain } from '../domain/jurisdiction';
-import { holdWithDeadlines, remindAndEscalate } from './deadlines';
+import { holdWithDeadlines, periodFromNow, remindAndEscalate } from './deadlines';
 import { stationProgramme } from './stationProgramme';
 import { stationWorkflowId } from './stationProgramme.messages';
 import { CaseType, Region } from './searchAttributes';
@@ -45,6 +45,18 @@ import {
 
 type DeadlineKey = keyof StationApprovalPolicy['deadlines'];
 
+/** The policy deadline of each status the case waits in. */
+const STEP_DEADLINES: Partial<Record<ApplicationStatus, DeadlineKey>> = {
+  incomplete: 'resubmission',
+  awaiting_reviewer: 'assignReviewer',
+  in_review: 'documentReview',
+  returned: 'resubmission',
+  awaiting_assessors: 'assignAssessors',
+  on_site: 'onSiteAssessment',
+  awaiting_concurrence: 'industryConcurrence',
+  awaiting_decision: 'finalDecision',
+};
+
 /**
  * Station approval (鉴定所/站 审批), one workflow per application:
  * completeness check → reviewer assignment → document review (with returns) → on-site assessment
@@ -56,7 +68,8 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   const policy = input.policy;
   const { workflowId } = workflowInfo();
   let state = initialState({ ...input, at: now() });
-  let deadline: Deadline | undefined;
+  // The due time of the step the case waits on; see change().
+  let deadline = stepDeadline(state.status);
   let holds = 0;
   let mailed = 0;
   const outgoing: Promise<unknown>[] = [];
@@ -73,7 +86,7 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   setActionHandlers<ActionType, ActionRequest<ActionType>, StationApprovalView>(stationApprovalUpdates, {
     validate: (type, request) => checkAction(state, toAction(type, request), request.actor, policy),
     apply: async (type, request) => {
-      state = applyAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy);
+      change(applyAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy));
       await persist();
       return view();
     },
@@ -92,29 +105,29 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
       break;
     }
     system({ status: 'incomplete', gaps }, 'completeness_failed', { gaps });
-    await holdWhile('incomplete', 'resubmission');
+    await holdWhile('incomplete');
   }
 
   // 2. A supervisor assigns the document reviewer.
-  await holdWhile('awaiting_reviewer', 'assignReviewer');
+  await holdWhile('awaiting_reviewer');
 
   // 3. Document review (书面审查): pass, reject, or return to the applicant until resubmitted.
   while (status() === 'in_review' || status() === 'returned') {
-    await holdWhile('in_review', 'documentReview');
-    await holdWhile('returned', 'resubmission');
+    await holdWhile('in_review');
+    await holdWhile('returned');
   }
 
   // 4. On-site assessment (现场评估) by at least two recusal-checked assessors.
-  await holdWhile('awaiting_assessors', 'assignAssessors');
-  await holdWhile('on_site', 'onSiteAssessment');
+  await holdWhile('awaiting_assessors');
+  await holdWhile('on_site');
 
   // 5. Where the policy asks for it, the industry authority holding the occupations concurs (行业意见);
   // only such cases ever wait here, so cases begun before this step replay unchanged.
-  if (status() === 'awaiting_concurrence') await holdWhile('awaiting_concurrence', 'industryConcurrence');
+  if (status() === 'awaiting_concurrence') await holdWhile('awaiting_concurrence');
 
   // 6. Final decision by a supervisor who was not the reviewer; on approval finish() issues the licence.
   // A case that ended earlier (rejected, withdrawn) passes through the steps above without waiting.
-  await holdWhile('awaiting_decision', 'finalDecision');
+  await holdWhile('awaiting_decision');
   return finish();
 
   /**
@@ -122,11 +135,13 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
    * escalates one level; an applicant who misses the deadline withdraws the application. Returns at
    * once if the case has already moved on.
    */
-  async function holdWhile(from: ApplicationStatus, key: DeadlineKey): Promise<void> {
+  async function holdWhile(from: ApplicationStatus): Promise<void> {
     const hold = ++holds;
+    const key = STEP_DEADLINES[from]!;
     await holdWithDeadlines({
       held: () => state.status === from,
       period: policy.deadlines[key],
+      current: () => deadline,
       onPeriod: async (next) => {
         deadline = next;
         await persist();
@@ -158,13 +173,12 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
         return 'continue';
       },
     });
-    deadline = undefined;
+    // Writes a change the wait itself made (a withdrawal by deadline); the next step's due time came with its change.
     await persist();
   }
 
   /** Ends the case: issues the licence on approval, tells the applicant, and lets outstanding mail finish. */
   async function finish(): Promise<StationApprovalView> {
-    deadline = undefined;
     if (status() === 'approved') await issueLicence();
     await persist();
     await Promise.all(outgoing);
@@ -204,8 +218,23 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   }
 
   /** A change the process makes by itself (not a person's action), recorded on the timeline. */
-  function system(change: Partial<ApplicationState>, action: string, data?: Record<string, unknown>): void {
-    state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
+  function system(changes: Partial<ApplicationState>, action: string, data?: Record<string, unknown>): void {
+    change(record({ ...state, ...changes }, action, { actor: SYSTEM, at: now() }, data));
+  }
+
+  /**
+   * Every change of the case goes through here. One that moves the case to another step starts that
+   * step's due time at once, so the write carrying the change carries the pending step and its due time
+   * together (the list row never shows a step with another step's deadline).
+   */
+  function change(next: ApplicationState): void {
+    if (next.status !== state.status) deadline = stepDeadline(next.status);
+    state = next;
+  }
+
+  function stepDeadline(step: ApplicationStatus): Deadline | undefined {
+    const key = STEP_DEADLINES[step];
+    return key ? periodFromNow(policy.deadlines[key], 0) : undefined;
   }
 
   /** Writes the case row, its new events and the search attributes (idempotent by version), and mails what the new events call for. */

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InspectionPolicy, ProgrammePolicy } from '../domain/policy';
-import type { AppraisalSession, InspectionConclusion, ProgrammeState } from '../domain/programme';
+import type { AppraisalSession, InspectionConclusion, ProgrammeState, SessionFacts } from '../domain/programme';
 import type { Sanction } from '../domain/inspection';
 import type { Actor } from '../domain/roles';
 
@@ -30,8 +30,8 @@ export interface SessionRequest {
   actor: Actor;
   sessionId: string;
   session: AppraisalSession;
-  /** Of the session's examiners, those whose qualification is not active (looked up by the API). */
-  inactiveExaminerIds: string[];
+  /** The licence and the examiners' register entries and qualifications, read by the API for the rules. */
+  facts: SessionFacts;
 }
 export const registerSession = defineUpdate<{ sessionId: string }, [SessionRequest]>('registerSession');
 

@@ -63,10 +63,10 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
       return { sessionId };
     },
     {
-      validator: ({ actor, session, inactiveExaminerIds }) =>
+      validator: ({ actor, session, facts }) =>
         refuseAsFailure(() => {
           if (actor.id !== state.station.adminId) throw forbidden("only the station's administrator may register its sessions");
-          const refusal = sessionRefusal(state, session, inactiveExaminerIds, policy, now().slice(0, 10));
+          const refusal = sessionRefusal(state, session, facts, policy, now().slice(0, 10));
           if (refusal) throw refusal;
         }),
     },
@@ -128,7 +128,7 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
   async function startRoutineInspection(): Promise<void> {
     const cycle = state.cycle + 1;
     const id = routineInspectionId(state.station.id, cycle);
-    const template = await store.latestChecklistTemplate(ROUTINE_TEMPLATE);
+    const template = await store.latestChecklistTemplate(ROUTINE_TEMPLATE, state.station.cityCode);
     const { scope: _scope, ...station } = state.station;
     await startChild(inspection, {
       workflowId: inspectionWorkflowId(id),

@@ -1,15 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { complaintCredentials, hashSecret, seal, unseal } from '../../activities/sealing';
-import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, recordRevealOnEndedCase, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { sessionWithin } from '../../db/queries/complaintChecks';
 import { caseTimeline } from '../../db/queries/events';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
-import { CATEGORIES, COMPLAINT_STATUSES, FINDINGS, SEVERITIES, intakeSchema, publicView, type ComplaintActionType } from '../../domain/complaint';
-import type { Actor } from '../../domain/roles';
+import { CATEGORIES, COMPLAINT_STATUSES, FINDINGS, SEVERITIES, intakeSchema, isComplaintFinal, publicView, type ComplaintActionType, type ComplaintStatus } from '../../domain/complaint';
+import type { Actor, Role } from '../../domain/roles';
 import { complaint } from '../../workflows/complaint';
-import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityRevealed, type ComplaintPayload } from '../../workflows/complaint.messages';
+import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityReveal, type ComplaintPayload } from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
 import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
@@ -18,10 +20,14 @@ import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const complaintId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a complaint id');
 
-/** The same answer for an unknown number and a wrong secret, so neither can be probed. */
-async function tracked(deps: ApiDeps, trackingNumber: string, secret: string | undefined) {
-  const found = await complaintByTracking(deps.db, trackingNumber);
-  const given = Buffer.from(hashSecret(secret ?? ''), 'hex');
+/**
+ * The complaint a public caller names by tracking number, with its secret in `X-Complaint-Secret` (the one way
+ * on every public complaint endpoint). The same answer for an unknown number and a wrong secret, so neither can
+ * be probed; as a route's `authorize`, it runs before an idempotent replay too.
+ */
+async function tracked({ deps, params, headers }: { deps: ApiDeps; params: Record<string, string>; headers: Record<string, string | undefined> }) {
+  const found = await complaintByTracking(deps.db, params.trackingNumber);
+  const given = Buffer.from(hashSecret(headers['x-complaint-secret'] ?? ''), 'hex');
   if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex'))) throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
   return found;
 }
@@ -64,19 +70,26 @@ async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<Complai
   return record;
 }
 
-const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>) => Promise<ComplaintPayload<T>> } = {
+/** What a body names outside the caller's jurisdictions gets the same answer as what does not exist. */
+const noSuch = (field: string, what: string) => new HttpError(400, 'invalid', `no such ${what}`, [{ field, message: `no such ${what}` }]);
+
+const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>, actor: Actor) => Promise<ComplaintPayload<T>> } = {
   answer: async (_d, body) => body,
   convert: async () => ({}),
-  triage: async (deps, { category, severity, ...targets }) => {
-    const station = targets.stationId ? await stationForInspection(deps.db, targets.stationId) : undefined;
-    if (targets.stationId && !station) throw new HttpError(400, 'invalid', 'no such station', [{ field: 'stationId', message: 'no such station' }]);
+  triage: async (deps, { category, severity, ...targets }, actor) => {
+    const within = actor.jurisdictions ?? [];
+    const station = targets.stationId ? await stationForInspection(deps.db, targets.stationId, within) : undefined;
+    if (targets.stationId && !station) throw noSuch('stationId', 'station');
+    // A session elsewhere would move the case (its place) out of the caller's sight, and its facts would tell of it.
+    if (targets.sessionId && !(await sessionWithin(deps.db, targets.sessionId, within))) throw noSuch('sessionId', 'session');
     // The investigator recuses against the station's organisation and its declared affiliations.
     const targetOrganisations = station ? [station.snapshot.organisation, ...station.snapshot.affiliations] : [];
     return { category, severity, targets, targetOrganisations, ...(station ? { region: { provinceCode: station.snapshot.provinceCode, cityCode: station.snapshot.cityCode } } : {}) };
   },
-  merge: async (deps, body) => {
-    const into = await deps.db('complaints').where({ id: body.intoId }).first('status');
-    if (!into || ['final', 'merged'].includes(into.status)) throw new HttpError(409, 'not_allowed', 'merge only into an open complaint');
+  merge: async (deps, body, actor) => {
+    const into = await findComplaint(deps.db, actor, body.intoId);
+    if (!into) throw noSuch('intoId', 'complaint');
+    if (isComplaintFinal(into.status as ComplaintStatus)) throw new HttpError(409, 'not_allowed', 'merge only into an open complaint');
     return body;
   },
   assignInvestigator: async (deps, body) => {
@@ -113,7 +126,7 @@ export const publicComplaintRoutes = [
         complaint,
         {
           workflowId: complaintWorkflowId(id),
-          args: [{ id, trackingNumber, secretHash: hashSecret(secret), sealedContact: contact ? seal(contact) : null, intake, policy: deps.config.policy.complaint, inspectionPolicy: deps.config.policy.inspection }],
+          args: [{ id, trackingNumber, secretHash: hashSecret(secret), sealedContact: contact ? seal(contact) : null, intake, policy: deps.config.policy.complaint, inspectionPolicy: deps.config.policy.inspection, sessionRegion: deps.config.policy.programme.sessionRegion }],
         },
         { recorded: complaintRecorded, state: complaintState },
       );
@@ -123,10 +136,10 @@ export const publicComplaintRoutes = [
   route({
     method: 'get',
     path: '/v1/public/complaints/{trackingNumber}',
-    summary: 'Status and outcome of a complaint, with its secret in X-Complaint-Secret (nothing else)',
+    summary: 'Status and outcome of a complaint, or the answer to a consultation, with its secret in X-Complaint-Secret (nothing about people)',
     roles: [],
-    handler: async ({ deps, params, headers }) => {
-      const found = await tracked(deps, params.trackingNumber, headers['x-complaint-secret']);
+    authorize: tracked,
+    handler: async ({ deps, target: found }) => {
       const live = await deps.temporal.workflow.getHandle(complaintWorkflowId(found.id)).query(complaintState);
       return publicView(live, live.appealUntil !== null);
     },
@@ -134,11 +147,11 @@ export const publicComplaintRoutes = [
   route({
     method: 'post',
     path: '/v1/public/complaints/{trackingNumber}/appeal',
-    summary: 'Appeal the finding once, within the appeal window',
+    summary: 'Appeal the finding once, within the appeal window, with the secret in X-Complaint-Secret',
     roles: [],
-    body: z.strictObject({ secret: z.string().min(1).max(100), reason: z.string().trim().min(5).max(5000) }),
-    handler: async ({ deps, params, body, operationId }) => {
-      const found = await tracked(deps, params.trackingNumber, body.secret);
+    body: z.strictObject({ reason: z.string().trim().min(5).max(5000) }),
+    authorize: tracked,
+    handler: async ({ deps, body, target: found, operationId }) => {
       const view = await deps.temporal.workflow.getHandle(complaintWorkflowId(found.id)).executeUpdate(complaintAppeal, { args: [{ reason: body.reason }], updateId: `appeal:${found.id}:${operationId}` });
       return publicView(view, false);
     },
@@ -192,11 +205,17 @@ export const complaintRoutes = [
     path: '/v1/complaints/{id}/identity',
     summary: "The complainant's identity and contact (handlers and supervisors); every reveal is recorded on the case",
     roles: ['complaint_handler', 'supervisor'],
-    handler: async ({ deps, actor, params }) => {
+    handler: async ({ deps, actor, audit, params }) => {
       const record = await visible(deps, actor, params.id);
       const sealed = await sealedContact(deps.db, record.id);
       if (!sealed) return { anonymous: true, contact: null };
-      await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).signal(identityRevealed, { by: actor.id, role: actor.roles.join(',') });
+      // Recorded on the persisted trail first: if that fails, the identity is not shown.
+      try {
+        await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).executeUpdate(identityReveal, { args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId }] });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        await recordRevealOnEndedCase(deps.db, record, audit);
+      }
       return { anonymous: false, contact: unseal(sealed) };
     },
   }),
@@ -208,7 +227,7 @@ export const complaintRoutes = [
     ended: () => null,
     workflowId: complaintWorkflowId,
     updates: complaintUpdates,
-    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    toPayload: (type, deps, body, _record, actor) => toPayload[type](deps, body as never, actor),
     routes: [
       { type: 'answer', path: 'answer', summary: 'Answer a consultation (closes it)', roles: ['complaint_handler', 'supervisor'] },
       { type: 'convert', path: 'convert', summary: 'Convert a consultation into a complaint', roles: ['complaint_handler', 'supervisor'] },

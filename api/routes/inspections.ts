@@ -78,11 +78,15 @@ export const inspectionRoutes = [
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ stationId: z.number().int().positive(), kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'), reason: z.string().trim().min(1).max(2000) }),
-    handler: async ({ deps, actor, body, resourceId }) => {
+    authorize: async ({ deps, actor, body }) => {
       const station = await stationForInspection(deps.db, body.stationId, actor.jurisdictions ?? []);
       if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', message: 'no such station' }]);
+      return station;
+    },
+    handler: async ({ deps, actor, body, resourceId, target }) => {
+      const station = target;
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', `station ${body.stationId} is revoked`);
-      const template = (await latestTemplate(deps.db, ROUTINE_TEMPLATE_ID))!;
+      const template = (await latestTemplate(deps.db, ROUTINE_TEMPLATE_ID, station.snapshot.cityCode))!;
       const id = resourceId ?? ulid();
       return startCase(
         deps,

@@ -1,24 +1,32 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { singleLine } from '../../domain/text';
 import { caseTimeline } from '../../db/queries/events';
+import { industryOccupations } from '../../db/queries/jurisdictions';
 import {
   QUALIFICATION_CASE,
   EXAMINER_CASE,
   addConduct,
   addTraining,
+  coversExaminer,
   examinerRecord,
   existingCardNumbers,
+  findImport,
+  importRejections,
+  importSummary,
+  knownPeople,
   liveQualificationPairs,
   findQualification,
-  insertImportedQualifications,
+  recordImport,
   listQualifications,
   violationsSince,
   type QualificationRecord,
 } from '../../db/queries/qualifications';
 import { sessionsConducted } from '../../db/queries/sessions';
 import { findUser } from '../../db/queries/users';
-import { validateImport } from '../../domain/examinerImport';
+import { csvFile } from '../../domain/csv';
+import { IMPORT_COLUMNS, coversImport, importScope, judgeImport, parseImport } from '../../domain/examinerImport';
 import { QUALIFICATION_STATUSES, admissionSchema, isQualificationFinal, type QualificationActionType } from '../../domain/qualification';
 import type { Actor } from '../../domain/roles';
 import { examinerImport, examinerImportWorkflowId } from '../../workflows/examinerImport';
@@ -30,8 +38,10 @@ import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 /** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
 
 const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
-const qualificationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a qualification id');
-const isStaff = (actor: Actor) => actor.roles.includes('supervisor') || actor.roles.includes('reviewer');
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const qualificationId = z.string().regex(ULID, 'must be a qualification id');
+/** The import's answer holds this many rejected rows; the report (a CSV download) holds them all. */
+const ANSWERED_REJECTIONS = 100;
 
 export const qualificationBodies = {
   decideAdmission: z.strictObject({ outcome: z.enum(['approve', 'reject']), reasons }),
@@ -48,10 +58,12 @@ async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<Qualifi
   return record;
 }
 
-/** An examiner sees their own register entry; reviewers and supervisors see anyone's. Others get 404. */
+const noExaminer = (id: string) => new HttpError(404, 'not_found', `no examiner ${id}`);
+
+/** An examiner sees their own register entry; reviewers and supervisors those they cover. Others get 404, as for an unknown id. */
 async function visibleExaminer(deps: ApiDeps, actor: Actor, id: string) {
-  const record = isStaff(actor) || actor.id === id ? await examinerRecord(deps.db, id) : undefined;
-  if (!record) throw new HttpError(404, 'not_found', `no examiner ${id}`);
+  const record = await examinerRecord(deps.db, actor, id);
+  if (!record) throw noExaminer(id);
   return record;
 }
 
@@ -164,9 +176,9 @@ export const qualificationRoutes = [
     summary: 'Record a commendation or a violation, with its source',
     roles: ['supervisor'],
     status: 201,
-    body: z.strictObject({ kind: z.enum(['commendation', 'violation']), description: z.string().trim().min(3).max(2000), source: z.string().trim().min(2).max(200) }),
-    handler: async ({ deps, params, body, audit, resourceId }) => {
-      if (!(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+    body: z.strictObject({ kind: z.enum(['commendation', 'violation']), description: z.string().trim().min(3).max(2000), source: singleLine(2, 200) }),
+    handler: async ({ deps, actor, params, body, audit, resourceId }) => {
+      if (!(await coversExaminer(deps.db, actor, params.id))) throw noExaminer(params.id);
       await addConduct(deps.db, { examinerId: params.id, ...body }, audit, resourceId);
       return { recorded: true };
     },
@@ -177,9 +189,11 @@ export const qualificationRoutes = [
     summary: 'Log training hours (the examiner themself, or a supervisor)',
     roles: ['examiner', 'supervisor'],
     status: 201,
-    body: z.strictObject({ hours: z.number().positive().max(500), course: z.string().trim().min(2).max(200), completedOn: z.iso.date().refine((d) => d >= '1000-01-01', 'must be 1000-01-01 or later (a DATE column holds no earlier day)') }),
+    body: z.strictObject({ hours: z.number().positive().max(500), course: singleLine(2, 200), completedOn: z.iso.date().refine((d) => d >= '1000-01-01', 'must be 1000-01-01 or later (a DATE column holds no earlier day)') }),
     handler: async ({ deps, actor, params, body, audit, resourceId }) => {
-      if ((!actor.roles.includes('supervisor') && actor.id !== params.id) || !(await examinerRecord(deps.db, params.id))) throw new HttpError(404, 'not_found', `no examiner ${params.id}`);
+      // Their own, or as a supervisor covering them; a reviewer who is also an examiner logs only their own.
+      const own = actor.id === params.id && (await examinerRecord(deps.db, actor, params.id)) !== undefined;
+      if (!own && !(actor.roles.includes('supervisor') && (await coversExaminer(deps.db, actor, params.id)))) throw noExaminer(params.id);
       await addTraining(deps.db, { examinerId: params.id, ...body }, audit, resourceId);
       return { recorded: true };
     },
@@ -187,22 +201,29 @@ export const qualificationRoutes = [
   route({
     method: 'post',
     path: '/v1/examiners/import',
-    summary: 'Bulk import examiners from CSV (text/csv): every row validated, valid rows imported together, rejected rows reported',
+    summary:
+      'Bulk import examiners from CSV (text/csv): every row validated, valid rows imported together; the answer counts the rejected rows by reason and lists the first 100, the full report is a CSV download',
     roles: ['supervisor'],
     status: 201,
     body: z.string().min(1, 'a CSV body is required').max(5_000_000),
     handler: async ({ deps, actor, body, resourceId, audit }) => {
       const importId = resourceId ?? ulid();
-      // Validate once to find the card numbers, then again against those already issued (by others than this import, were it a retry).
-      const first = validateImport(body, new Set());
-      const [cards, pairs] = await Promise.all([
-        existingCardNumbers(deps.db, first.valid.map((r) => r.card_number), importId),
-        liveQualificationPairs(deps.db, [...new Set(first.valid.map((r) => r.examiner_id))], importId),
+      const parsed = parseImport(body);
+      if ('error' in parsed) throw new HttpError(400, 'invalid', parsed.error, [{ field: '(body)', message: parsed.error }]);
+      const rows = parsed.lines.flatMap((l) => (l.row ? [l.row] : []));
+      const examinerIds = [...new Set(rows.map((r) => r.examiner_id))];
+      // Card numbers and qualifications are judged apart from this import's own, were it a retry.
+      const [existingCards, existingPairs, known, industries] = await Promise.all([
+        existingCardNumbers(deps.db, rows.map((r) => r.card_number), importId),
+        liveQualificationPairs(deps.db, examinerIds, importId),
+        knownPeople(deps.db, actor.jurisdictions, examinerIds),
+        industryOccupations(deps.db),
       ]);
-      const { valid, rejected, headerError } = validateImport(body, cards, pairs);
-      if (headerError) throw new HttpError(400, 'invalid', headerError, [{ field: '(body)', message: headerError }]);
-      await insertImportedQualifications(deps.db, importId, valid.map((row) => ({ ...row, qualificationId: ulid() })), audit);
-      if (valid.length) {
+      const { valid, rejected } = judgeImport(parsed.lines, { existingCards, existingPairs, known, scope: importScope(actor.jurisdictions, industries) });
+      await recordImport(deps.db, { id: importId, by: audit, jurisdictions: actor.jurisdictions ?? [], valid: valid.map((row) => ({ ...row, qualificationId: ulid() })), rejected });
+      // From the record, so a retry answers as the first attempt did.
+      const summary = await importSummary(deps.db, importId, ANSWERED_REJECTIONS);
+      if (summary.imported) {
         await deps.temporal.workflow
           .start(examinerImport, {
             workflowId: examinerImportWorkflowId(importId),
@@ -216,7 +237,21 @@ export const qualificationRoutes = [
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           });
       }
-      return { importId, imported: valid.length, rejected };
+      return { importId, ...summary, rejectionReport: summary.rejectedCount ? `/v1/examiners/imports/${importId}/rejections.csv` : null };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/examiners/imports/{id}/rejections.csv',
+    summary: "An import's rejected rows (CSV): line, reasons, errors and the row as sent, formula cells neutralised",
+    roles: ['supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = ULID.test(params.id) ? await findImport(deps.db, params.id) : undefined;
+      if (!record || (record.importedBy !== actor.id && !coversImport(actor.jurisdictions, record.jurisdictions))) throw new HttpError(404, 'not_found', `no import ${params.id}`);
+      const rows = await importRejections(deps.db, record.id);
+      const csv = csvFile([['line', 'reasons', 'errors', ...IMPORT_COLUMNS], ...rows.map((r) => [String(r.line), r.reasons.join('; '), r.errors.join('; '), ...IMPORT_COLUMNS.map((c) => r.cells[c] ?? '')])]);
+      // A fetch Response carries its own headers through Koa: the route answers a download, not JSON.
+      return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="examiner-import-${record.id}-rejections.csv"` } });
     },
   }),
 ];

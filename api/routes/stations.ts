@@ -1,14 +1,17 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { singleLine } from '../../domain/text';
 import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
 import { findCampaign } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
-import { notActiveExaminers } from '../../db/queries/examiners';
-import { listSessions } from '../../db/queries/sessions';
-import { STATION_CASE, findStation, listStations, type StationRecord } from '../../db/queries/stations';
-import { findUser } from '../../db/queries/users';
+import { listSessions, sessionExaminers } from '../../db/queries/sessions';
+import { STATION_CASE, findStation, listStations, stationForInspection, type StationRecord } from '../../db/queries/stations';
+import { findUser, type UserRow } from '../../db/queries/users';
 import { RATINGS, checklistItemsSchema } from '../../domain/checklist';
+import { NATIONAL, coversJurisdiction, jurisdictionCode, onJurisdictionLine, outsideJurisdiction } from '../../domain/jurisdiction';
 import { sessionSchema } from '../../domain/programme';
+import { recusalReason } from '../../domain/recusal';
+import type { StationSnapshot } from '../../domain/inspection';
 import type { Actor } from '../../domain/roles';
 import { campaign } from '../../workflows/campaign';
 import { campaignProgress, campaignRecorded, campaignWorkflowId } from '../../workflows/campaign.messages';
@@ -38,6 +41,35 @@ async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<
 const isStationAdminOnly = (actor: Actor) => actor.roles.every((r) => r === 'station_admin');
 
 const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.getHandle(stationWorkflowId(stationId));
+
+/**
+ * Why a person may not be a station's quality supervisor (质量督导员), or null: they must hold the role, act
+ * where the station is, and neither run it nor belong to its organisation or the ones it declared (回避).
+ */
+function qualitySupervisorRefusal(person: UserRow, station: StationSnapshot): { status: number; reason: string } | null {
+  if (!person.roles.includes('quality_supervisor')) return { status: 400, reason: `${person.name} (${person.id}) is not a quality supervisor (质量督导员)` };
+  const outside = outsideJurisdiction([person], station);
+  if (outside) return { status: 409, reason: outside };
+  if (person.id === station.adminId || person.stationId === station.id) return { status: 409, reason: `recusal (回避): ${person.name} (${person.id}) administers this station` };
+  const recusal = recusalReason(person, [station.organisation, ...station.affiliations]);
+  return recusal ? { status: 409, reason: `recusal (回避): ${recusal}` } : null;
+}
+
+/**
+ * Checklist templates belong to regions: the nation's (CN) and each province's or city's own versions,
+ * which that place's stations' inspections use instead of the national ones.
+ */
+const templateJurisdiction = jurisdictionCode.refine((code) => !code.startsWith('IND:'), 'checklist templates belong to CN, a province or a city');
+const noTemplate = (id: string) => new HttpError(404, 'not_found', `no checklist template ${id}`);
+
+/**
+ * Where a caller stands for checklist templates: an official's jurisdictions, and a station administrator's
+ * station's city. They read the templates of the places they cover and of those above them.
+ */
+async function templateReader(deps: ApiDeps, actor: Actor): Promise<string[]> {
+  const stations = actor.roles.includes('station_admin') ? (await listStations(deps.db, { adminId: actor.id, limit: 100 })).items : [];
+  return [...(actor.jurisdictions ?? []), ...stations.map((s) => s.cityCode)];
+}
 
 export const stationRoutes = [
   route({
@@ -74,7 +106,8 @@ export const stationRoutes = [
   route({
     method: 'post',
     path: '/v1/stations/{id}/sessions',
-    summary: 'Register an appraisal session (鉴定场次) before holding it; refused out of scope, cross-region, while suspended, or with an inactive examiner',
+    summary:
+      "Register an appraisal session (鉴定场次) before holding it; refused out of scope, cross-region, after the licence's validity, while suspended, or with an examiner not qualified for the occupation at the session's level",
     roles: ['station_admin'],
     body: sessionSchema.strict(),
     status: 201,
@@ -82,8 +115,8 @@ export const stationRoutes = [
       const station = await visibleStation(deps, actor, params.id);
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', 'the station is revoked: it may not register appraisal sessions');
       const sessionId = resourceId ?? ulid();
-      const inactiveExaminerIds = await notActiveExaminers(deps.db, body.examinerIds);
-      return programme(deps, station.id).executeUpdate(registerSession, { args: [{ actor, sessionId, session: body, inactiveExaminerIds }], updateId: `session:${sessionId}` });
+      const facts = { licence: { number: station.licenceNumber, validUntil: station.validUntil }, examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode) };
+      return programme(deps, station.id).executeUpdate(registerSession, { args: [{ actor, sessionId, session: body, facts }], updateId: `session:${sessionId}` });
     },
   }),
   route({
@@ -99,11 +132,18 @@ export const stationRoutes = [
     summary: 'Dispatch a quality supervisor (质量督导员) to a session',
     roles: ['supervisor'],
     body: z.strictObject({ qualitySupervisorId: z.string().min(1).max(64) }),
-    handler: async ({ deps, actor, params, body, operationId }) => {
+    authorize: async ({ deps, actor, params }) => {
       const station = await visibleStation(deps, actor, params.id);
       if (!(await listSessions(deps.db, station.id)).some((s) => s.id === params.sessionId)) throw new HttpError(404, 'not_found', `no session ${params.sessionId}`);
-      if (!(await findUser(deps.db, body.qualitySupervisorId))) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', message: 'unknown user' }]);
-      return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, { args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: body.qualitySupervisorId }], updateId: `qs:${operationId}` });
+      return station;
+    },
+    handler: async ({ deps, actor, params, body, operationId, target }) => {
+      const station = target as StationRecord;
+      const person = await findUser(deps.db, body.qualitySupervisorId);
+      if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', message: 'unknown user' }]);
+      const refusal = qualitySupervisorRefusal(person, (await stationForInspection(deps.db, station.id))!.snapshot);
+      if (refusal) throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [{ field: 'qualitySupervisorId', message: refusal.reason }]);
+      return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, { args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: person.id }], updateId: `qs:${operationId}` });
     },
   }),
   route({
@@ -123,7 +163,7 @@ export const stationRoutes = [
     summary: 'Launch a special inspection campaign (专项检查) over a station filter',
     roles: ['supervisor'],
     status: 201,
-    body: z.strictObject({ name: z.string().trim().min(3).max(200), filter: stationFilter.strict(), batchSize: z.number().int().min(1).max(500).default(100) }),
+    body: z.strictObject({ name: singleLine(3, 200), filter: stationFilter.strict(), batchSize: z.number().int().min(1).max(500).default(100) }),
     handler: async ({ deps, actor, body, resourceId }) => {
       const id = resourceId ?? ulid();
       const progress = await startCase(
@@ -143,8 +183,9 @@ export const stationRoutes = [
     path: '/v1/campaigns/{id}',
     summary: "A campaign's progress: stations matched and inspections started",
     roles: ['supervisor'],
-    handler: async ({ deps, params }) => {
-      const record = await findCampaign(deps.db, params.id);
+    handler: async ({ deps, actor, params }) => {
+      // Only where it was launched: a campaign outside the caller's jurisdictions is as unknown as a missing one.
+      const record = await findCampaign(deps.db, params.id, actor.jurisdictions ?? []);
       if (!record) throw new HttpError(404, 'not_found', `no campaign ${params.id}`);
       const live = record.status === 'completed' ? null : await deps.temporal.workflow.getHandle(campaignWorkflowId(record.id)).query(campaignProgress).catch(() => null);
       return { ...record, live };
@@ -153,11 +194,13 @@ export const stationRoutes = [
   route({
     method: 'get',
     path: '/v1/checklist-templates/{id}',
-    summary: 'The latest version of a checklist template',
+    summary: "The version of a checklist template that applies in a jurisdiction (default CN): the place's own, else its province's, else the national one",
     roles: ['supervisor', 'inspector', 'station_admin'],
-    handler: async ({ deps, params }) => {
-      const template = await latestTemplate(deps.db, params.id);
-      if (!template) throw new HttpError(404, 'not_found', `no checklist template ${params.id}`);
+    query: z.object({ jurisdiction: templateJurisdiction.default(NATIONAL) }),
+    handler: async ({ deps, actor, params, query }) => {
+      const readable = query.jurisdiction === NATIONAL || onJurisdictionLine(await templateReader(deps, actor), query.jurisdiction);
+      const template = readable ? await latestTemplate(deps.db, params.id, query.jurisdiction) : undefined;
+      if (!template) throw noTemplate(params.id);
       return template;
     },
   }),
@@ -166,18 +209,29 @@ export const stationRoutes = [
     path: '/v1/checklist-templates/{id}/timeline',
     summary: 'Who published each version of a checklist template, and when',
     roles: ['supervisor'],
-    handler: async ({ deps, params }) => ({ items: await caseTimeline(deps.db, CHECKLIST_TEMPLATE_CASE, params.id) }),
+    handler: async ({ deps, actor, params }) => {
+      const reader = await templateReader(deps, actor);
+      // Versions published before templates had jurisdictions were national.
+      const readable = (e: { data?: Record<string, unknown> }) => onJurisdictionLine(reader, (e.data?.jurisdiction as string | undefined) ?? NATIONAL);
+      return { items: (await caseTimeline(deps.db, CHECKLIST_TEMPLATE_CASE, params.id)).filter(readable) };
+    },
   }),
   route({
     method: 'post',
     path: '/v1/checklist-templates/{id}/versions',
-    summary: 'Publish a new version of a checklist template; running inspections keep theirs',
+    summary: "Publish a new version of a checklist template for a jurisdiction the caller covers (default CN: national supervisors only); running inspections keep theirs",
     roles: ['supervisor'],
     status: 201,
-    body: z.strictObject({ items: checklistItemsSchema }),
-    handler: async ({ deps, params, body, audit, resourceId }) => {
+    body: z.strictObject({ items: checklistItemsSchema, jurisdiction: templateJurisdiction.default(NATIONAL) }),
+    authorize: async ({ actor, params, body }) => {
       if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', message: 'lower-case letters, digits and dashes' }]);
-      return publishTemplate(deps.db, params.id, body.items, audit, resourceId);
+      const codes = actor.jurisdictions ?? [];
+      if (coversJurisdiction(codes, body.jurisdiction)) return;
+      // A level above the caller's (the national one for a city) is theirs to read, not to change; any other is not theirs to see.
+      if (!onJurisdictionLine(codes, body.jurisdiction)) throw noTemplate(params.id);
+      const message = body.jurisdiction === NATIONAL ? 'only national supervisors publish national checklist versions; publish your own with `jurisdiction`' : `only supervisors covering ${body.jurisdiction} publish its checklist versions`;
+      throw new HttpError(403, 'forbidden', message, [{ field: 'jurisdiction', message }]);
     },
+    handler: async ({ deps, params, body, audit, resourceId }) => publishTemplate(deps.db, params.id, body.items, audit, { jurisdiction: body.jurisdiction, operationId: resourceId }),
   }),
 ];

@@ -23,32 +23,29 @@ export interface Me {
 }
 
 const TOKEN_KEY = 'token';
+const ME_KEY = 'me';
 
-/** The token's claims, read without verifying it: the API verifies every call, this only shapes the screens. */
-export function claimsOf(token: string): Me | null {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; roles?: unknown; jurisdictions?: unknown; exp?: unknown };
-    if (typeof payload.sub !== 'string' || !Array.isArray(payload.roles)) return null;
-    if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now()) return null;
-    return { id: payload.sub, roles: payload.roles.map(String), jurisdictions: Array.isArray(payload.jurisdictions) ? payload.jurisdictions.map(String) : [] };
-  } catch {
-    return null;
-  }
-}
-
-export function signIn(token: string): Me | null {
-  const me = claimsOf(token);
-  if (me) sessionStorage.setItem(TOKEN_KEY, token);
+/**
+ * Signs in with a token: the API's user register (GET /v1/me) says who the bearer is and what they may do;
+ * a token it refuses signs nobody in. The roles kept here only shape the screens: the API checks every call.
+ */
+export async function signIn(token: string): Promise<Me | null> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(token)) return null;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const me = await api<Me>('GET', '/v1/me').catch(() => null);
+  if (me) sessionStorage.setItem(ME_KEY, JSON.stringify(me));
+  else signOut();
   return me;
 }
 
 export function signOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(ME_KEY);
 }
 
 export function currentUser(): Me | null {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  return token ? claimsOf(token) : null;
+  const me = sessionStorage.getItem(TOKEN_KEY) && sessionStorage.getItem(ME_KEY);
+  return me ? (JSON.parse(me) as Me) : null;
 }
 
 export const hasRole = (me: Me | null, ...roles: string[]) => !!me && roles.some((r) => me.roles.includes(r));

@@ -7,8 +7,9 @@ import { inboxPage } from './pages/inbox';
 import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
 import { signInPage } from './pages/signin';
 import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pages/supervision';
+import { userPage, usersPage } from './pages/users';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/public/…, #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/users[?role=…&active=…], #/users/<id>, #/public/…, #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -25,6 +26,8 @@ function navigation(me: Me | null): HTMLElement {
       me ? link('#/inbox', 'nav.inbox') : null,
       hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
       hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics')] : null,
+      // Only national supervisors manage the register (the API refuses everyone else).
+      hasRole(me, 'supervisor') && me!.jurisdictions.includes('CN') ? link('#/users', 'nav.users') : null,
       link('#/public/complaint', 'nav.fileComplaint'),
       link('#/public/track', 'nav.track'),
       link('#/public/demonstration-stations', 'nav.demonstration'),
@@ -57,7 +60,8 @@ function renderHeader(me: Me | null): void {
 async function render(): Promise<void> {
   const render = ++renders;
   const me = currentUser();
-  const [, section, ...rest] = location.hash.replace(/^#/, '').split('/');
+  const [route, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const [, section, ...rest] = route.split('/');
   renderHeader(me);
   const signedIn = (page: (me: Me) => Promise<void> | void) => (me ? page(me) : (location.hash = '#/signin'));
   switch (section) {
@@ -80,6 +84,9 @@ async function render(): Promise<void> {
       break;
     case 'statistics':
       await signedIn(() => statisticsPage(main));
+      break;
+    case 'users':
+      await signedIn(() => (rest[0] ? userPage(main, decodeURIComponent(rest[0])) : usersPage(main, new URLSearchParams(query))));
       break;
     default:
       if (section === 'inbox' && me) await inboxPage(main, me);

@@ -7,6 +7,15 @@ import * as complaints from './20261125_05_complaints';
 import * as auditTrailAppendOnly from './20261125_06_audit_trail_append_only';
 import * as registerEntryOperationIds from './20261125_07_register_entry_operation_ids';
 import * as jurisdictions from './20261125_08_jurisdictions';
+import * as usersActive from './20261129_09_users_active';
+import * as examinerRegistrationRegion from './20261129_10_examiner_registration_region';
+import * as examinerImportRecords from './20261129_11_examiner_import_records';
+import * as checklistTemplateJurisdictions from './20261129_13_checklist_template_jurisdictions';
+import * as idempotencyKeysCaseSensitive from './20261129_16_idempotency_keys_case_sensitive';
+import * as rateLimitWindows from './20261129_17_rate_limit_windows';
+import * as idempotencyKeysClaimedAt from './20261129_18_idempotency_keys_claimed_at';
+import * as datetimeColumns from './20261129_19_datetime_columns';
+import * as examinerSuspendedUntil from './20261129_20_examiner_suspended_until';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -21,6 +30,15 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125_06_audit_trail_append_only': auditTrailAppendOnly,
   '20261125_07_register_entry_operation_ids': registerEntryOperationIds,
   '20261125_08_jurisdictions': jurisdictions,
+  '20261129_09_users_active': usersActive,
+  '20261129_10_examiner_registration_region': examinerRegistrationRegion,
+  '20261129_11_examiner_import_records': examinerImportRecords,
+  '20261129_13_checklist_template_jurisdictions': checklistTemplateJurisdictions,
+  '20261129_16_idempotency_keys_case_sensitive': idempotencyKeysCaseSensitive,
+  '20261129_17_rate_limit_windows': rateLimitWindows,
+  '20261129_18_idempotency_keys_claimed_at': idempotencyKeysClaimedAt,
+  '20261129_19_datetime_columns': datetimeColumns,
+  '20261129_20_examiner_suspended_until': examinerSuspendedUntil,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

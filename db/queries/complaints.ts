@@ -3,7 +3,7 @@ import { stationIdsWithin, withinJurisdiction } from './jurisdictions';
 import type { Deadline } from '../../domain/case';
 import type { ComplaintPending, ComplaintState } from '../../domain/complaint';
 import type { Actor } from '../../domain/roles';
-import { saveCaseSnapshot } from './events';
+import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
 import { parseJson } from './users';
 
 export const COMPLAINT_CASE = 'complaint';
@@ -104,6 +104,14 @@ export async function certificateInvalidation(db: Db, certificateNumber: string)
 
 export async function sealedContact(db: Db, complaintId: string): Promise<string | null> {
   return (await db('complaint_contacts').where({ complaint_id: complaintId }).first('sealed'))?.sealed ?? null;
+}
+
+/**
+ * A reveal on a case whose workflow has ended (its last snapshot saved, so no other writer is left): the
+ * entry follows the case's last one on its trail.
+ */
+export async function recordRevealOnEndedCase(db: Db, complaint: { id: string; status: string }, audit: AuditActor): Promise<void> {
+  await db.transaction((trx) => appendAuditEvent(trx, COMPLAINT_CASE, complaint.id, { action: 'identity_revealed', ...audit, statusBefore: complaint.status, statusAfter: complaint.status }));
 }
 
 export async function complaintByTracking(db: Db, trackingNumber: string) {

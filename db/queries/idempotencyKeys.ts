@@ -39,6 +39,11 @@ export async function releaseKey(db: Db, caller: string, key: string, claim: str
   await db('idempotency_keys').where({ caller, idem_key: key, claim }).whereNull('status_code').delete();
 }
 
+/** Removes up to `limit` keys claimed before the cutoff (answered or abandoned alike); returns how many went. */
+export async function removeKeysClaimedBefore(db: Db, before: Date, limit: number): Promise<number> {
+  return db('idempotency_keys').where('claimed_at', '<', before).limit(limit).delete();
+}
+
 async function findKey(db: Db, caller: string, key: string): Promise<IdempotencyRecord | undefined> {
   const r = await db('idempotency_keys').where({ caller, idem_key: key }).first();
   if (!r) return undefined;

@@ -15,6 +15,12 @@ export async function upsertJurisdictions(db: Db, items: Array<{ code: string; k
   });
 }
 
+/** Which of the codes name a jurisdiction of the tree. */
+export async function knownJurisdictions(db: Db, codes: string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  return (await db('jurisdictions').whereIn('code', codes).select('code')).map((r) => r.code as string);
+}
+
 /** How a table says where its rows are: region columns, and a test for "holds an occupation of these industries". */
 export interface Place {
   province?: string | Knex.Raw;

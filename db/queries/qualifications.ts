@@ -1,14 +1,17 @@
+import type { Knex } from 'knex';
 import type { Db } from '../connect';
 import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, type QualificationStatus } from '../../domain/qualification';
-import type { ImportRow } from '../../domain/examinerImport';
+import { countByReason, type ImportColumn, type KnownPerson, type RejectedRow, type ValidRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
+import { EXAMINER_CASE, examinerStatus } from './examiners';
 import { examinersRegisteredWithin, occupationInIndustries, withinJurisdiction, type Place } from './jurisdictions';
 import { parseJson } from './users';
 
+type Query = Knex.QueryBuilder;
+
 export const QUALIFICATION_CASE = 'qualification';
-/** The examiner register's own audit entries (conduct and training), apart from each qualification's. */
-export const EXAMINER_CASE = 'examiner';
+export { EXAMINER_CASE } from './examiners';
 export const EXAMINER_IMPORT_CASE = 'examiner_import';
 
 /**
@@ -71,13 +74,31 @@ export interface QualificationFilter {
  */
 const QUALIFICATION_PLACE: Place = { industry: occupationInIndustries('qualifications.occupation_code') };
 
+const isStaff = (actor: Actor) => actor.roles.includes('supervisor') || actor.roles.includes('reviewer');
+
+/**
+ * Keeps to the examiners (their id in `column`) registered inside the jurisdictions: a user by their jurisdictions,
+ * an examiner known only to the register by the region their import gave.
+ */
+function registeredWithin(q: Query, column: string, jurisdictions: readonly string[] | undefined): void {
+  q.where((w) =>
+    w.whereIn(column, (sub) => examinersRegisteredWithin(sub, jurisdictions)).orWhereIn(column, (sub) => {
+      sub.select('registered.id').from('examiners as registered');
+      withinJurisdiction(sub, jurisdictions, { city: 'registered.region_code', province: sub.client.raw("CONCAT(LEFT(registered.region_code, 2), '0000')") });
+    }),
+  );
+}
+
+/** The qualifications inside the jurisdictions: their examiner registered there, or their occupation the industry's. */
+function qualificationsWithin(q: Query, jurisdictions: readonly string[] | undefined): void {
+  q.where((w) => w.where((j) => withinJurisdiction(j, jurisdictions, QUALIFICATION_PLACE)).orWhere((r) => registeredWithin(r, 'qualifications.examiner_id', jurisdictions)));
+}
+
 /** Reviewers and supervisors see the qualifications in their jurisdictions; an examiner only their own. */
-function visibleTo(q: ReturnType<Db>, actor: Actor): void {
+function visibleTo(q: Query, actor: Actor): void {
   q.where((w) => {
     w.where('qualifications.examiner_id', actor.id);
-    if (actor.roles.includes('supervisor') || actor.roles.includes('reviewer')) {
-      w.orWhere((j) => withinJurisdiction(j, actor.jurisdictions, QUALIFICATION_PLACE)).orWhereIn('qualifications.examiner_id', (sub) => examinersRegisteredWithin(sub, actor.jurisdictions));
-    }
+    if (isStaff(actor)) w.orWhere((s) => qualificationsWithin(s, actor.jurisdictions));
   });
 }
 
@@ -143,12 +164,37 @@ export async function addTraining(db: Db, t: { examinerId: string; hours: number
   });
 }
 
-/** The register entry as an examiner (or a reviewer) sees it: the national id masked. */
-export async function examinerRecord(db: Db, id: string) {
-  const row = await db('examiners').where({ id }).first();
+/**
+ * Whether a reviewer or supervisor covers an examiner of the register: registered inside their jurisdictions, or
+ * holding a qualification they see. (An examiner's own entry is theirs by right, not by this.)
+ */
+export async function coversExaminer(db: Db, actor: Actor, id: string): Promise<boolean> {
+  if (!isStaff(actor)) return false;
+  const row = await db('examiners')
+    .where('examiners.id', id)
+    .where((w) => {
+      registeredWithin(w, 'examiners.id', actor.jurisdictions);
+      w.orWhereExists((sub) => {
+        sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id');
+        qualificationsWithin(sub, actor.jurisdictions);
+      });
+    })
+    .first('examiners.id');
+  return row !== undefined;
+}
+
+/**
+ * The register entry if the caller may see it (their own, or one they cover), as they may see it: the national id
+ * masked, and only the qualifications they see.
+ */
+export async function examinerRecord(db: Db, actor: Actor, id: string) {
+  if (actor.id !== id && !(await coversExaminer(db, actor, id))) return undefined;
+  const row = await db('examiners').where({ id }).first('*', examinerStatus(db));
   if (!row) return undefined;
+  const visible = db('qualifications').where({ examiner_id: id }).orderBy('id');
+  visibleTo(visible, actor);
   const [qualifications, training, conduct, sessions] = await Promise.all([
-    db('qualifications').where({ examiner_id: id }).orderBy('id'),
+    visible,
     db('training_records').where({ examiner_id: id }).orderBy('completed_on'),
     db('conduct_records').where({ examiner_id: id }).orderBy('recorded_at'),
     db('appraisal_session_examiners').where({ examiner_id: id }).count({ n: '*' }).first(),
@@ -159,6 +205,8 @@ export async function examinerRecord(db: Db, id: string) {
     organisation: row.organisation as string,
     nationalId: maskNationalId(row.national_id),
     status: row.status as string,
+    /** A suspension recorded on the register (a complaint finding's), which holds until this time whatever the qualifications. */
+    suspendedUntil: row.suspended_until ? new Date(row.suspended_until).toISOString() : null,
     qualifications: qualifications.map(toRecord),
     training: training.map((t) => ({ hours: Number(t.hours), course: t.course, completedOn: new Date(t.completed_on).toISOString().slice(0, 10), source: t.source })),
     sessionsConducted: Number(sessions?.n ?? 0),
@@ -195,19 +243,53 @@ function notOfImport(query: ReturnType<Db>, importId: string | undefined): Retur
   return importId ? query.where((q) => q.whereNull('import_id').orWhereNot('import_id', importId)) : query;
 }
 
-/** Imports validated rows in one transaction (nothing half-written); their cycles are started afterwards by the import workflow. */
-export async function insertImportedQualifications(db: Db, importId: string, rows: Array<ImportRow & { qualificationId: string }>, by: AuditActor): Promise<void> {
+/** Of the ids a file names, the people already known (examiners of the register, users) and whether each is registered inside the jurisdictions. */
+export async function knownPeople(db: Db, jurisdictions: readonly string[] | undefined, ids: string[]): Promise<Map<string, KnownPerson>> {
+  const known = new Map<string, KnownPerson>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const [examiners, users, inside] = await Promise.all([
+      db('examiners').whereIn('id', chunk).select('id', 'national_id', examinerStatus(db)),
+      db('users').whereIn('id', chunk).pluck('id'),
+      Promise.all(['users', 'examiners'].map((table) => db(table).whereIn(`${table}.id`, chunk).where((w) => registeredWithin(w, `${table}.id`, jurisdictions)).pluck(`${table}.id`))),
+    ]);
+    const registered = new Set<string>(inside.flat());
+    // A user who is no examiner yet has no national id in the register: no row can match them.
+    for (const id of users as string[]) known.set(id, { nationalId: null, status: null, registeredWithin: registered.has(id) });
+    for (const e of examiners) known.set(e.id, { nationalId: e.national_id ?? null, status: e.status, registeredWithin: registered.has(e.id) });
+  }
+  return known;
+}
+
+/**
+ * Records an import in one transaction (nothing half-written): the import with its counts and rejected rows, its
+ * audit entry, the examiners new to the register and the qualifications. An examiner already known is not written:
+ * an import changes neither their identity nor their status. The cycles are started afterwards by the import workflow.
+ */
+export async function recordImport(
+  db: Db,
+  imp: { id: string; by: AuditActor; jurisdictions: string[]; valid: Array<ValidRow & { qualificationId: string }>; rejected: RejectedRow[] },
+): Promise<void> {
   const at = new Date();
   await db.transaction(async (trx) => {
-    // A retried import (the same Idempotency-Key, so the same id) finds its rows in place.
-    if (await trx('qualifications').where({ import_id: importId }).first('id')) return;
-    await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, importId, { ...by, action: 'examiners_imported', data: { qualifications: rows.length, examiners: new Set(rows.map((r) => r.examiner_id)).size } });
-    const examiners = new Map(rows.map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, status: 'active', updated_at: at }]));
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await trx('examiners').insert([...new Set(chunk.map((r) => r.examiner_id))].map((id) => examiners.get(id)!)).onConflict('id').merge(['name', 'organisation', 'email', 'national_id', 'status', 'updated_at']);
+    // A retried import (the same Idempotency-Key, so the same id) finds its record in place.
+    if (await trx('examiner_imports').where({ id: imp.id }).first('id')) return;
+    const { valid, rejected } = imp;
+    await trx('examiner_imports').insert({
+      id: imp.id,
+      imported_by: imp.by.actorId,
+      jurisdictions: JSON.stringify(imp.jurisdictions),
+      imported: valid.length,
+      rejected: rejected.length,
+      rejected_by_reason: JSON.stringify(countByReason(rejected)),
+      created_at: at,
+    });
+    await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, imp.id, { ...imp.by, action: 'examiners_imported', data: { qualifications: valid.length, examiners: new Set(valid.map((r) => r.examiner_id)).size, rejected: rejected.length } });
+    const newExaminers = [...new Map(valid.filter((r) => r.newExaminer).map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, region_code: r.region_code, status: 'active', updated_at: at }])).values()];
+    for (let i = 0; i < newExaminers.length; i += 500) await trx('examiners').insert(newExaminers.slice(i, i + 500));
+    for (let i = 0; i < valid.length; i += 500) {
       await trx('qualifications').insert(
-        chunk.map((r) => ({
+        valid.slice(i, i + 500).map((r) => ({
           id: r.qualificationId,
           examiner_id: r.examiner_id,
           occupation_code: r.occupation_code,
@@ -217,15 +299,46 @@ export async function insertImportedQualifications(db: Db, importId: string, row
           issued_at: new Date(`${r.issued_on}T00:00:00Z`),
           expires_at: new Date(`${r.expires_on}T00:00:00Z`),
           cycle: 1,
-          summary: JSON.stringify({ imported: importId }),
+          summary: JSON.stringify({ imported: imp.id }),
           version: 0,
-          import_id: importId,
+          import_id: imp.id,
           created_at: at,
           updated_at: at,
         })),
       );
     }
+    for (let i = 0; i < rejected.length; i += 500) {
+      await trx('examiner_import_rejections').insert(
+        rejected.slice(i, i + 500).map((r) => ({ import_id: imp.id, line: r.line, reasons: JSON.stringify(r.reasons), errors: JSON.stringify(r.errors), cells: JSON.stringify(r.cells) })),
+      );
+    }
   });
+}
+
+/** What an import did: how many imported, how many rejected and why, and the first `first` rejected rows. */
+export async function importSummary(db: Db, importId: string, first: number) {
+  const [record, rows] = await Promise.all([
+    db('examiner_imports').where({ id: importId }).first(),
+    db('examiner_import_rejections').where({ import_id: importId }).orderBy('line').limit(first).select('line', 'reasons', 'errors'),
+  ]);
+  return {
+    imported: Number(record.imported),
+    rejectedCount: Number(record.rejected),
+    rejectedByReason: parseJson<Record<string, number>>(record.rejected_by_reason) ?? {},
+    rejected: rows.map((r) => ({ line: r.line as number, reasons: parseJson<string[]>(r.reasons) ?? [], errors: parseJson<string[]>(r.errors) ?? [] })),
+  };
+}
+
+/** Who made an import, and in which jurisdictions. */
+export async function findImport(db: Db, importId: string): Promise<{ id: string; importedBy: string; jurisdictions: string[] } | undefined> {
+  const row = await db('examiner_imports').where({ id: importId }).first('id', 'imported_by', 'jurisdictions');
+  return row && { id: row.id, importedBy: row.imported_by, jurisdictions: parseJson<string[]>(row.jurisdictions) ?? [] };
+}
+
+/** Every rejected row of an import, in line order, as sent. */
+export async function importRejections(db: Db, importId: string): Promise<Array<Omit<RejectedRow, 'cells'> & { cells: Partial<Record<ImportColumn, string>> }>> {
+  const rows = await db('examiner_import_rejections').where({ import_id: importId }).orderBy('line').select('line', 'reasons', 'errors', 'cells');
+  return rows.map((r) => ({ line: r.line, reasons: parseJson<string[]>(r.reasons) ?? [], errors: parseJson<string[]>(r.errors) ?? [], cells: parseJson<Partial<Record<ImportColumn, string>>>(r.cells) ?? {} }));
 }
 
 /** One page of an import's qualifications, in id order after a cursor, as their cycles need them. */

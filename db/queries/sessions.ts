@@ -1,5 +1,6 @@
 import type { Db } from '../connect';
-import type { AppraisalSession } from '../../domain/programme';
+import { examinerStatus } from './examiners';
+import type { AppraisalSession, SessionExaminer } from '../../domain/programme';
 
 /** The appraisal session register (鉴定场次): written by the station's programme once registration is allowed. */
 export async function insertSession(db: Db, s: AppraisalSession & { id: string; stationId: number; registeredBy: string; at: string }): Promise<void> {
@@ -24,6 +25,21 @@ export async function insertSession(db: Db, s: AppraisalSession & { id: string; 
       await trx('appraisal_session_examiners').insert(s.examinerIds.map((examinerId) => ({ session_id: s.id, examiner_id: examinerId }))).onConflict(['session_id', 'examiner_id']).ignore();
     }
   });
+}
+
+/** A session's examiners as registration judges them: their register status and their qualifications in the occupation. */
+export async function sessionExaminers(db: Db, ids: string[], occupationCode: string): Promise<SessionExaminer[]> {
+  const [registered, qualifications] = await Promise.all([
+    db('examiners').whereIn('id', ids).select('id', examinerStatus(db)),
+    db('qualifications').whereIn('examiner_id', ids).where({ occupation_code: occupationCode }).select('examiner_id', 'level', 'status', 'expires_at'),
+  ]);
+  return ids.map((id) => ({
+    id,
+    status: registered.find((r) => r.id === id)?.status ?? null,
+    qualifications: qualifications
+      .filter((q) => q.examiner_id === id)
+      .map((q) => ({ level: q.level, status: q.status, expiresAt: q.expires_at ? new Date(q.expires_at).toISOString() : null })),
+  }));
 }
 
 export async function setQualitySupervisor(db: Db, stationId: number, sessionId: string, userId: string): Promise<boolean> {

@@ -1,10 +1,16 @@
 import type { Db } from '../connect';
 import type { Person, Role } from '../../domain/roles';
+import { appendAuditEvent, type AuditActor } from './events';
 
 /** The user register: people, their organisation and affiliations, their roles. */
 export interface UserRow extends Person {
   stationId: number | null;
+  /** A deactivated person keeps their record (and their history) but may no longer act. */
+  active?: boolean;
 }
+
+/** The audit trail's case type for changes to a person's access. */
+export const USER_CASE = 'user';
 
 export async function findUsers(db: Db, ids: string[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
@@ -15,6 +21,14 @@ export async function findUsers(db: Db, ids: string[]): Promise<UserRow[]> {
 
 export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
   return (await findUsers(db, [id]))[0];
+}
+
+/** The register as national supervisors manage it, optionally one role or only (in)active people. */
+export async function listUsers(db: Db, filter: { role?: Role; active?: boolean }): Promise<UserRow[]> {
+  const q = db('users').orderBy('id').select('id').limit(1000);
+  if (filter.role) q.whereIn('id', (sub) => sub.select('user_id').from('user_roles').where('role', filter.role!));
+  if (filter.active !== undefined) q.where('active', filter.active);
+  return findUsers(db, (await q).map((r) => r.id as string));
 }
 
 /** The addresses of everyone holding a role; with `at`, only those registered at those jurisdictions (levels of the tree). */
@@ -45,6 +59,40 @@ export async function upsertUsers(db: Db, users: Array<Omit<UserRow, 'stationId'
   });
 }
 
+/**
+ * Changes what a person may do (active, roles, jurisdictions) and records the change, with its before and
+ * after, in the audit trail in the same transaction. Answers undefined for an unknown person. A change
+ * already recorded under `operationId` (a request retried after a crash) is not made again.
+ */
+export async function changeAccess(
+  db: Db,
+  id: string,
+  change: { active?: boolean; roles?: Role[]; jurisdictions?: string[] },
+  by: AuditActor,
+  reasons: string[],
+  operationId?: string,
+): Promise<UserRow | undefined> {
+  return db.transaction(async (trx) => {
+    const before = (await findUsers(trx, [id]))[0];
+    if (!before || before.id !== id) return undefined;
+    const done = operationId && (await trx('events').where({ case_type: USER_CASE, case_id: id }).whereRaw("JSON_VALUE(data, '$.operationId') = ?", [operationId]).first('seq'));
+    if (done) return before;
+    if (change.active !== undefined) await trx('users').where({ id }).update({ active: change.active });
+    if (change.roles) {
+      await trx('user_roles').where({ user_id: id }).delete();
+      if (change.roles.length) await trx('user_roles').insert(change.roles.map((role) => ({ user_id: id, role })));
+    }
+    if (change.jurisdictions) {
+      await trx('user_jurisdictions').where({ user_id: id }).delete();
+      if (change.jurisdictions.length) await trx('user_jurisdictions').insert(change.jurisdictions.map((code) => ({ user_id: id, code })));
+    }
+    const after = (await findUsers(trx, [id]))[0];
+    const access = (u: UserRow) => ({ active: u.active, roles: u.roles, jurisdictions: u.jurisdictions });
+    await appendAuditEvent(trx, USER_CASE, id, { ...by, action: 'access_changed', data: { before: access(before), after: access(after), reasons, ...(operationId ? { operationId } : {}) } });
+    return after;
+  });
+}
+
 function toUser(row: Record<string, unknown>, roles: Role[]): UserRow {
   return {
     id: row.id as string,
@@ -54,6 +102,7 @@ function toUser(row: Record<string, unknown>, roles: Role[]): UserRow {
     affiliations: parseJson<string[]>(row.affiliations) ?? [],
     roles,
     stationId: (row.station_id as number | null) ?? null,
+    active: Boolean(row.active ?? true),
   };
 }
 

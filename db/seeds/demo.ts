@@ -1,6 +1,14 @@
 import type { Db } from '../connect';
 import { ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../queries/checklistTemplates';
-import { upsertExaminers, type ExaminerStatus } from '../queries/examiners';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ulid } from 'ulid';
+import { suspendExaminer } from '../../activities/crossProcess';
+import { IMPORT_COLUMNS, importScope, judgeImport, parseImport } from '../../domain/examinerImport';
+import type { QualificationPolicy } from '../../domain/policy';
+import { examinerImport, examinerImportWorkflowId } from '../../workflows/examinerImport';
+import type { AuditActor } from '../queries/events';
+import { industryOccupations } from '../queries/jurisdictions';
+import { existingCardNumbers, knownPeople, liveQualificationPairs, recordImport } from '../queries/qualifications';
 import { upsertJurisdictions } from '../queries/jurisdictions';
 import { upsertUsers, type UserRow } from '../queries/users';
 import routineChecklist from './checklist.station-routine.v1.json';
@@ -40,6 +48,10 @@ export const DEMO_USERS: Array<Omit<UserRow, 'stationId'>> = [
   { id: 'sup-fj', name: 'Zheng Kai', email: 'zheng.kai@fj.hrss.example', roles: ['supervisor'], organisation: 'Fujian HRSS Department', affiliations: [], jurisdictions: ['350000'] },
   { id: 'sup-xm', name: 'Ye Qing', email: 'ye.qing@xm.hrss.example', roles: ['supervisor'], organisation: 'Xiamen HRSS Bureau', affiliations: [], jurisdictions: ['350200'] },
   { id: 'sup-mach', name: 'Kong Wei', email: 'kong.wei@machinery-skills.example', roles: ['supervisor'], organisation: 'Machinery Industry Skills Appraisal Centre', affiliations: [], jurisdictions: ['IND:machinery'] },
+  // Quality supervisors (质量督导员), each entitled where they are registered.
+  { id: 'qs-1', name: 'Bai Xue', email: 'bai.xue@osta-quality.example', roles: ['quality_supervisor'], organisation: 'National Skills Appraisal Quality Centre', affiliations: [], jurisdictions: ['CN'] },
+  { id: 'qs-fs', name: 'Cai Hong', email: 'cai.hong@fs-quality.example', roles: ['quality_supervisor'], organisation: 'Foshan Skills Appraisal Quality Office', affiliations: [], jurisdictions: ['440600'] },
+  { id: 'qs-xm', name: 'Jiang Tao', email: 'jiang.tao@xm-quality.example', roles: ['quality_supervisor'], organisation: 'Xiamen Skills Appraisal Quality Office', affiliations: [], jurisdictions: ['350200'] },
 ];
 
 /** The jurisdiction tree (管辖): the nation, two provinces with two cities each, and one industry authority with its occupations. */
@@ -55,21 +67,106 @@ export const DEMO_JURISDICTIONS: Array<{ code: string; kind: 'national' | 'provi
   { code: 'IND:machinery', kind: 'industry', parentCode: 'CN', name: 'Machinery industry', occupationPrefixes: ['6-18'] },
 ];
 
-/** Examiner qualification status as the register holds it (exam-3's has lapsed, insp-2 is an official, not an examiner). */
-export const DEMO_EXAMINERS: Array<{ id: string; name: string; organisation: string; status: ExaminerStatus }> = [
-  { id: 'exam-1', name: 'Xu Wei', organisation: 'Nanhai Machinery Works', status: 'active' },
-  { id: 'exam-2', name: 'Tang Yu', organisation: 'Nanhai Machinery Works', status: 'active' },
-  { id: 'exam-3', name: 'Feng Bo', organisation: 'Nanhai Machinery Works', status: 'lapsed' },
-  { id: 'insp-1', name: 'Chen Gang', organisation: 'Guangzhou Vocational College', status: 'active' },
-  { id: 'insp-3', name: 'Huang Lei', organisation: 'Foshan Technician College', status: 'active' },
-  { id: 'insp-6', name: 'Lin Tao', organisation: 'Guangdong Quality Institute', status: 'suspended' },
+/**
+ * The examiner register, loaded as an import is (one row per qualification) so every status has a qualification
+ * cycle behind it: active where the card is valid, lapsed where it expired (its cycle lapses it), suspended where a
+ * suspension was recorded through the same path as a complaint finding's. Dates are years from the seeding day.
+ * insp-3 holds the examiner role but no qualification yet: they enter the register when admitted.
+ */
+export const DEMO_EXAMINERS: Array<{ id: string; name: string; email: string; organisation: string; nationalId: string; regionCode: string; occupationCode: string; level: number; issuedYearsAgo: number; validYears: number; suspendedForDays?: number }> = [
+  { id: 'exam-1', name: 'Xu Wei', email: 'xu.wei@nanhai-machinery.example', organisation: 'Nanhai Machinery Works', nationalId: '44010619850301123X', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3 },
+  { id: 'exam-2', name: 'Tang Yu', email: 'tang.yu@nanhai-machinery.example', organisation: 'Nanhai Machinery Works', nationalId: '440605198807154321', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3 },
+  { id: 'exam-3', name: 'Feng Bo', email: 'feng.bo@nanhai-machinery.example', organisation: 'Nanhai Machinery Works', nationalId: '440605197911023456', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 4, validYears: 3 },
+  { id: 'exam-4', name: 'Pan Li', email: 'pan.li@foshan-tech.example', organisation: 'Foshan Technician College', nationalId: '440604199203087654', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3, suspendedForDays: 180 },
+  { id: 'insp-1', name: 'Chen Gang', email: 'chen.gang@gzvc.example', organisation: 'Guangzhou Vocational College', nationalId: '440106198201014567', regionCode: '440100', occupationCode: '6-18-01-01', level: 2, issuedYearsAgo: 1, validYears: 3 },
+  { id: 'insp-6', name: 'Lin Tao', email: 'lin.tao@gdqi.example', organisation: 'Guangdong Quality Institute', nationalId: '440104198006067890', regionCode: '440100', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 4, validYears: 3 },
 ];
 
-export async function seedDemo(db: Db): Promise<void> {
+/** Who recorded the demo register's import. */
+const SEED_IMPORTER: AuditActor = { actorId: 'seed', actorRole: 'system' };
+
+/**
+ * Seeds the demo world; returns the id of the examiner import, whose cycles `startDemoCycles` starts once a worker
+ * runs. The register is imported before the users exist (an import never rewrites a known person).
+ */
+export async function seedDemo(db: Db): Promise<string> {
+  const importId = await importDemoExaminers(db);
   await upsertJurisdictions(db, DEMO_JURISDICTIONS);
   await upsertUsers(db, DEMO_USERS);
-  await upsertExaminers(db, DEMO_EXAMINERS);
   if (!(await latestTemplate(db, ROUTINE_TEMPLATE_ID))) {
     await publishTemplate(db, ROUTINE_TEMPLATE_ID, checklistItemsSchema.parse(routineChecklist), { actorId: 'seed', actorRole: 'system' });
+  }
+  return importId;
+}
+
+/** The demo register through the import's own validation and recording, once per database. */
+async function importDemoExaminers(db: Db): Promise<string> {
+  const done = await db('examiner_imports').where({ imported_by: SEED_IMPORTER.actorId }).first('id');
+  if (done) return done.id as string;
+  const day = (years: number) => new Date(Date.now() + years * 365.25 * 86_400_000).toISOString().slice(0, 10);
+  const rows = DEMO_EXAMINERS.map((e) => ({
+    examiner_id: e.id,
+    name: e.name,
+    email: e.email,
+    organisation: e.organisation,
+    national_id: e.nationalId,
+    occupation_code: e.occupationCode,
+    level: String(e.level),
+    card_number: `DEMO-${e.id.toUpperCase()}-${e.occupationCode.replace(/-/g, '')}`,
+    issued_on: day(-e.issuedYearsAgo),
+    expires_on: day(e.validYears - e.issuedYearsAgo),
+    region_code: e.regionCode,
+  }));
+  const csv = [IMPORT_COLUMNS.join(','), ...rows.map((r) => IMPORT_COLUMNS.map((c) => r[c]).join(','))].join('\n');
+  const parsed = parseImport(csv);
+  if ('error' in parsed) throw new Error(`demo examiners: ${parsed.error}`);
+  const ids = DEMO_EXAMINERS.map((e) => e.id);
+  const [existingCards, existingPairs, known, industries] = await Promise.all([
+    existingCardNumbers(db, rows.map((r) => r.card_number)),
+    liveQualificationPairs(db, ids),
+    knownPeople(db, ['CN'], ids),
+    industryOccupations(db),
+  ]);
+  const { valid, rejected } = judgeImport(parsed.lines, { existingCards, existingPairs, known, scope: importScope(['CN'], industries) });
+  if (rejected.length) throw new Error(`demo examiners rejected: ${JSON.stringify(rejected.map((r) => r.errors))}`);
+  const id = ulid();
+  await recordImport(db, { id, by: SEED_IMPORTER, jurisdictions: ['CN'], valid: valid.map((row) => ({ ...row, qualificationId: ulid() })), rejected });
+  return id;
+}
+
+/**
+ * Starts the demo register's qualification cycles as an import's are started (the examiner-import workflow), waits
+ * until each has recorded itself (an expired card has lapsed by then), then suspends those the demo has suspended,
+ * as a complaint finding does. Idempotent: a second call finds the cycles and the suspensions in place.
+ */
+export async function startDemoCycles(deps: { db: Db; temporal: Client; taskQueue: string; policy: QualificationPolicy }, importId: string): Promise<void> {
+  const handle = await deps.temporal.workflow
+    .start(examinerImport, {
+      workflowId: examinerImportWorkflowId(importId),
+      taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ importId, policy: deps.policy, startedBy: { id: SEED_IMPORTER.actorId, roles: [] } }],
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return deps.temporal.workflow.getHandle(examinerImportWorkflowId(importId));
+    });
+  await handle.result();
+  const now = new Date();
+  for (let settled = false; !settled; ) {
+    const unsettled = await deps.db('qualifications')
+      .where({ import_id: importId })
+      .where((w) => w.where('version', 0).orWhere((x) => x.where('status', 'active').where('expires_at', '<=', now)))
+      .first('id');
+    settled = !unsettled;
+    if (!settled) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const e of DEMO_EXAMINERS.filter((x) => x.suspendedForDays)) {
+    const until = new Date(now.getTime() + e.suspendedForDays! * 86_400_000);
+    const already = await deps.db('examiners').where({ id: e.id }).first('suspended_until');
+    if (already?.suspended_until) continue;
+    const report = await suspendExaminer(deps.db, deps.temporal, e.id, { kind: 'suspend', until: until.toISOString(), reasons: ['demonstration: a suspended examiner'], source: 'seed' });
+    if (!report.applied) throw new Error(`demo suspension of ${e.id}: ${report.reason}`);
   }
 }

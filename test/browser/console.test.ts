@@ -24,7 +24,7 @@ let stationId: number;
 beforeAll(async () => {
   await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  h = await startHarness();
+  h = await startHarness({}, { development: true });
   stationId = await licenseStation(h);
 });
 afterAll(async () => {
@@ -181,19 +181,21 @@ describe('operator console', () => {
     await page.context().close();
   });
 
-  it('serves only the built files, and no dev tokens in production', async () => {
+  it('serves only the built files, and the demo tokens and source maps only in development', async () => {
     for (const probe of ['/console/../package.json', '/console/%2e%2e/package.json', '/console/..%2fpackage.json', '/console/src/main.ts', '/console/tsconfig.json']) {
       expect((await fetch(h.baseUrl + probe)).status, probe).toBe(404);
     }
     const page = await fetch(`${h.baseUrl}/console/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect((await fetch(`${h.baseUrl}/console/dev-tokens`)).status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/console/app.js.map`)).status).toBe(200);
 
-    const production = createApp({ db: h.db, temporal: h.temporal, config: { ...h.config, production: true } }, pino({ level: 'silent' })).listen(0, '127.0.0.1');
+    const production = createApp({ db: h.db, temporal: h.temporal, config: { ...h.config, development: false, production: true } }, pino({ level: 'silent' })).listen(0, '127.0.0.1');
     await new Promise((resolve) => production.once('listening', resolve));
     const base = `http://127.0.0.1:${(production.address() as AddressInfo).port}`;
     try {
       expect((await fetch(`${base}/console/dev-tokens`)).status).toBe(404);
+      expect((await fetch(`${base}/console/app.js.map`)).status).toBe(404);
       expect((await fetch(`${base}/console/app.js`)).status).toBe(200);
     } finally {
       await new Promise((resolve) => production.close(resolve));

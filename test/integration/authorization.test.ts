@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** One demo user holding exactly each role. */
-const AS_ROLE: Record<Role, string> = { supervisor: 'sup-2', reviewer: 'rev-2', inspector: 'insp-2', examiner: 'exam-1', complaint_handler: 'handler-1', station_admin: 'admin-2' };
+const AS_ROLE: Record<Role, string> = { supervisor: 'sup-2', reviewer: 'rev-2', inspector: 'insp-2', examiner: 'exam-1', complaint_handler: 'handler-1', station_admin: 'admin-2', quality_supervisor: 'qs-1' };
 const MISSING_ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const DUMMY_PARAMS: Record<string, string> = { id: MISSING_ULID, sessionId: MISSING_ULID, number: 'KP-0000000-3-00000000', trackingNumber: 'TS20260101DEADBEEF' };
 const key = ({ method, path }: RouteSpec) => `${method.toUpperCase()} ${path}`;
@@ -28,11 +28,13 @@ const key = ({ method, path }: RouteSpec) => `${method.toUpperCase()} ${path}`;
 const concrete = (spec: RouteSpec) =>
   spec.path.replace(/\{(\w+)\}/g, (_m, name: string) => (spec.path.startsWith('/v1/stations/') && name === 'id' ? '999999999' : spec.path.startsWith('/v1/checklist-templates/') ? 'no-such-template' : DUMMY_PARAMS[name]));
 
-/** The README's policy table: one row per endpoint, `| METHOD | \`path\` | roles | whose objects |`. */
+/** The README's policy table: one row per endpoint, `| METHOD | \`path\` | roles | whose objects | jurisdiction |`. */
 function writtenPolicy(): Map<string, string[]> {
   const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Authorisation policy'), readme.indexOf('## Configuration'));
-  const rows = [...section.matchAll(/^\| (GET|POST) \| `([^`]+)` \| ([^|]+) \|/gm)];
+  const rows = [...section.matchAll(/^\| (GET|POST) \| `([^`]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+  // Every endpoint states whose objects it serves and its jurisdiction rule.
+  for (const [, method, p, , whose, jurisdiction] of rows) expect(whose.trim() && jurisdiction.trim(), `${method} ${p}`).toBeTruthy();
   return new Map(rows.map(([, method, p, roles]) => [`${method} ${p}`, roles.trim() === 'public' ? [] : roles.split(',').map((r) => r.trim())]));
 }
 
@@ -48,7 +50,7 @@ async function call(method: string, url: string, authorization?: string, body?: 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 async function badTokens(): Promise<Record<string, string>> {
   const secret = new TextEncoder().encode(h.config.jwtSecret);
-  const claims = { roles: ['supervisor'] };
+  const claims = { roles: ['supervisor'], iss: h.config.jwtIssuer, aud: h.config.jwtAudience };
   const now = Math.floor(Date.now() / 1000);
   return {
     malformed: 'Bearer not-a-token',
@@ -58,7 +60,10 @@ async function badTokens(): Promise<Record<string, string>> {
     'alg none': `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'sup-1', roles: ['supervisor'], exp: now + 3600 })}.`,
     'another algorithm (HS512)': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject('sup-1').setExpirationTime('1h').sign(secret)}`,
     'no subject': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret)}`,
-    'unknown role': `Bearer ${await new SignJWT({ roles: ['director'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').setExpirationTime('1h').sign(secret)}`,
+    'no expiry': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').sign(secret)}`,
+    'another issuer': `Bearer ${await new SignJWT({ ...claims, iss: 'elsewhere' }).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').setExpirationTime('1h').sign(secret)}`,
+    'another audience': `Bearer ${await new SignJWT({ ...claims, aud: 'another-api' }).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').setExpirationTime('1h').sign(secret)}`,
+    'subject not in the register': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('director-9').setExpirationTime('1h').sign(secret)}`,
   };
 }
 
@@ -80,7 +85,7 @@ describe('authorisation policy', () => {
       expect(res.body.error.code, label).toBe('unauthenticated');
       expect(res.headers.get('www-authenticate'), label).toMatch(/^Bearer/);
     }
-    expect(results.length).toBe(ROUTES.length * 9);
+    expect(results.length).toBe(ROUTES.length * 12);
   });
 
   it('answers 403 to every role an endpoint does not list, and lets each listed role through to the case checks', async () => {
@@ -182,7 +187,7 @@ describe('whose objects', () => {
     const unknown = await read({ trackingNumber: 'TS20260101DEADBEEF' }, b.secret);
     expect([crossed.status, unknown.status]).toEqual([404, 404]);
     expect(crossed.body).toEqual(unknown.body);
-    const appeal = await h.api('POST', `/v1/public/complaints/${a.trackingNumber}/appeal`, { body: { secret: b.secret, reason: 'This is not my case at all.' } });
+    const appeal = await h.api('POST', `/v1/public/complaints/${a.trackingNumber}/appeal`, { headers: { 'x-complaint-secret': b.secret }, body: { reason: 'This is not my case at all.' } });
     expect(appeal.status).toBe(404);
     expect(appeal.body).toEqual(unknown.body);
 

@@ -114,7 +114,15 @@ describe('special inspection campaign', () => {
     expect(await visibleWorkflowIds(`CaseType = 'campaign' AND TaskQueue = '${h.taskQueue}'`)).toEqual([`campaign:${campaignId}`]);
     expect((await h.api('GET', `/v1/campaigns/${campaignId}`, { as: 'sup-1' })).body).toMatchObject({ status: 'completed', matched: MATCHING, started: MATCHING });
 
-    // Only supervisors see campaigns.
+    // Only supervisors see campaigns, and only those covering where it was launched (here: the nation). Even
+    // Foshan's, whose stations it inspected, gets the answer for an id that does not exist.
     expect((await h.api('GET', `/v1/campaigns/${campaignId}`, { as: 'admin-2' })).status).toBe(403);
+    const unknownId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const unknown = await h.api('GET', `/v1/campaigns/${unknownId}`, { as: 'sup-xm' });
+    expect(unknown.status).toBe(404);
+    for (const as of ['sup-xm', 'sup-fs', 'sup-gd']) {
+      const hidden = await h.api('GET', `/v1/campaigns/${campaignId}`, { as });
+      expect({ status: hidden.status, body: hidden.body }, as).toEqual({ status: 404, body: JSON.parse(JSON.stringify(unknown.body).replace(unknownId, campaignId)) });
+    }
   }, 600_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { licenseStation } from '../support/fixtures';
+import { licenseStation, qualifyExaminer } from '../support/fixtures';
 
 /** Complaints through the public and staff API, with SLAs in seconds. */
 let h: Harness;
@@ -22,6 +22,7 @@ beforeAll(async () => {
     },
   });
   stationId = await licenseStation(h);
+  await qualifyExaminer(h, 'exam-1');
   const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, {
     as: 'admin-1',
     body: { occupationCode: '6-18-01-01', level: 3, date: '2027-02-01', site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 1' }, examinerIds: ['exam-1'], expectedCandidates: 10 },
@@ -44,6 +45,7 @@ async function file(body: Record<string, unknown> = {}) {
 }
 const act = (id: string, path: string, as: string, body: unknown) => h.api('POST', `/v1/complaints/${id}/${path}`, { as, body });
 const publicStatus = (trackingNumber: string, secret: string) => h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
+const publicAppeal = (trackingNumber: string, secret: string, reason: string) => h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, { headers: { 'x-complaint-secret': secret }, body: { reason } });
 
 describe('complaints', () => {
   it('takes a named complaint from intake to a substantiated finding that suspends an examiner and starts an inspection; the complainant reads it and appeals once', async () => {
@@ -108,9 +110,9 @@ describe('complaints', () => {
     expect(outcome).toMatchObject({ status: 'closed', outcome: { finding: 'substantiated' } });
     await eventually(async () => h.mails.find((m) => m.to.includes(complainant.email) && m.subject === `Complaint ${c.trackingNumber}: outcome`));
 
-    const appealed = await h.api('POST', `/v1/public/complaints/${c.trackingNumber}/appeal`, { body: { secret: c.secret, reason: 'the examiner should be revoked' } });
+    const appealed = await publicAppeal(c.trackingNumber, c.secret, 'the examiner should be revoked');
     expect(appealed.status, JSON.stringify(appealed.body)).toBe(200);
-    expect((await h.api('POST', `/v1/public/complaints/${c.trackingNumber}/appeal`, { body: { secret: c.secret, reason: 'again please' } })).status).toBe(409);
+    expect((await publicAppeal(c.trackingNumber, c.secret, 'again please')).status).toBe(409);
     // A different investigator: the first may not take the appeal.
     expect((await act(c.id, 'investigator', 'handler-1', { investigatorId: 'insp-2' })).status).toBe(409);
     expect((await act(c.id, 'investigator', 'handler-1', { investigatorId: 'insp-5' })).status).toBe(200);

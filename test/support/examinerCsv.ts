@@ -1,4 +1,6 @@
+import { quoteCell } from '../../domain/csv';
 import { IMPORT_COLUMNS } from '../../domain/examinerImport';
+import type { ApiResponse, Harness } from './harness';
 
 /** Rows for the examiner bulk import (CSV), generated or written by hand in tests. */
 
@@ -28,14 +30,13 @@ export function examinerRow(n: number, prefix: string, overrides: Partial<Examin
     card_number: `KP-${prefix}-${String(n).padStart(6, '0')}`,
     issued_on: '2025-03-01',
     expires_on: `${2028 + (n % 3)}-0${(n % 9) + 1}-15`,
+    region_code: '440600',
     ...overrides,
   };
 }
 
-/** Quotes a cell when it holds a comma, a quote or surrounding space (RFC 4180). */
-export function csvCell(value: string): string {
-  return /[",]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/** A cell as sent: quoted, never neutralised (the import must read back what a person typed). */
+export const csvCell = quoteCell;
 
 /** A CSV file: the header (all columns unless given) and one line per row. */
 export function toCsv(rows: Array<Partial<ExaminerCsvRow>>, columns: readonly string[] = IMPORT_COLUMNS): string {
@@ -48,4 +49,15 @@ export function toCsv(rows: Array<Partial<ExaminerCsvRow>>, columns: readonly st
 export function generateExaminerCsv(count: number, prefix: string): { csv: string; rows: ExaminerCsvRow[] } {
   const rows = Array.from({ length: count }, (_, i) => examinerRow(i + 1, prefix));
   return { csv: toCsv(rows), rows };
+}
+
+/** Posts a CSV to the import as a demo user (h.api sends JSON only); the answer's text is kept to measure it. */
+export async function postExaminerCsv(h: Harness, csv: string, as: string, headers: Record<string, string> = {}): Promise<ApiResponse & { text: string }> {
+  const res = await fetch(`${h.baseUrl}/v1/examiners/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await h.token(as)}`, 'content-type': 'text/csv', ...headers },
+    body: csv,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers, text };
 }

@@ -45,3 +45,21 @@ export function appraisalSession(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * Makes sure an examiner (a demo user with the examiner role) holds an active qualification in the occupation at
+ * `level` or higher, as session registration needs: the one the register holds already, else their application
+ * through the API, admitted by a reviewer.
+ */
+export async function qualifyExaminer(h: Harness, examinerId: string, occupationCode = '6-18-01-01', level = 3): Promise<{ id: string }> {
+  const entry = await h.api('GET', `/v1/examiners/${examinerId}`, { as: 'sup-1' });
+  type Held = { id: string; occupationCode: string; level: number; status: string };
+  const held = entry.status === 200 ? (entry.body.qualifications as Held[]).find((q) => q.occupationCode === occupationCode && q.level <= level && q.status === 'active') : undefined;
+  if (held) return held;
+  const applied = await h.api('POST', '/v1/qualifications', { as: examinerId, body: { occupationCode, level, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+  const admitted = await h.api('POST', `/v1/qualifications/${applied.body.id}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } });
+  expect(admitted.status, JSON.stringify(admitted.body)).toBe(200);
+  expect(admitted.body.status).toBe('active');
+  return admitted.body;
+}

@@ -15,7 +15,7 @@ import { apiTemporalConnection } from '../../api/temporalConnection';
 import { connect, dropDatabase, migrateDatabase, type Db } from '../../db/connect';
 import { applicationAccount } from '../../db/grants';
 import { asAccount } from '../../db/urls';
-import { DEMO_USERS, seedDemo } from '../../db/seeds/demo';
+import { DEMO_USERS, seedDemo, startDemoCycles } from '../../db/seeds/demo';
 import { policyWith, type DeepPartial, type Policy } from '../../domain/policy';
 import { startSmtp, type ReceivedMail } from './smtp';
 import pino from 'pino';
@@ -40,11 +40,12 @@ function workflowBundle() {
  * The whole system for one test file, on real parts: its own MariaDB database, an in-process SMTP
  * server, a worker on its own task queue of the run's Temporal dev server, and the API over HTTP.
  */
-export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string; mysqlOrigin?: string } = {}) {
+export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string; mysqlOrigin?: string; development?: boolean } = {}) {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const ownerUrl = `${options.mysqlOrigin ?? 'mysql://root@127.0.0.1:3306'}/as_test_${suffix}`;
+  let demoImport = '';
   await migrateDatabase(ownerUrl, async (owner) => {
-    await seedDemo(owner);
+    demoImport = await seedDemo(owner);
     // Test files share one Temporal namespace but not a database: station numbers (and so the ids of
     // station:<n> and inspection:S<n>-… workflows) must not collide between files. A block of 1,000 out
     // of a million makes a collision between a run's twenty-odd files about one in 5,000.
@@ -58,7 +59,8 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
   const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${suffix}`;
-  const config = { ...loadConfig({}), databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
+  // Not development unless asked (the browser tests sign in through the development list of demo users).
+  const config = { ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }), development: options.development ?? false, databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
 
   const connection = apiTemporalConnection(address);
   const temporal = new Client({ connection, namespace: 'default' });
@@ -71,6 +73,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
     running = worker.run();
   };
   await startWorker();
+  await startDemoCycles({ db, temporal, taskQueue, policy: config.policy.qualification }, demoImport);
 
   const app = createApp({ db, temporal, config }, pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
@@ -82,7 +85,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   async function token(userId: string): Promise<string> {
     const user = DEMO_USERS.find((u) => u.id === userId);
     if (!user) throw new Error(`no demo user ${userId}`);
-    if (!tokens.has(userId)) tokens.set(userId, await mintToken(config.jwtSecret, { id: user.id, roles: user.roles, jurisdictions: user.jurisdictions }));
+    if (!tokens.has(userId)) tokens.set(userId, await mintToken(config, user.id));
     return tokens.get(userId)!;
   }
 
@@ -103,6 +106,8 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
     ownerUrl,
     baseUrl,
     mails: smtp.mails as ReceivedMail[],
+    /** The SMTP server's faults to inject (all off by default). */
+    smtpFaults: smtp.faults,
     api,
     token,
     taskQueue,

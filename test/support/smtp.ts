@@ -16,6 +16,8 @@ export interface SmtpFaults {
   rejected: Set<string>;
   /** The DATA reply is withheld: the sender stays mid-send until release() or until it goes away. */
   holding: boolean;
+  /** The DATA reply comes this many milliseconds late (0: at once): a slow server that does accept the message. */
+  answerDelayMs: number;
 }
 
 /** One RCPT TO as the server answered it: how often a sender tried an address, and with what result. */
@@ -30,7 +32,7 @@ export async function startSmtp() {
   /** Messages whose sender went away before the server's reply: never accepted, as on a real server. */
   const dropped: ReceivedMail[] = [];
   const recipientAttempts: RecipientAttempt[] = [];
-  const faults: SmtpFaults = { refusing: false, rejected: new Set(), holding: false };
+  const faults: SmtpFaults = { refusing: false, rejected: new Set(), holding: false, answerDelayMs: 0 };
   const held = new Map<string, { mail: ReceivedMail; accept: () => void }>();
   const replyError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
 
@@ -59,6 +61,7 @@ export async function startSmtp() {
             callback();
           };
           if (faults.holding) held.set(session.id, { mail, accept });
+          else if (faults.answerDelayMs > 0) setTimeout(accept, faults.answerDelayMs);
           else accept();
         })
         .catch(callback);

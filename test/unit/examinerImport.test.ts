@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { IMPORT_COLUMNS, splitCsvLine, validateImport } from '../../domain/examinerImport';
+import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, countByReason, coversImport, importScope, splitCsvLine, validateImport, type ImportContext, type KnownPerson, type RejectedRow } from '../../domain/examinerImport';
 import { csvCell, examinerRow, generateExaminerCsv, nationalId, toCsv, type ExaminerCsvRow } from '../support/examinerCsv';
 
 const HEADER = IMPORT_COLUMNS.join(',');
 const line = (row: ExaminerCsvRow) => IMPORT_COLUMNS.map((c) => csvCell(row[c])).join(',');
 const good = (n: number, overrides: Partial<ExaminerCsvRow> = {}) => examinerRow(n, 'U', overrides);
-const none = new Set<string>();
+/** The registers as an import sees them: empty unless given, judged for a national importer. */
+const registers = (given: Partial<ImportContext> = {}): ImportContext => ({ existingCards: new Set(), existingPairs: new Set(), known: new Map(), scope: importScope(['CN'], []), ...given });
+const none = registers();
+const brief = (rows: RejectedRow[]) => rows.map(({ line, reasons, errors }) => ({ line, reasons, errors }));
 
 /** The errors of the one rejected row, which must be the file's line `at`. */
 function rejectedAt(csv: string, at: number, existing = none): string[] {
   const result = validateImport(csv, existing);
-  expect(result.headerError).toBeUndefined();
+  expect(result.error).toBeUndefined();
   const found = result.rejected.find((r) => r.line === at);
   expect(found, `line ${at} in ${JSON.stringify(result.rejected)}`).toBeDefined();
   return found!.errors;
@@ -40,22 +43,22 @@ describe('validateImport', () => {
   it('names each column the header lacks', () => {
     const noEmail = IMPORT_COLUMNS.filter((c) => c !== 'email');
     const result = validateImport(toCsv([good(1)], noEmail), none);
-    expect(result.headerError).toBe('the header lacks email');
+    expect(result.error).toBe('the header lacks email');
     expect(result.valid).toEqual([]);
     expect(result.rejected).toEqual([]);
 
     const two = validateImport(toCsv([good(1)], IMPORT_COLUMNS.filter((c) => c !== 'card_number' && c !== 'expires_on')), none);
-    expect(two.headerError).toContain('card_number');
-    expect(two.headerError).toContain('expires_on');
-    expect(validateImport('', none).headerError).toContain('examiner_id');
+    expect(two.error).toContain('card_number');
+    expect(two.error).toContain('expires_on');
+    expect(validateImport('', none).error).toContain('examiner_id');
     // Rows without a header: the first row is read as the header.
-    expect(validateImport(`${line(good(1))}\n${line(good(2))}\n`, none).headerError).toMatch(/^the header lacks examiner_id, name/);
+    expect(validateImport(`${line(good(1))}\n${line(good(2))}\n`, none).error).toMatch(/^the header lacks examiner_id, name/);
   });
 
   it('passes good rows with their 1-based line numbers (the header is line 1), typed', () => {
     const rows = [good(1), good(2), good(3)];
     const result = validateImport(toCsv(rows), none);
-    expect(result.headerError).toBeUndefined();
+    expect(result.error).toBeUndefined();
     expect(result.rejected).toEqual([]);
     expect(result.valid.map((r) => r.line)).toEqual([2, 3, 4]);
     expect(result.valid[0]).toMatchObject({ examiner_id: 'U-1', card_number: rows[0].card_number, national_id: rows[0].national_id, level: Number(rows[0].level) });
@@ -73,7 +76,7 @@ describe('validateImport', () => {
   it('ignores blank lines but counts them in line numbers; tolerates a UTF-8 BOM and CRLF', () => {
     const csv = `\uFEFF${HEADER}\r\n\r\n${line(good(1))}\r\n   \r\n${line(good(2))}\r\n\r\n`;
     const result = validateImport(csv, none);
-    expect(result.headerError).toBeUndefined();
+    expect(result.error).toBeUndefined();
     expect(result.rejected).toEqual([]);
     expect(result.valid.map((r) => [r.examiner_id, r.line])).toEqual([
       ['U-1', 3],
@@ -154,7 +157,7 @@ describe('validateImport', () => {
     const csv = toCsv([good(1), good(2, { card_number: good(1).card_number }), good(3)]);
     const result = validateImport(csv, none);
     expect(result.valid.map((r) => r.line)).toEqual([2, 4]);
-    expect(result.rejected).toEqual([{ line: 3, errors: [`card_number: ${good(1).card_number} repeats in the file`] }]);
+    expect(brief(result.rejected)).toEqual([{ line: 3, reasons: ['card repeated in file'], errors: [`card_number: ${good(1).card_number} repeats in the file`] }]);
   });
 
   it('rejects the same examiner and occupation twice, but takes the same examiner in another occupation', () => {
@@ -177,19 +180,19 @@ describe('validateImport', () => {
   it('rejects one examiner described with two identities, and a qualification already live', () => {
     const first = good(1);
     const csv = toCsv([first, good(2, { examiner_id: first.examiner_id, occupation_code: '4-99-01-01' }), good(3)]);
-    const result = validateImport(csv, none, new Set([`${good(3).examiner_id}/${good(3).occupation_code}`]));
+    const result = validateImport(csv, registers({ existingPairs: new Set([`${good(3).examiner_id}/${good(3).occupation_code}`]) }));
     expect(result.valid.map((r) => r.line)).toEqual([2]);
-    expect(result.rejected).toEqual([
-      { line: 3, errors: [`examiner_id: ${first.examiner_id} appears earlier with another name, national id or email`] },
-      { line: 4, errors: [`examiner_id: ${good(3).examiner_id} already has ${good(3).occupation_code}`] },
+    expect(brief(result.rejected)).toEqual([
+      { line: 3, reasons: ['identity conflict in file'], errors: [`examiner_id: ${first.examiner_id} appears earlier with another name, national id, email or region`] },
+      { line: 4, reasons: ['qualification already held'], errors: [`examiner_id: ${good(3).examiner_id} already has ${good(3).occupation_code}`] },
     ]);
   });
 
   it('rejects a card number already issued', () => {
     const csv = toCsv([good(1), good(2)]);
-    const result = validateImport(csv, new Set([good(2).card_number]));
+    const result = validateImport(csv, registers({ existingCards: new Set([good(2).card_number]) }));
     expect(result.valid.map((r) => r.line)).toEqual([2]);
-    expect(result.rejected).toEqual([{ line: 3, errors: [`card_number: ${good(2).card_number} is already issued`] }]);
+    expect(brief(result.rejected)).toEqual([{ line: 3, reasons: ['card already issued'], errors: [`card_number: ${good(2).card_number} is already issued`] }]);
   });
 
   it('does not let a rejected row block a later row with its card number', () => {
@@ -212,5 +215,88 @@ describe('validateImport', () => {
     expect(result.valid).toHaveLength(5000);
     expect(result.valid.at(-1)!.line).toBe(5001);
     expect(ms).toBeLessThan(5000);
+  });
+});
+
+describe("judging rows against the registers and the importer's jurisdiction", () => {
+  const XIAMEN = importScope(['350200'], []);
+  const MACHINERY = importScope(['IND:machinery'], [{ jurisdiction: 'IND:machinery', prefix: '6-18' }]);
+  const known = (id: string, person: Partial<KnownPerson> = {}) => new Map([[id, { nationalId: nationalId(1), status: 'active', registeredWithin: true, ...person }]]);
+
+  it('rejects a row naming a known examiner with another national id as an identity mismatch, and a user with no national id on record', () => {
+    const csv = toCsv([good(1, { national_id: nationalId(2) }), good(3)]);
+    const result = validateImport(csv, registers({ known: new Map([...known('U-1'), ['U-3', { nationalId: null, status: null, registeredWithin: true }]]) }));
+    expect(result.valid).toEqual([]);
+    expect(brief(result.rejected)).toEqual([
+      { line: 2, reasons: ['identity mismatch'], errors: ['national_id: not that of U-1 in the register'] },
+      { line: 3, reasons: ['identity mismatch'], errors: ['national_id: not that of U-3 in the register'] },
+    ]);
+  });
+
+  it('takes a row naming a known active examiner with their national id as a qualification only, whatever name and email it gives', () => {
+    const result = validateImport(toCsv([good(1, { name: 'Someone Else', email: 'other@attacker.example' }), good(2)]), registers({ known: known('U-1') }));
+    expect(result.rejected).toEqual([]);
+    expect(result.valid.map((r) => [r.examiner_id, r.newExaminer])).toEqual([
+      ['U-1', false],
+      ['U-2', true],
+    ]);
+  });
+
+  it.each(['suspended', 'revoked', 'lapsed'])('rejects a row for a known examiner who is %s: only the qualification process changes that', (status) => {
+    const result = validateImport(toCsv([good(1)]), registers({ known: known('U-1', { status }) }));
+    expect(brief(result.rejected)).toEqual([{ line: 2, reasons: ['examiner not active'], errors: [`examiner_id: U-1 is ${status}; only the qualification process changes that`] }]);
+  });
+
+  it("rejects rows outside the importer's region, and tells nothing else of an examiner registered elsewhere", () => {
+    const csv = toCsv([
+      good(1, { region_code: '350200' }),
+      good(2, { region_code: '440600' }),
+      // Known, registered in Foshan: neither the wrong national id nor the qualification held is told.
+      good(3, { region_code: '350200', national_id: nationalId(99) }),
+      good(4, { region_code: '350000' }),
+    ]);
+    const result = validateImport(csv, registers({ scope: XIAMEN, known: known('U-3', { registeredWithin: false }), existingPairs: new Set([`U-3/${good(3).occupation_code}`]) }));
+    expect(result.valid.map((r) => r.line)).toEqual([2]);
+    expect(brief(result.rejected)).toEqual([3, 4, 5].map((line) => ({ line, reasons: ['outside jurisdiction'], errors: ["row: outside the importer's jurisdiction (region_code, occupation_code)"] })));
+  });
+
+  it('lets a province cover its cities and an industry authority its occupations anywhere', () => {
+    const guangdong = validateImport(toCsv([good(1, { region_code: '440600' }), good(2, { region_code: '440000' }), good(3, { region_code: '350200' })]), registers({ scope: importScope(['440000'], []) }));
+    expect(guangdong.valid.map((r) => r.line)).toEqual([2, 3]);
+    const machinery = validateImport(toCsv([good(1, { occupation_code: '6-18-01-01', region_code: '350200' }), good(2, { occupation_code: '4-04-05-01' })]), registers({ scope: MACHINERY }));
+    expect(machinery.valid.map((r) => r.line)).toEqual([2]);
+    expect(machinery.rejected.map((r) => [r.line, r.reasons])).toEqual([[3, ['outside jurisdiction']]]);
+  });
+
+  it('names a malformed region code', () => {
+    expect(rejectedAt(toCsv([good(1, { region_code: '440601' })]), 2)).toEqual([expect.stringMatching(/^region_code: /)]);
+  });
+
+  it("counts the rejected rows by reason and keeps each row's cells, cut to a bounded length", () => {
+    const csv = toCsv([good(1, { email: 'x', level: '9' }), good(2, { email: 'y' }), good(3, { name: `=${'A'.repeat(400)}` })]);
+    const result = validateImport(csv, none);
+    expect(countByReason(result.rejected)).toEqual({ 'invalid email': 2, 'invalid level': 1, 'invalid name': 1 });
+    expect(result.rejected[0].cells).toMatchObject({ examiner_id: 'U-1', email: 'x', level: '9' });
+    expect(result.rejected[2].cells.name).toBe(`=${'A'.repeat(299)}`);
+  });
+
+  it(`refuses a file of more than ${MAX_IMPORT_ROWS} rows as a whole; blank lines do not count`, () => {
+    const rows = `${'x\n'.repeat(MAX_IMPORT_ROWS)}`;
+    expect(validateImport(`${HEADER}\n\n\n${rows}`, none).error).toBeUndefined();
+    expect(validateImport(`${HEADER}\n${rows}x\n`, none).error).toBe(`an import takes at most ${MAX_IMPORT_ROWS} rows`);
+  });
+});
+
+describe('coversImport', () => {
+  it('lets officials read an import made in jurisdictions they cover, and nobody one made in none', () => {
+    expect(coversImport(['350200'], ['350200'])).toBe(true);
+    expect(coversImport(['350000'], ['350200'])).toBe(true);
+    expect(coversImport(['CN'], ['350200', 'IND:machinery'])).toBe(true);
+    expect(coversImport(['350200'], ['350000'])).toBe(false);
+    expect(coversImport(['440600'], ['350200'])).toBe(false);
+    expect(coversImport(['350000'], ['350200', 'IND:machinery'])).toBe(false);
+    expect(coversImport(['IND:machinery'], ['IND:machinery'])).toBe(true);
+    expect(coversImport(['440000'], ['CN'])).toBe(false);
+    expect(coversImport(['CN'], [])).toBe(false);
   });
 });

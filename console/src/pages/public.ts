@@ -47,7 +47,7 @@ export function fileComplaintPage(main: HTMLElement): void {
   show(main, heading(t('public.file.title')), h('p', { class: 'hint' }, t('public.file.intro')), form, result);
 }
 
-/** Status and outcome by tracking number and secret; the appeal, once, while it is open. */
+/** Status and outcome (or the answer to a question) by tracking number and secret; the appeal, once, while it is open. */
 export function trackPage(main: HTMLElement, trackingNumber = ''): void {
   const result = h('div', { 'aria-live': 'polite' });
   const numberInput = h('input', { id: 'track-number', name: 'trackingNumber', value: trackingNumber, autocomplete: 'off', 'aria-required': 'true' });
@@ -61,9 +61,10 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
   );
   const lookUp = async () => {
     const number = numberInput.value.trim();
-    const secret = secretInput.value.trim();
+    // The secret goes in its header on every public complaint call, never in a URL or a body.
+    const withSecret = { 'x-complaint-secret': secretInput.value.trim() };
     try {
-      const view = await api<{ status: string; category: string; outcome: { finding: string; reasons: string[] } | null; appealOpen: boolean }>('GET', `/v1/public/complaints/${encodeURIComponent(number)}`, { headers: { 'x-complaint-secret': secret } });
+      const view = await api<{ status: string; category: string; outcome: { finding: string; reasons: string[] } | null; answer: string | null; appealOpen: boolean }>('GET', `/v1/public/complaints/${encodeURIComponent(number)}`, { headers: withSecret });
       show(
         result,
         h(
@@ -74,13 +75,14 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
           h('dt', {}, t('field.category')),
           h('dd', {}, label('category', view.category)),
           view.outcome ? [h('dt', {}, t('public.track.outcome')), h('dd', {}, label('finding', view.outcome.finding), view.outcome.reasons.length ? h('ul', {}, view.outcome.reasons.map((r) => h('li', {}, r))) : null)] : null,
+          view.answer ? [h('dt', {}, t('public.track.answer')), h('dd', {}, view.answer)] : null,
         ),
         view.appealOpen
           ? apiForm({
               id: 'appeal',
               title: t('public.track.appeal'),
               fields: [{ name: 'reason', kind: 'textarea', labelKey: 'field.appealReason' }],
-              submit: (body, idempotencyKey) => api('POST', `/v1/public/complaints/${encodeURIComponent(number)}/appeal`, { body: { ...body, secret }, idempotencyKey }),
+              submit: (body, idempotencyKey) => api('POST', `/v1/public/complaints/${encodeURIComponent(number)}/appeal`, { body, headers: withSecret, idempotencyKey }),
               onDone: () => {
                 void lookUp();
                 result.prepend(h('p', { class: 'notice success', role: 'status' }, t('public.track.appealDone')));

@@ -20,9 +20,9 @@ export async function signInPage(main: HTMLElement, done: () => void): Promise<v
     h('div', { class: 'field' }, h('label', { for: 'token' }, t('signin.token')), tokenInput, h('p', { class: 'hint', id: 'token-hint' }, t('signin.tokenHint')), error),
     h('button', { type: 'submit' }, t('signin.submit')),
   );
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (signIn(tokenInput.value.trim())) done();
+    if (await signIn(tokenInput.value.trim())) done();
     else error.textContent = t('signin.invalid');
   });
   const demo = h('section', { 'aria-labelledby': 'demo-users' });
@@ -41,7 +41,7 @@ export async function signInPage(main: HTMLElement, done: () => void): Promise<v
         h(
           'li',
           {},
-          h('button', { type: 'button', 'data-user': u.id, onclick: () => (signIn(u.token), done()) }, t('signin.as', { user: `${u.id} ${u.name}` })),
+          h('button', { type: 'button', 'data-user': u.id, onclick: async () => ((await signIn(u.token)) ? done() : (error.textContent = t('signin.invalid'))) }, t('signin.as', { user: `${u.id} ${u.name}` })),
           ' ',
           h('span', { class: 'hint' }, u.roles.map((r) => label('role', r)).join(', ')),
         ),

@@ -56,7 +56,7 @@ export async function startSystem(policyOverrides: DeepPartial<Policy>) {
     stops.push(() => worker.kill('SIGKILL'));
     await worker.start();
 
-    const config = { ...loadConfig({}), databaseUrl, temporalAddress: temporal.address, taskQueue: TASK_QUEUE, policy: policyWith(policyOverrides) };
+    const config = { ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }), databaseUrl, temporalAddress: temporal.address, taskQueue: TASK_QUEUE, policy: policyWith(policyOverrides) };
     const connection = apiTemporalConnection(temporal.address);
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
@@ -72,7 +72,7 @@ export async function startSystem(policyOverrides: DeepPartial<Policy>) {
       const user = DEMO_USERS.find((u) => u.id === userId);
       if (!user) throw new Error(`no demo user ${userId}`);
       // The demo user as it is, so its token carries whatever the seed gives it (roles, jurisdictions).
-      if (!tokens.has(userId)) tokens.set(userId, await mintToken(config.jwtSecret, user));
+      if (!tokens.has(userId)) tokens.set(userId, await mintToken(config, user.id));
       return tokens.get(userId)!;
     }
 

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { examinerRow, postExaminerCsv, toCsv } from '../support/examinerCsv';
+import { appraisalSession, licenseStation } from '../support/fixtures';
+import { eventually, startHarness, type Harness } from '../support/harness';
+
+/**
+ * Session registration (鉴定场次) against the registers: each examiner qualified for the occupation at the
+ * session's level or higher on the session date, the station's licence valid then, and the site in the
+ * station's city (policy `programme.sessionRegion: 'city'`), the rule the complaint's automatic check applies too.
+ * The examiners come from an import, so no seeded qualification can stand in for theirs.
+ */
+let h: Harness;
+/** admin-1's station: Foshan (440600), licensed for 6-18-01-01 up to level 3. */
+let stationId: number;
+const day = (fromNow: number) => new Date(Date.now() + fromNow * 86_400_000).toISOString().slice(0, 10);
+const SESSION_DATE = day(60);
+
+beforeAll(async () => {
+  h = await startHarness({ programme: { sessionRegion: 'city' } });
+  stationId = await licenseStation(h);
+  const row = (n: number, occupation_code: string, level: number, expires_on = day(1500)) => examinerRow(n, 'SR', { occupation_code, level: String(level), expires_on });
+  const rows = [
+    row(1, '6-18-01-01', 2),
+    row(2, '6-18-01-01', 4),
+    row(3, '6-31-01-03', 3),
+    row(4, '6-18-01-01', 3),
+    // SR-4 stays active in the register through this one while the other is suspended.
+    { ...row(4, '6-18-02-04', 3), card_number: 'KP-SR-000041' },
+    row(5, '6-18-01-01', 3, day(30)),
+  ];
+  const imported = await postExaminerCsv(h, toCsv(rows), 'sup-1');
+  expect(imported.status, imported.text).toBe(201);
+  expect(imported.body).toMatchObject({ imported: rows.length, rejectedCount: 0 });
+
+  const listed = (await h.api('GET', '/v1/qualifications?occupationCode=6-18-01-01&limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; examinerId: string }>;
+  const suspended = listed.find((q) => q.examinerId === 'SR-4')!;
+  // The import starts each qualification's cycle shortly after; the suspension is an action on it.
+  const res = await eventually(async () => {
+    const r = await h.api('POST', `/v1/qualifications/${suspended.id}/suspension`, { as: 'sup-1', body: { until: new Date(Date.now() + 400 * 86_400_000).toISOString(), reasons: ['complaint under investigation'] } });
+    return r.status === 200 ? r : undefined;
+  });
+  expect(res.body.status).toBe('suspended');
+});
+afterAll(async () => h?.close());
+
+const session = (overrides: Record<string, unknown> = {}) => appraisalSession({ date: SESSION_DATE, examinerIds: ['SR-1'], ...overrides });
+const register = (body: unknown) => h.api('POST', `/v1/stations/${stationId}/sessions`, { as: 'admin-1', body });
+const registered = async () => ((await h.api('GET', `/v1/stations/${stationId}/sessions`, { as: 'sup-1' })).body.items as Array<{ id: string }>).map((s) => s.id);
+
+describe('session registration', () => {
+  it('refuses each examiner not qualified for the occupation at the session level, naming them and why', async () => {
+    const before = await registered();
+    const refusals: Array<[string, string[], string[]]> = [
+      ['no qualification for the occupation', ['SR-3'], ['SR-3', 'no qualification for 6-18-01-01']],
+      ['qualified only at level 4 for a level 3 session', ['SR-2'], ['SR-2', 'level 4', "below the session's level 3"]],
+      ['a suspended qualification', ['SR-4'], ['SR-4', 'suspended']],
+      ['a qualification that expires before the session', ['SR-5'], ['SR-5', 'expired', day(30)]],
+    ];
+    for (const [what, examinerIds, words] of refusals) {
+      const res = await register(session({ examinerIds }));
+      expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(409);
+      expect(res.body.error.details.map((d: { field: string }) => d.field), what).toEqual(['examinerIds']);
+      for (const word of words) expect(res.body.error.message, what).toContain(word);
+    }
+    // With a qualified examiner beside them, the refusal names only the one who is not.
+    const mixed = await register(session({ examinerIds: ['SR-1', 'SR-2'] }));
+    expect(mixed.status).toBe(409);
+    expect(mixed.body.error.message).toContain('SR-2');
+    expect(mixed.body.error.message).not.toContain('SR-1');
+    expect(await registered()).toEqual(before);
+  });
+
+  it('accepts an examiner qualified at level 2 for a level 3 session', async () => {
+    const res = await register(session());
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(await registered()).toContain(res.body.sessionId);
+  });
+
+  it("refuses a session after the licence's validity has ended, and takes one on its last day", async () => {
+    const { validUntil, licenceNumber } = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'admin-1' })).body as { validUntil: string; licenceNumber: string };
+    const lastDay = validUntil.slice(0, 10);
+    const after = new Date(Date.parse(validUntil) + 86_400_000).toISOString().slice(0, 10);
+    const refused = await register(session({ date: after }));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual(['date']);
+    for (const word of ['licence', licenceNumber, lastDay]) expect(refused.body.error.message).toContain(word);
+    expect((await register(session({ date: lastDay }))).status).toBe(201);
+  });
+
+  it("confines sessions to the station's city by policy, and the complaint's automatic check flags one held elsewhere", async () => {
+    const guangzhou = { provinceCode: '440000', cityCode: '440100', address: 'Tianhe Workshop 5' };
+    const refused = await register(session({ site: guangzhou }));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    for (const word of ['cross-region', '跨地区', '440100', 'city']) expect(refused.body.error.message).toContain(word);
+
+    const inFoshan = (await register(session())).body.sessionId as string;
+    const heldElsewhere = (await register(session())).body.sessionId as string;
+    // Found held in Guangzhou after all: the register now shows it there.
+    await h.db('appraisal_sessions').where({ id: heldElsewhere }).update({ city_code: '440100' });
+
+    const crossRegionFact = async (sessionId: string) => {
+      const filed = await h.api('POST', '/v1/public/complaints', {
+        body: { category: 'cross_region_appraisal', stationId, sessionId, happenedOn: day(0), description: 'The session was held in another city.' },
+      });
+      expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+      const id = await eventually(async () => (await h.db('complaints').where({ tracking_number: filed.body.trackingNumber }).first('id'))?.id as string | undefined);
+      const triaged = await h.api('POST', `/v1/complaints/${id}/triage`, { as: 'handler-1', body: { category: 'cross_region_appraisal', severity: 'normal', stationId, sessionId } });
+      expect(triaged.status, JSON.stringify(triaged.body)).toBe(200);
+      const facts = await eventually(async () => {
+        const live = (await h.api('GET', `/v1/complaints/${id}`, { as: 'handler-1' })).body.live;
+        return live.facts.length ? (live.facts as Array<{ check: string; result: boolean; detail: string }>) : undefined;
+      });
+      return facts.find((f) => f.check === 'cross_region');
+    };
+    expect(await crossRegionFact(heldElsewhere)).toMatchObject({ result: true, detail: expect.stringContaining('440100') });
+    expect(await crossRegionFact(inFoshan)).toMatchObject({ result: false });
+  });
+});

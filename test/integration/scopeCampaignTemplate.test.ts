@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
 import { upsertUsers } from '../../db/queries/users';
-import { appraisalSession, licenseStation, qualifyExaminer } from '../support/fixtures';
+import { appraisalSession, guangzhouApplication, licenseStation, qualifyExaminer } from '../support/fixtures';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
 /**
@@ -18,15 +17,7 @@ let guangzhouStation: number;
 beforeAll(async () => {
   h = await startHarness();
   foshanStation = await licenseStation(h);
-  guangzhouStation = await licenseStation(h, 'admin-2', {
-    ...example,
-    organisation: { name: 'Pearl River Skills Co.', creditCode: '91440101MA59PRT01X' },
-    stationName: 'Pearl River Skills Appraisal Station',
-    region: { provinceCode: '440000', cityCode: '440100' },
-    address: '88 Huangpu Avenue, Tianhe District, Guangzhou, Guangdong',
-    contactEmail: 'admin@pearl-river-skills.example',
-    declaredAffiliations: [],
-  });
+  guangzhouStation = await licenseStation(h, 'admin-2', guangzhouApplication);
 }, 120_000);
 afterAll(async () => h?.close());
 

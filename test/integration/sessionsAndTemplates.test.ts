@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
-import { appraisalSession, checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
+import { appraisalSession, guangzhouApplication, checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
@@ -16,15 +15,7 @@ let otherStationId: number;
 beforeAll(async () => {
   h = await startHarness();
   stationId = await licenseStation(h);
-  otherStationId = await licenseStation(h, 'admin-2', {
-    ...example,
-    organisation: { name: 'Pearl River Skills Co.', creditCode: '91440101MA59PRT01X' },
-    stationName: 'Pearl River Skills Appraisal Station',
-    region: { provinceCode: '440000', cityCode: '440100' },
-    address: '88 Huangpu Avenue, Tianhe District, Guangzhou, Guangdong',
-    contactEmail: 'admin@pearl-river-skills.example',
-    declaredAffiliations: [],
-  });
+  otherStationId = await licenseStation(h, 'admin-2', guangzhouApplication);
   // Qualified for the sessions' occupation at their level (exam-3's register entry has lapsed).
   for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
 });

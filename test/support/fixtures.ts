@@ -4,6 +4,17 @@ import { eventually, type Harness } from './harness';
 
 export const goodScores = { organisation_management: 90, post_setup: 85, staffing: 88, appraisal_process_control: 92, site_and_equipment: 80 };
 
+/** admin-2's application: Pearl River Skills Co., in Guangzhou (440100), with no declared affiliations. */
+export const guangzhouApplication = {
+  ...example,
+  organisation: { name: 'Pearl River Skills Co.', creditCode: '91440101MA59PRT01X' },
+  stationName: 'Pearl River Skills Appraisal Station',
+  region: { provinceCode: '440000', cityCode: '440100' },
+  address: '88 Huangpu Avenue, Tianhe District, Guangzhou, Guangdong',
+  contactEmail: 'admin@pearl-river-skills.example',
+  declaredAffiliations: [],
+};
+
 /** Takes an application through the whole approval to a licensed station with a running programme; returns the station id. */
 export async function licenseStation(h: Harness, as = 'admin-1', application: unknown = example): Promise<number> {
   const created = await h.api('POST', '/v1/station-applications', { as, body: application });

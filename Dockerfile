@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 
+# The font the printable documents embed (api/documents/), as scripts/ensure-fonts.sh installs it elsewhere.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so this layer is reused while package*.json do not change.
 COPY package*.json ./
 RUN npm ci

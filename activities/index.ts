@@ -30,7 +30,7 @@ import { unseal } from './sealing';
 import type { Role } from '../domain/roles';
 import { isPermanentMailError, type Mailer } from './mailer';
 import { createHousekeepingActivities } from './housekeeping';
-import { suspendExaminer, type ActionReport, type ExaminerSuspension } from './crossProcess';
+import { actOnStation, suspendExaminer, type ActionReport, type ExaminerSuspension, type StationEffect } from './crossProcess';
 
 export interface ActivityDeps {
   db: Db;
@@ -251,6 +251,11 @@ export function createActivities({ db, mailer, temporal }: ActivityDeps) {
     /** Suspends an examiner on the register and in every live qualification cycle. */
     async sanctionExaminer(req: { examinerId: string; sanction: ExaminerSuspension }): Promise<ActionReport> {
       return suspendExaminer(db, temporal, req.examinerId, req.sanction);
+    },
+
+    /** An inspection's sanction or a complaint's finding on a station, through its programme, as read back. */
+    async actOnStation(req: { stationId: number; effect: StationEffect }): Promise<ActionReport> {
+      return actOnStation(temporal, req.stationId, req.effect);
     },
   };
   return activities;

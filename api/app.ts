@@ -16,10 +16,11 @@ import { durationMs } from '../domain/duration';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { userRoutes } from './routes/users';
+import { peopleRoutes } from './routes/people';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes, ...peopleRoutes];
 /** Routes anyone may call (no token): complaint intake and tracking. */
 export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
 

@@ -6,19 +6,27 @@ import { Refusal, type RefusalType } from '../domain/errors';
 
 export interface ErrorDetail {
   field?: string;
+  /** Stable and machine-readable (`required`, `too_short`, `no_such_station`…), for a client to act on or translate; `message` is English. */
+  code: string;
   message: string;
+  /** The bound a `too_short`, `too_long`, `too_few`, `too_many`, `too_small` or `too_big` value missed. */
+  limit?: number;
 }
 
 /** An error the API answers with as it is: `{"error":{"code","message","details"}}`. */
 export class HttpError extends Error {
+  readonly details: ErrorDetail[];
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    /** A detail without a code of its own is `invalid`. */
+    details: Array<Omit<ErrorDetail, 'code'> & { code?: string }> = [],
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.details = details.map(({ code = 'invalid', ...detail }) => ({ ...detail, code }));
   }
 }
 
@@ -29,12 +37,43 @@ const REFUSAL_STATUS: Record<RefusalType, [number, string]> = {
   NotFound: [404, 'not_found'],
 };
 
+/** Sizes by what was measured: characters of a string, items of a list, or the value of a number or date. */
+const SIZE_CODES: Record<'too_small' | 'too_big', Record<string, string>> = {
+  too_small: { string: 'too_short', array: 'too_few', set: 'too_few' },
+  too_big: { string: 'too_long', array: 'too_many', set: 'too_many' },
+};
+const FORMAT_CODES: Record<string, string> = { email: 'invalid_email', date: 'invalid_date', datetime: 'invalid_datetime' };
+
+/**
+ * The stable code of a zod issue. A refinement names its own (`params: { code }`); a missing value is `required`
+ * only when the issue reports its input (`parse` asks for it), since zod's message is no contract.
+ */
+function detailOf(issue: z.core.$ZodIssue): Omit<ErrorDetail, 'field'> {
+  const message = issue.message;
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big':
+      // An exclusive bound (`positive()`) has no limit a person could be told to meet, nor has a date one in its milliseconds.
+      return { code: SIZE_CODES[issue.code][issue.origin] ?? issue.code, message, limit: issue.inclusive === false || issue.origin === 'date' ? undefined : Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) };
+    case 'invalid_type':
+      return { code: 'input' in issue && issue.input === undefined ? 'required' : 'invalid_type', message };
+    case 'invalid_format':
+      return { code: FORMAT_CODES[issue.format] ?? 'invalid_format', message };
+    case 'invalid_value':
+      return { code: 'invalid_choice', message };
+    case 'custom':
+      return { code: typeof issue.params?.code === 'string' ? issue.params.code : 'invalid', message };
+    default:
+      return { code: 'invalid', message };
+  }
+}
+
 export function fromZod(error: z.ZodError): HttpError {
   // An unknown key is named by its own path (`status`, `organisation.status`), like every other bad field.
   const details = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown field' }))
-      : [{ field: issue.path.join('.') || '(body)', message: issue.message }],
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), code: 'unknown_field', message: 'unknown field' }))
+      : [{ field: issue.path.join('.') || '(body)', ...detailOf(issue) }],
   );
   return new HttpError(400, 'invalid', `invalid ${details.map((d) => d.field).join(', ')}`, details);
 }
@@ -45,14 +84,14 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof z.ZodError) return fromZod(error);
   if (error instanceof Refusal) {
     const [status, code] = REFUSAL_STATUS[error.type];
-    return new HttpError(status, code, error.message, error.field ? [{ field: error.field, message: error.message }] : []);
+    return new HttpError(status, code, error.message, error.field ? [{ field: error.field, code: error.code, message: error.message }] : []);
   }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
     const known = REFUSAL_STATUS[failure.type as RefusalType];
     if (known) {
-      const field = (failure.details?.[0] as { field?: string } | undefined)?.field;
-      return new HttpError(known[0], known[1], failure.message, field ? [{ field, message: failure.message }] : []);
+      const { field, code } = (failure.details?.[0] as { field?: string; code?: string } | undefined) ?? {};
+      return new HttpError(known[0], known[1], failure.message, field ? [{ field, code, message: failure.message }] : []);
     }
   }
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such case');

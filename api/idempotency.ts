@@ -11,7 +11,7 @@ const STALE_AFTER_MS = 30_000;
 
 /** A malformed key is the request's own fault, refused before anything is looked up. */
 export function checkIdempotencyKey(key: string): void {
-  if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'at most 200 characters' }]);
+  if (key.length > 200) throw new HttpError(400, 'invalid', 'Idempotency-Key is too long', [{ field: 'Idempotency-Key', code: 'too_long', message: 'at most 200 characters', limit: 200 }]);
 }
 
 /**
@@ -30,7 +30,7 @@ export function idempotency(db: Db): Middleware {
     const claim = ulid();
     let row = await claimKey(db, { caller, key, requestHash, resourceId: ulid(), claim });
     if (row.requestHash !== requestHash) {
-      throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', message: 'reused with a different body' }]);
+      throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with another request', [{ field: 'Idempotency-Key', code: 'key_reused', message: 'reused with a different body' }]);
     }
     if (row.response) {
       ctx.status = row.response.status;

@@ -6,12 +6,13 @@ import { fromZod, HttpError } from './errors';
  * a key the schema does not know is refused wherever it is, in nested objects as at the top level.
  */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, options: { strict?: boolean } = {}): z.infer<S> {
-  const result = schema.safeParse(value);
+  // The input in each issue tells a missing field (`required`) from a wrong one; it is never sent back.
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw fromZod(result.error);
   const field = loneSurrogateAt(result.data, []);
-  if (field !== undefined) throw new HttpError(400, 'invalid', `invalid ${field}`, [{ field, message: 'must be well-formed Unicode (a lone surrogate is not a character)' }]);
+  if (field !== undefined) throw new HttpError(400, 'invalid', `invalid ${field}`, [{ field, code: 'malformed_text', message: 'must be well-formed Unicode (a lone surrogate is not a character)' }]);
   const unknown = options.strict ? unknownKeyAt(value, result.data, []) : undefined;
-  if (unknown !== undefined) throw new HttpError(400, 'invalid', `invalid ${unknown}`, [{ field: unknown, message: 'unknown field' }]);
+  if (unknown !== undefined) throw new HttpError(400, 'invalid', `invalid ${unknown}`, [{ field: unknown, code: 'unknown_field', message: 'unknown field' }]);
   return result.data;
 }
 

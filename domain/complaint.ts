@@ -112,7 +112,8 @@ export function initialComplaint(input: { id: string; trackingNumber: string; in
 
 export const isComplaintFinal = (s: ComplaintStatus) => s === 'final' || s === 'merged' || s === 'answered';
 
-export function complaintPendingOn(s: ComplaintState): ComplaintPending | null {
+/** Who must act next; reads only the status and the investigator, so a list row derives it as the case does. */
+export function complaintPendingOn(s: Pick<ComplaintState, 'status'> & { investigator?: Pick<Person, 'id'> }): ComplaintPending | null {
   switch (s.status) {
     case 'consultation':
       return { action: 'answer', role: 'complaint_handler', userIds: [] };

@@ -9,6 +9,8 @@ export class Refusal extends Error {
     readonly type: RefusalType,
     message: string,
     readonly field?: string,
+    /** The field's stable code in the API's answer (`details[].code`). */
+    readonly code = 'invalid',
   ) {
     super(message);
     this.name = type;
@@ -20,4 +22,4 @@ export const notAllowed = (message: string) => new Refusal('NotAllowed', message
 /** The actor may not take this action on this case (HTTP 403). */
 export const forbidden = (message: string) => new Refusal('Forbidden', message);
 /** The input breaks a business rule on a named field (HTTP 400). */
-export const invalid = (field: string, message: string) => new Refusal('Invalid', message, field);
+export const invalid = (field: string, message: string, code?: string) => new Refusal('Invalid', message, field, code);

@@ -4,6 +4,8 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 # Only the console's browser tests need Chromium; running the system does not.
 bash scripts/ensure-chromium.sh
+# The documents' tests read the PDFs' text with poppler's pdftotext.
+bash scripts/ensure-pdf-tools.sh
 npx tsc --noEmit -p .
 npx tsc --noEmit -p console   # the browser code: its own tsconfig, with the DOM types
 npx vitest run "$@"

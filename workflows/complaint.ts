@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActionReport } from '../activities/crossProcess';
 import { SYSTEM, record, type Deadline } from '../domain/case';
 import { escalationChain } from '../domain/jurisdiction';
@@ -16,6 +16,7 @@ import {
 } from '../domain/complaint';
 import { durationMs } from '../domain/duration';
 import { notAllowed } from '../domain/errors';
+import { holdWithDeadlines, periodFromNow } from './deadlines';
 import {
   complaintAppeal,
   complaintRecorded,
@@ -44,7 +45,8 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   const policy = input.policy;
   const { workflowId } = workflowInfo();
   let state = initialComplaint({ id: input.id, trackingNumber: input.trackingNumber, intake: input.intake, anonymous: !input.sealedContact, at: now() });
-  let deadline: Deadline | undefined;
+  // The due time of the step the complaint waits on; see change().
+  let deadline = stepDeadline(state);
   let appealUntil: string | null = null;
   let provinceCode: string | null = null;
   let recorded = false;
@@ -59,7 +61,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   setActionHandlers<ComplaintActionType, ComplaintRequest<ComplaintActionType>, ComplaintView>(complaintUpdates, {
     validate: (type, request) => checkComplaintAction(state, toAction(type, request), request.actor),
     apply: async (type, request) => {
-      state = applyComplaintAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId });
+      change(applyComplaintAction(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }));
       await persist();
       return view();
     },
@@ -67,7 +69,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   setHandler(
     complaintAppeal,
     async ({ reason }) => {
-      state = appeal(state, reason, now());
+      change(appeal(state, reason, now()));
       appealUntil = null;
       await persist();
       return view();
@@ -84,11 +86,11 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   });
   // Histories from before `identityReveal` hold this signal: replayed, it must rebuild the same timeline.
   setHandler(identityRevealed, ({ by, role }) => {
-    state = record(state, 'identity_revealed', { actor: { id: by, roles: [] }, at: now() }, { role });
+    change(record(state, 'identity_revealed', { actor: { id: by, roles: [] }, at: now() }, { role }));
   });
   // The case's own trail records the reveal (its single writer), saved before the API shows the identity.
   setHandler(identityReveal, async ({ by, role, requestId }) => {
-    state = record(state, 'identity_revealed', { actor: { id: by, roles: [role] }, role, at: now(), requestId });
+    change(record(state, 'identity_revealed', { actor: { id: by, roles: [role] }, role, at: now(), requestId }));
     await persist();
   });
   upsertSearchAttributes([{ key: CaseType, value: 'complaint' }]);
@@ -116,7 +118,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   const checks = await store.complaintChecks(state.targets, input.sessionRegion ?? 'province');
   provinceCode = checks.provinceCode;
   if (provinceCode) upsertSearchAttributes([{ key: Region, value: provinceCode }]);
-  state = recordFacts(state, checks.facts, now());
+  change(recordFacts(state, checks.facts, now()));
 
   // 4. Critical cases: the emergency plan (群体性事件 risk) — straight to the top, and the shortest SLA.
   if (state.severity === 'critical') {
@@ -141,51 +143,53 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   }
   return finish();
 
-  /** The SLA by severity: a reminder before it runs out, then one rung of the ladder per interval, unless extended. */
+  /**
+   * The SLA by severity, begun by the assignment and moved by extensions (see change()): a reminder before
+   * it runs out, then one rung of the ladder per interval.
+   */
   async function investigate(): Promise<void> {
-    const slaDue = () => dueAt;
-    let dueAt = Date.now() + durationMs(policy.sla[state.severity ?? 'normal']);
-    let level = state.severity === 'critical' ? 3 : 0;
     let reminded = false;
     while (!state.finding || state.status === 'appealed') {
+      const { dueAt, escalationLevel: level } = deadline!;
+      const due = Date.parse(dueAt);
       const extensions = state.extensions;
-      const wakeAt = reminded || level > 0 ? dueAt : dueAt - durationMs(policy.reminderBefore);
-      deadline = { dueAt: new Date(dueAt).toISOString(), escalationLevel: level };
+      const wakeAt = reminded || level > 0 ? due : due - durationMs(policy.reminderBefore);
       await persist();
       const found = () => state.status === 'closed' || state.status === 'final';
       if (await condition(() => found() || state.extensions !== extensions, Math.max(0, wakeAt - Date.now()))) {
         if (found()) {
           // On time means before the SLA as extended, whatever the ladder did after a miss.
-          system({ slaMet: level === 0 && Date.now() <= slaDue() }, 'investigation_closed', { slaMet: level === 0 && Date.now() <= slaDue() });
+          system({ slaMet: level === 0 && Date.now() <= due }, 'investigation_closed', { slaMet: level === 0 && Date.now() <= due });
           break;
         }
-        dueAt += durationMs(policy.extension);
         reminded = false;
         continue;
       }
       if (!reminded && level === 0) {
         reminded = true;
-        notify(`sla-reminder-${state.previousInvestigators.length}`, [state.investigator!.email], `Reminder: complaint ${state.trackingNumber} is due`, `Your investigation of complaint ${state.trackingNumber} is due at ${new Date(dueAt).toISOString()}.`);
+        notify(`sla-reminder-${state.previousInvestigators.length}`, [state.investigator!.email], `Reminder: complaint ${state.trackingNumber} is due`, `Your investigation of complaint ${state.trackingNumber} is due at ${dueAt}.`);
         continue;
       }
-      level += 1;
-      await escalate(level, new Date(dueAt).toISOString());
-      dueAt = Date.now() + durationMs(policy.escalationInterval);
+      await escalate(level + 1, dueAt);
+      deadline = periodFromNow(policy.escalationInterval, level + 1);
     }
-    deadline = undefined;
   }
 
   /** Waits while a handler's step is held, climbing the ladder on each missed period. */
   async function holdWithLadder(held: () => boolean, period: string): Promise<void> {
-    for (let level = 0; held(); ) {
-      const dueAt = Date.now() + durationMs(period);
-      deadline = { dueAt: new Date(dueAt).toISOString(), escalationLevel: level };
-      await persist();
-      if (await condition(() => !held(), durationMs(period))) break;
-      level += 1;
-      await escalate(level, deadline.dueAt);
-    }
-    deadline = undefined;
+    await holdWithDeadlines({
+      held,
+      period,
+      current: () => deadline,
+      onPeriod: async (next) => {
+        deadline = next;
+        await persist();
+      },
+      onMissed: async (level, dueAt) => {
+        await escalate(level, dueAt);
+        return 'continue';
+      },
+    });
   }
 
   /**
@@ -209,9 +213,16 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     if (finding.finding === 'unsubstantiated') return;
     const reasons = [`complaint ${state.trackingNumber}: ${finding.reasons.join('; ')}`];
     if (state.targets.stationId) {
-      // A substantiated finding brings the station's next inspection closer.
-      const programme = stationWorkflowId(state.targets.stationId);
-      tellOther(programme, getExternalWorkflowHandle(programme).signal(programmeEvent, { type: 'complaint_substantiated', complaintId: state.id, at: now() }));
+      // A substantiated finding brings the station's next inspection closer, recorded as the programme reads afterwards.
+      // Complaints that signalled it before the read-back replay as they ran (patch 'station-complaint-read-back').
+      const effect = { type: 'complaint_substantiated' as const, complaintId: state.id, at: now() };
+      if (patched('station-complaint-read-back')) {
+        const told = await starter.actOnStation({ stationId: state.targets.stationId, effect });
+        recordReport(told, 'action_station_complaint_recorded', 'action_station_complaint_failed', { stationId: state.targets.stationId });
+      } else {
+        const programme = stationWorkflowId(state.targets.stationId);
+        tellOther(programme, getExternalWorkflowHandle(programme).signal(programmeEvent, effect));
+      }
     }
     for (const action of finding.actions) {
       if (action.type === 'adhoc_inspection') {
@@ -244,8 +255,13 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   /** Records an action as reported; histories from before the reports carry the bare result, recorded as it was then. */
   function reported<T>(outcome: ActionReport | T, done: string, failed: string, data: Record<string, unknown>, legacy: (result: T) => Record<string, unknown>): void {
     if (!isReport(outcome)) system({}, done, legacy(outcome));
-    else if (outcome.applied) system({}, done, { ...data, ...outcome.result });
-    else system({}, failed, { ...data, reason: outcome.reason });
+    else recordReport(outcome, done, failed, data);
+  }
+
+  /** What changed, read back from the target, or the action as failed with the reason. */
+  function recordReport(report: ActionReport, done: string, failed: string, data: Record<string, unknown>): void {
+    if (report.applied) system({}, done, { ...data, ...report.result });
+    else system({}, failed, { ...data, reason: report.reason });
   }
 
   async function finish(): Promise<ComplaintView> {
@@ -256,8 +272,29 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
     return view();
   }
 
-  function system(change: Partial<ComplaintState>, action: string, data?: Record<string, unknown>): void {
-    state = record({ ...state, ...change }, action, { actor: SYSTEM, at: now() }, data);
+  function system(changes: Partial<ComplaintState>, action: string, data?: Record<string, unknown>): void {
+    change(record({ ...state, ...changes }, action, { actor: SYSTEM, at: now() }, data));
+  }
+
+  /**
+   * Every change of the complaint goes through here. One that moves it to another pending step starts that
+   * step's due time at once, and an extension moves the SLA, so the write carrying the change carries the
+   * pending step and its due time together (the list row never shows a step with another step's deadline).
+   */
+  function change(next: ComplaintState): void {
+    if (complaintPendingOn(next)?.action !== complaintPendingOn(state)?.action) deadline = stepDeadline(next);
+    else if (next.extensions !== state.extensions && deadline && complaintPendingOn(next)?.action === 'submitFinding') {
+      deadline = { ...deadline, dueAt: new Date(Date.parse(deadline.dueAt) + durationMs(policy.extension)).toISOString() };
+    }
+    state = next;
+  }
+
+  /** The policy period of the step a complaint waits on; critical investigations start at the top of the ladder. */
+  function stepDeadline(s: ComplaintState): Deadline | undefined {
+    const pending = complaintPendingOn(s);
+    if (!pending) return undefined;
+    if (pending.action === 'submitFinding') return periodFromNow(policy.sla[s.severity ?? 'normal'], s.severity === 'critical' ? 3 : 0);
+    return periodFromNow(pending.action === 'assignInvestigator' ? policy.assignInvestigator : policy.triage, 0);
   }
 
   async function persist(): Promise<void> {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Deadline, TimelineEntry } from '../domain/case';
 import { SYSTEM, record } from '../domain/case';
 import {
@@ -18,7 +18,7 @@ import { escalationChain } from '../domain/jurisdiction';
 import { holdWithDeadlines, periodFromNow, remindAndEscalate } from './deadlines';
 import { inspectionRecorded, inspectionState, inspectionUpdates, type InspectionInput, type InspectionRequest, type InspectionView } from './inspection.messages';
 import { CaseType, Region } from './searchAttributes';
-import { mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
+import { mail, now, setActionHandlers, setRecordedHandler, starter, store, upsertCaseSearchAttributes } from './support';
 import { programmeEvent, stationWorkflowId, type ProgrammeEvent } from './stationProgramme.messages';
 
 
@@ -165,7 +165,9 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
     for (const entry of state.timeline.slice(handled)) {
       for (const m of inspectionMailsFor(entry, state, policy.deadlines.rectification)) notify(m.key, m.to, m.notice);
       const event = programmeEventFor(entry);
-      if (event) tellProgramme(event);
+      // Inspections that signalled their sanctions before the read-back replay as they ran (patch 'station-sanction-read-back').
+      if (event?.type === 'sanction' && patched('station-sanction-read-back')) sanctionStation(event);
+      else if (event) tellProgramme(event);
     }
     handled = state.timeline.length;
     const pending = inspectionPendingOn(state);
@@ -181,7 +183,23 @@ export async function inspection(input: InspectionInput): Promise<InspectionView
     return null;
   }
 
-  /** Cross-process effects go through the programme's own signal; a station without a programme is logged, not fatal. */
+  /**
+   * A sanction acts on the station through its programme (activities/crossProcess.ts): recorded on this inspection as
+   * the station reads afterwards (its status and next inspection due), or as failed with the reason, for the supervisor.
+   */
+  function sanctionStation(effect: Extract<ProgrammeEvent, { type: 'sanction' }>): void {
+    outgoing.push(
+      (async () => {
+        const report = await starter.actOnStation({ stationId: state.station.id, effect });
+        const data = { stationId: state.station.id, level: effect.level };
+        if (report.applied) system({}, 'action_station_sanctioned', { ...data, ...report.result });
+        else system({}, 'action_station_sanction_failed', { ...data, reason: report.reason });
+        await persist();
+      })(),
+    );
+  }
+
+  /** Other effects go through the programme's own signal; a station without a programme is logged, not fatal. */
   function tellProgramme(event: ProgrammeEvent): void {
     outgoing.push(
       getExternalWorkflowHandle(stationWorkflowId(state.station.id))

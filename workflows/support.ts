@@ -12,7 +12,7 @@ export function refuseAsFailure(check: () => void): void {
     check();
   } catch (error) {
     if (error instanceof Refusal) {
-      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: error.field ? [{ field: error.field }] : [] });
+      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: error.field ? [{ field: error.field, code: error.code }] : [] });
     }
     throw error;
   }

@@ -13,6 +13,8 @@ import type { Actor, Role } from '../../domain/roles';
 import { complaint } from '../../workflows/complaint';
 import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityReveal, type ComplaintPayload } from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
+import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { zhLabel, zhPlace } from '../registerLabels';
 import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
@@ -71,7 +73,7 @@ async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<Complai
 }
 
 /** What a body names outside the caller's jurisdictions gets the same answer as what does not exist. */
-const noSuch = (field: string, what: string) => new HttpError(400, 'invalid', `no such ${what}`, [{ field, message: `no such ${what}` }]);
+const noSuch = (field: string, what: string) => new HttpError(400, 'invalid', `no such ${what}`, [{ field, code: `no_such_${what}`, message: `no such ${what}` }]);
 
 const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>, actor: Actor) => Promise<ComplaintPayload<T>> } = {
   answer: async (_d, body) => body,
@@ -94,7 +96,7 @@ const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(ty
   },
   assignInvestigator: async (deps, body) => {
     const [person] = await findUsers(deps.db, [body.investigatorId]);
-    if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'investigatorId', message: 'unknown user' }]);
+    if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'investigatorId', code: 'unknown_user', message: 'unknown user' }]);
     const { stationId: _s, ...investigator } = person;
     return { investigator };
   },
@@ -166,22 +168,34 @@ export const complaintRoutes = [
     roles: ['supervisor'],
     handler: async ({ deps, actor }) => complaintStatistics(deps.db, actor),
   }),
-  route({
-    method: 'get',
+  ...registerRoutes({
     path: '/v1/complaints',
-    summary: 'Complaints (an investigator sees those assigned), filtered by status, category, severity, region, overdue, waiting on me',
+    file: 'complaints',
+    title: '投诉台账',
+    summary: 'Complaints (an investigator sees those assigned), newest first or by due date: status, category, severity, place, occupation, created and due windows, overdue, waiting on me; search by tracking number or id; a total, cursor pagination',
     roles: ['complaint_handler', 'supervisor', 'inspector'],
-    query: z.object({
+    query: registerQuery.extend({
       status: z.enum(COMPLAINT_STATUSES).optional(),
       category: z.enum(CATEGORIES).optional(),
       severity: z.enum(SEVERITIES).optional(),
       provinceCode: z.string().regex(/^\d{6}$/).optional(),
-      overdue: z.enum(['true', 'false']).optional(),
-      pendingOnMe: z.enum(['true', 'false']).optional(),
-      cursor: complaintId.optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cityCode: z.string().regex(/^\d{6}$/).optional(),
+      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      pendingOnMe: queryFlag,
     }),
-    handler: async ({ deps, actor, query }) => listComplaints(deps.db, actor, { ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }),
+    list: (deps, actor, filter) => listComplaints(deps.db, actor, filter),
+    columns: [
+      { header: '查询编号', value: (r) => r.trackingNumber, width: 24 },
+      { header: '类别', value: (r) => zhLabel('category', r.category) },
+      { header: '严重程度', value: (r) => zhLabel('severity', r.severity) },
+      { header: '状态', value: (r) => zhLabel('status', r.status) },
+      { header: '省份', value: (r) => zhPlace(r.provinceCode) },
+      { header: '鉴定所/站编号', value: (r) => r.stationId },
+      { header: '考评员编号', value: (r) => r.examinerId },
+      { header: '截止时间', value: (r) => chinaTime(r.dueAt) },
+      { header: '调查结论', value: (r) => zhLabel('finding', r.finding) },
+      { header: '受理时间', value: (r) => chinaTime(r.createdAt) },
+    ],
   }),
   route({
     method: 'get',

@@ -10,7 +10,11 @@ import { INSPECTION_STATUSES, isInspectionFinal, teamRefusals, type InspectionAc
 import type { Actor, Person } from '../../domain/roles';
 import { inspection } from '../../workflows/inspection';
 import { inspectionRecorded, inspectionState, inspectionUpdates, inspectionWorkflowId, type InspectionPayload } from '../../workflows/inspection.messages';
+import { pdfResponse } from '../documents/pdf';
+import { rectificationNotice, rectificationNoticePdf } from '../documents/rectificationNotice';
 import { HttpError } from '../errors';
+import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { zhLabel } from '../registerLabels';
 import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Inspections: ad-hoc start, lists, one case, and one POST per action. */
@@ -19,16 +23,14 @@ const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const scores = z.record(z.string().min(1).max(64), z.number().min(0).max(100));
 const inspectionId = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be an inspection id');
 
-const listQuery = z.object({
+const listQuery = registerQuery.extend({
   status: z.enum(INSPECTION_STATUSES).optional(),
   stationId: z.coerce.number().int().positive().optional(),
   provinceCode: z.string().regex(/^\d{6}$/).optional(),
+  cityCode: z.string().regex(/^\d{6}$/).optional(),
+  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
   campaignId: z.string().max(40).optional(),
-  dueBefore: z.iso.datetime().optional(),
-  overdue: z.enum(['true', 'false']).optional(),
-  pendingOnMe: z.enum(['true', 'false']).optional(),
-  cursor: inspectionId.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  pendingOnMe: queryFlag,
 });
 
 export const inspectionBodies = {
@@ -52,7 +54,7 @@ async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<Inspect
 async function people(deps: ApiDeps, ids: string[]): Promise<Person[]> {
   const found = await findUsers(deps.db, ids);
   const unknown = ids.filter((i) => !found.some((p) => p.id === i));
-  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field: 'inspectorIds', message: `unknown user ${unknown.join(', ')}` }]);
+  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field: 'inspectorIds', code: 'unknown_user', message: `unknown user ${unknown.join(', ')}` }]);
   return ids.map((i) => found.find((p) => p.id === i)!).map(({ stationId: _s, ...p }) => p);
 }
 
@@ -80,7 +82,7 @@ export const inspectionRoutes = [
     body: z.strictObject({ stationId: z.number().int().positive(), kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'), reason: z.string().trim().min(1).max(2000) }),
     authorize: async ({ deps, actor, body }) => {
       const station = await stationForInspection(deps.db, body.stationId, actor.jurisdictions ?? []);
-      if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', message: 'no such station' }]);
+      if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', code: 'no_such_station', message: 'no such station' }]);
       return station;
     },
     handler: async ({ deps, actor, body, resourceId, target }) => {
@@ -99,13 +101,26 @@ export const inspectionRoutes = [
       );
     },
   }),
-  route({
-    method: 'get',
+  ...registerRoutes({
     path: '/v1/inspections',
-    summary: 'Inspections visible to the caller, newest first; filters for status, station, region, due window, overdue, waiting on me',
+    file: 'inspections',
+    title: '检查台账',
+    summary: 'Inspections visible to the caller (newest first, or by due date): status, station, place, occupation, campaign, created and due windows, overdue, waiting on me; search by id, station name or licence number; a total, cursor pagination',
     roles: ['supervisor', 'inspector', 'station_admin'],
     query: listQuery,
-    handler: async ({ deps, actor, query }) => listInspections(deps.db, actor, { ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }),
+    list: (deps, actor, filter) => listInspections(deps.db, actor, filter),
+    columns: [
+      { header: '检查编号', value: (r) => r.id, width: 30 },
+      { header: '鉴定所/站编号', value: (r) => r.stationId },
+      { header: '类型', value: (r) => zhLabel('kind', r.kind) },
+      { header: '状态', value: (r) => zhLabel('status', r.status) },
+      { header: '待办事项', value: (r) => zhLabel('action', r.pending?.action) },
+      { header: '截止时间', value: (r) => chinaTime(r.pending?.dueAt) },
+      { header: '总分', value: (r) => r.total },
+      { header: '评级', value: (r) => r.rating },
+      { header: '结果', value: (r) => zhLabel('outcome', r.outcome) },
+      { header: '创建时间', value: (r) => chinaTime(r.createdAt) },
+    ],
   }),
   route({
     method: 'get',
@@ -124,6 +139,16 @@ export const inspectionRoutes = [
     summary: 'The inspection timeline',
     roles: ['supervisor', 'inspector', 'station_admin'],
     handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, INSPECTION_CASE, (await visible(deps, actor, params.id)).id) }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/inspections/{id}/rectification-notice.pdf',
+    summary: 'The rectification notice (整改通知书) of the latest order as a printable PDF (409 while there is none)',
+    roles: ['supervisor', 'inspector', 'station_admin'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visible(deps, actor, params.id);
+      return pdfResponse(await rectificationNoticePdf(await rectificationNotice(deps, record)), `rectification-notice-${record.id}.pdf`);
+    },
   }),
   route({
     method: 'get',

@@ -19,6 +19,7 @@ import {
   liveQualificationPairs,
   findQualification,
   recordImport,
+  listExaminers,
   listQualifications,
   violationsSince,
   type QualificationRecord,
@@ -33,6 +34,8 @@ import { examinerImport, examinerImportWorkflowId } from '../../workflows/examin
 import { qualification } from '../../workflows/qualification';
 import { qualificationRecorded, qualificationState, qualificationUpdates, qualificationWorkflowId, type QualificationPayload } from '../../workflows/qualification.messages';
 import { HttpError } from '../errors';
+import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { zhLabel, zhPlace } from '../registerLabels';
 import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
@@ -108,19 +111,32 @@ export const qualificationRoutes = [
       );
     },
   }),
-  route({
-    method: 'get',
+  ...registerRoutes({
     path: '/v1/qualifications',
-    summary: 'Qualifications (an examiner sees their own), filtered by status, expiry window and occupation',
+    file: 'qualifications',
+    title: '考评员资格台账',
+    summary: 'Qualifications (an examiner sees their own), newest first or by expiry: status, occupation, where the examiner is registered, issued and expiry windows, waiting on me; search by id, card number, examiner id or name; a total, cursor pagination',
     roles: ['examiner', 'reviewer', 'supervisor'],
-    query: z.object({
+    query: registerQuery.omit({ overdue: true }).extend({
       status: z.enum(QUALIFICATION_STATUSES).optional(),
       occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
       expiresBefore: z.iso.datetime().optional(),
-      cursor: qualificationId.optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      provinceCode: z.string().regex(/^\d{6}$/).optional(),
+      cityCode: z.string().regex(/^\d{6}$/).optional(),
+      pendingOnMe: queryFlag,
     }),
-    handler: async ({ deps, actor, query }) => listQualifications(deps.db, actor, query),
+    list: (deps, actor, filter) => listQualifications(deps.db, actor, filter),
+    columns: [
+      { header: '资格编号', value: (r) => r.id, width: 28 },
+      { header: '考评员编号', value: (r) => r.examinerId },
+      { header: '职业代码', value: (r) => r.occupationCode },
+      { header: '等级', value: (r) => r.level },
+      { header: '证卡编号', value: (r) => r.cardNumber, width: 28 },
+      { header: '状态', value: (r) => zhLabel('status', r.status) },
+      { header: '待办事项', value: (r) => zhLabel('action', r.pending?.action) },
+      { header: '发证时间', value: (r) => chinaTime(r.issuedAt) },
+      { header: '有效期至', value: (r) => chinaTime(r.expiresAt) },
+    ],
   }),
   route({
     method: 'get',
@@ -154,6 +170,28 @@ export const qualificationRoutes = [
       { type: 'decideRenewal', path: 'renewal-decision', summary: 'Approve, return or reject a renewal (a supervisor co-approves after violations)', roles: ['reviewer', 'supervisor'] },
       { type: 'suspend', path: 'suspension', summary: 'Suspend until a date (lifts itself)', roles: ['supervisor'] },
       { type: 'revoke', path: 'revocation', summary: 'Revoke with reasons', roles: ['supervisor'] },
+    ],
+  }),
+  ...registerRoutes({
+    path: '/v1/examiners',
+    file: 'examiners',
+    title: '考评员台账',
+    summary: 'The examiner register as the caller may see it (an examiner their own entry): status, where registered, occupation held; search by id or name; a total, cursor pagination in id order',
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    query: registerQuery.pick({ q: true, cursor: true, limit: true }).extend({
+      status: z.enum(['active', 'suspended', 'lapsed', 'revoked']).optional(),
+      provinceCode: z.string().regex(/^\d{6}$/).optional(),
+      cityCode: z.string().regex(/^\d{6}$/).optional(),
+      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+    }),
+    list: (deps, actor, filter) => listExaminers(deps.db, actor, filter),
+    columns: [
+      { header: '考评员编号', value: (r) => r.id },
+      { header: '姓名', value: (r) => r.name },
+      { header: '单位', value: (r) => r.organisation, width: 30 },
+      { header: '状态', value: (r) => zhLabel('status', r.status) },
+      { header: '登记地区', value: (r) => zhPlace(r.regionCode) },
+      { header: '暂停至', value: (r) => chinaTime(r.suspendedUntil) },
     ],
   }),
   route({
@@ -209,7 +247,7 @@ export const qualificationRoutes = [
     handler: async ({ deps, actor, body, resourceId, audit }) => {
       const importId = resourceId ?? ulid();
       const parsed = parseImport(body);
-      if ('error' in parsed) throw new HttpError(400, 'invalid', parsed.error, [{ field: '(body)', message: parsed.error }]);
+      if ('error' in parsed) throw new HttpError(400, 'invalid', parsed.error, [{ field: '(body)', code: 'invalid_csv', message: parsed.error }]);
       const rows = parsed.lines.flatMap((l) => (l.row ? [l.row] : []));
       const examinerIds = [...new Set(rows.map((r) => r.examiner_id))];
       // Card numbers and qualifications are judged apart from this import's own, were it a retry.

@@ -16,7 +16,11 @@ import {
   submissionRecorded,
   type ActionPayload,
 } from '../../workflows/stationApproval.messages';
+import { decisionPdf, licensingDecision } from '../documents/decision';
+import { pdfResponse } from '../documents/pdf';
 import { HttpError } from '../errors';
+import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { zhLabel, zhPlace } from '../registerLabels';
 import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Station approval (鉴定所/站 审批): create, list, read, and one POST per action. */
@@ -24,13 +28,12 @@ import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
 const reasons = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
 const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an application id');
 
-const listQuery = z.object({
+const listQuery = registerQuery.extend({
   status: z.enum(STATUSES).optional(),
   provinceCode: z.string().regex(/^\d{6}$/).optional(),
   cityCode: z.string().regex(/^\d{6}$/).optional(),
-  pendingOnMe: z.enum(['true', 'false']).optional(),
-  cursor: id.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+  pendingOnMe: queryFlag,
 });
 
 export const actionBodies = {
@@ -58,7 +61,7 @@ async function visibleRecord(deps: ApiDeps, actor: Actor, applicationId: string)
 async function resolvePeople(deps: ApiDeps, ids: string[], field: string): Promise<Person[]> {
   const people = await findUsers(deps.db, ids);
   const unknown = ids.filter((i) => !people.some((p) => p.id === i));
-  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field, message: `unknown user ${unknown.join(', ')}` }]);
+  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field, code: 'unknown_user', message: `unknown user ${unknown.join(', ')}` }]);
   return ids.map((i) => people.find((p) => p.id === i)!).map(({ stationId: _s, ...person }) => person);
 }
 
@@ -96,14 +99,26 @@ export const stationApplicationRoutes = [
       );
     },
   }),
-  route({
-    method: 'get',
+  ...registerRoutes({
     path: '/v1/station-applications',
-    summary: 'List the applications visible to the caller, newest first (cursor pagination)',
+    file: 'station-applications',
+    title: '鉴定所站审批台账',
+    summary: 'The applications visible to the caller (newest first, or by due date): filters, search by application id, station or organisation name or licence number, a total, cursor pagination',
     roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
     query: listQuery,
-    handler: async ({ deps, actor, query }) =>
-      listApplications(deps.db, actor, { ...query, pendingOnMe: query.pendingOnMe === 'true' }),
+    list: (deps, actor, filter) => listApplications(deps.db, actor, filter),
+    columns: [
+      { header: '申请编号', value: (r) => r.id, width: 28 },
+      { header: '站名', value: (r) => r.stationName, width: 36 },
+      { header: '申请单位', value: (r) => r.organisation, width: 30 },
+      { header: '省份', value: (r) => zhPlace(r.provinceCode) },
+      { header: '城市', value: (r) => zhPlace(r.cityCode) },
+      { header: '状态', value: (r) => zhLabel('status', r.status) },
+      { header: '待办事项', value: (r) => zhLabel('action', r.pending?.action) },
+      { header: '截止时间', value: (r) => chinaTime(r.pending?.dueAt) },
+      { header: '许可证号', value: (r) => r.licenceNumber, width: 20 },
+      { header: '提交时间', value: (r) => chinaTime(r.submittedAt) },
+    ],
   }),
   route({
     method: 'get',
@@ -126,6 +141,16 @@ export const stationApplicationRoutes = [
     handler: async ({ deps, actor, params }) => {
       const record = await visibleRecord(deps, actor, params.id);
       return { items: await caseTimeline(deps.db, CASE_TYPE, record.id) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/station-applications/{id}/decision.pdf',
+    summary: 'The licensing decision (许可决定书) as a printable PDF, once the application is approved or rejected (409 before)',
+    roles: ['station_admin', 'supervisor'],
+    handler: async ({ deps, actor, params }) => {
+      const record = await visibleRecord(deps, actor, params.id);
+      return pdfResponse(await decisionPdf(await licensingDecision(deps, record)), `decision-${record.id}.pdf`);
     },
   }),
   route({

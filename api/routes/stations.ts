@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { singleLine } from '../../domain/text';
 import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
-import { findCampaign } from '../../db/queries/campaigns';
+import { findCampaign, listCampaigns } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
 import { listSessions, sessionExaminers } from '../../db/queries/sessions';
 import { STATION_CASE, findStation, listStations, stationForInspection, type StationRecord } from '../../db/queries/stations';
@@ -17,6 +17,8 @@ import { campaign } from '../../workflows/campaign';
 import { campaignProgress, campaignRecorded, campaignWorkflowId } from '../../workflows/campaign.messages';
 import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
+import { chinaTime, registerQuery, registerRoutes } from '../registers';
+import { zhLabel, zhPlace } from '../registerLabels';
 import { route, startCase, type ApiDeps } from '../routeSpec';
 
 /** Stations and their programme, the session register, campaigns and checklist templates. */
@@ -46,13 +48,13 @@ const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.g
  * Why a person may not be a station's quality supervisor (质量督导员), or null: they must hold the role, act
  * where the station is, and neither run it nor belong to its organisation or the ones it declared (回避).
  */
-function qualitySupervisorRefusal(person: UserRow, station: StationSnapshot): { status: number; reason: string } | null {
-  if (!person.roles.includes('quality_supervisor')) return { status: 400, reason: `${person.name} (${person.id}) is not a quality supervisor (质量督导员)` };
+export function qualitySupervisorRefusal(person: UserRow, station: StationSnapshot): { status: number; code: string; reason: string } | null {
+  if (!person.roles.includes('quality_supervisor')) return { status: 400, code: 'not_quality_supervisor', reason: `${person.name} (${person.id}) is not a quality supervisor (质量督导员)` };
   const outside = outsideJurisdiction([person], station);
-  if (outside) return { status: 409, reason: outside };
-  if (person.id === station.adminId || person.stationId === station.id) return { status: 409, reason: `recusal (回避): ${person.name} (${person.id}) administers this station` };
+  if (outside) return { status: 409, code: 'outside_jurisdiction', reason: outside };
+  if (person.id === station.adminId || person.stationId === station.id) return { status: 409, code: 'recusal', reason: `recusal (回避): ${person.name} (${person.id}) administers this station` };
   const recusal = recusalReason(person, [station.organisation, ...station.affiliations]);
-  return recusal ? { status: 409, reason: `recusal (回避): ${recusal}` } : null;
+  return recusal ? { status: 409, code: 'recusal', reason: `recusal (回避): ${recusal}` } : null;
 }
 
 /**
@@ -72,18 +74,27 @@ async function templateReader(deps: ApiDeps, actor: Actor): Promise<string[]> {
 }
 
 export const stationRoutes = [
-  route({
-    method: 'get',
+  ...registerRoutes({
     path: '/v1/stations',
-    summary: 'Stations with status, rating and next inspection due (a station admin sees only their own)',
+    file: 'stations',
+    title: '鉴定所站台账',
+    summary: 'Stations with status, rating and next inspection due (a station admin sees only their own): filters, search by number, name, organisation or licence number, a total, cursor pagination, by number or by next inspection due',
     roles: ['supervisor', 'station_admin', 'inspector', 'reviewer'],
-    query: stationFilter.extend({
-      status: z.enum(['active', 'suspended', 'revoked']).optional(),
-      dueBefore: z.iso.datetime().optional(),
-      cursor: z.coerce.number().int().positive().optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-    }),
-    handler: async ({ deps, actor, query }) => listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
+    query: registerQuery.extend({ ...stationFilter.shape, status: z.enum(['active', 'suspended', 'revoked']).optional() }),
+    list: (deps, actor, query) => listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
+    columns: [
+      { header: '编号', value: (s) => s.id, width: 10 },
+      { header: '名称', value: (s) => s.name, width: 36 },
+      { header: '许可证号', value: (s) => s.licenceNumber, width: 20 },
+      { header: '单位', value: (s) => s.organisation, width: 30 },
+      { header: '省份', value: (s) => zhPlace(s.provinceCode) },
+      { header: '城市', value: (s) => zhPlace(s.cityCode) },
+      { header: '状态', value: (s) => zhLabel('status', s.status) },
+      { header: '评级', value: (s) => s.rating },
+      { header: '下次检查', value: (s) => chinaTime(s.nextInspectionDueAt) },
+      { header: '许可有效期至', value: (s) => chinaTime(s.validUntil) },
+      { header: '示范站', value: (s) => zhLabel('demonstration', s.demonstration) },
+    ],
   }),
   route({
     method: 'get',
@@ -140,9 +151,9 @@ export const stationRoutes = [
     handler: async ({ deps, actor, params, body, operationId, target }) => {
       const station = target as StationRecord;
       const person = await findUser(deps.db, body.qualitySupervisorId);
-      if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', message: 'unknown user' }]);
+      if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', code: 'unknown_user', message: 'unknown user' }]);
       const refusal = qualitySupervisorRefusal(person, (await stationForInspection(deps.db, station.id))!.snapshot);
-      if (refusal) throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [{ field: 'qualitySupervisorId', message: refusal.reason }]);
+      if (refusal) throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [{ field: 'qualitySupervisorId', code: refusal.code, message: refusal.reason }]);
       return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, { args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: person.id }], updateId: `qs:${operationId}` });
     },
   }),
@@ -177,6 +188,33 @@ export const stationRoutes = [
       );
       return { id, progress };
     },
+  }),
+  ...registerRoutes({
+    path: '/v1/campaigns',
+    file: 'campaigns',
+    title: '专项检查台账',
+    summary: 'Campaigns launched within the caller\'s jurisdictions, newest first: by status, the filter\'s place and occupation, launch window; search by id or name; a total, cursor pagination',
+    roles: ['supervisor'],
+    query: registerQuery.omit({ dueFrom: true, dueBefore: true, overdue: true, sort: true }).extend({
+      status: z.enum(['running', 'completed']).optional(),
+      provinceCode: z.string().regex(/^\d{6}$/).optional(),
+      cityCode: z.string().regex(/^\d{6}$/).optional(),
+      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+    }),
+    list: (deps, actor, query) => listCampaigns(deps.db, actor.jurisdictions ?? [], query),
+    columns: [
+      { header: '编号', value: (c) => c.id, width: 28 },
+      { header: '名称', value: (c) => c.name, width: 36 },
+      { header: '状态', value: (c) => zhLabel('status', c.status) },
+      { header: '省份', value: (c) => zhPlace(c.filter?.provinceCode) },
+      { header: '城市', value: (c) => zhPlace(c.filter?.cityCode) },
+      { header: '职业代码', value: (c) => c.filter?.occupationCode ?? '' },
+      { header: '评级', value: (c) => c.filter?.rating ?? '' },
+      { header: '已匹配', value: (c) => c.matched },
+      { header: '已启动', value: (c) => c.started },
+      { header: '发起人', value: (c) => c.createdBy },
+      { header: '发起时间', value: (c) => chinaTime(c.createdAt) },
+    ],
   }),
   route({
     method: 'get',
@@ -224,13 +262,13 @@ export const stationRoutes = [
     status: 201,
     body: z.strictObject({ items: checklistItemsSchema, jurisdiction: templateJurisdiction.default(NATIONAL) }),
     authorize: async ({ actor, params, body }) => {
-      if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', message: 'lower-case letters, digits and dashes' }]);
+      if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', code: 'invalid_format', message: 'lower-case letters, digits and dashes' }]);
       const codes = actor.jurisdictions ?? [];
       if (coversJurisdiction(codes, body.jurisdiction)) return;
       // A level above the caller's (the national one for a city) is theirs to read, not to change; any other is not theirs to see.
       if (!onJurisdictionLine(codes, body.jurisdiction)) throw noTemplate(params.id);
       const message = body.jurisdiction === NATIONAL ? 'only national supervisors publish national checklist versions; publish your own with `jurisdiction`' : `only supervisors covering ${body.jurisdiction} publish its checklist versions`;
-      throw new HttpError(403, 'forbidden', message, [{ field: 'jurisdiction', message }]);
+      throw new HttpError(403, 'forbidden', message, [{ field: 'jurisdiction', code: 'outside_jurisdiction', message }]);
     },
     handler: async ({ deps, params, body, audit, resourceId }) => publishTemplate(deps.db, params.id, body.items, audit, { jurisdiction: body.jurisdiction, operationId: resourceId }),
   }),

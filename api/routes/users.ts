@@ -68,16 +68,16 @@ export const userRoutes = [
         jurisdictions: z.array(jurisdictionCode).max(50).optional(),
         reasons: z.array(z.string().trim().min(1).max(2000)).min(1).max(20),
       })
-      .refine((b) => b.active !== undefined || b.roles !== undefined || b.jurisdictions !== undefined, { message: 'change at least one of active, roles, jurisdictions', path: ['active'] }),
+      .refine((b) => b.active !== undefined || b.roles !== undefined || b.jurisdictions !== undefined, { message: 'change at least one of active, roles, jurisdictions', path: ['active'], params: { code: 'no_change' } }),
     authorize: visibleUser,
     handler: async ({ deps, actor, body, params, audit, resourceId }) => {
       // A national supervisor cannot lock themself out: another one must do it.
       if (params.id === actor.id && (body.active === false || (body.roles && !body.roles.includes('supervisor')) || (body.jurisdictions && !body.jurisdictions.includes(NATIONAL)))) {
-        throw new HttpError(409, 'not_allowed', 'you cannot remove your own national supervision; ask another national supervisor', [{ field: 'active', message: 'own access' }]);
+        throw new HttpError(409, 'not_allowed', 'you cannot remove your own national supervision; ask another national supervisor', [{ field: 'active', code: 'own_access', message: 'own access' }]);
       }
       const known = new Set(await knownJurisdictions(deps.db, body.jurisdictions ?? []));
       const missing = (body.jurisdictions ?? []).filter((code) => !known.has(code));
-      if (missing.length) throw new HttpError(400, 'invalid', 'invalid jurisdictions', [{ field: 'jurisdictions', message: `unknown jurisdictions: ${missing.join(', ')}` }]);
+      if (missing.length) throw new HttpError(400, 'invalid', 'invalid jurisdictions', [{ field: 'jurisdictions', code: 'unknown_jurisdiction', message: `unknown jurisdictions: ${missing.join(', ')}` }]);
       const { reasons, ...change } = body;
       const roles = change.roles && [...new Set(change.roles)];
       const jurisdictions = change.jurisdictions && [...new Set(change.jurisdictions)];

@@ -71,3 +71,14 @@ export async function api<T = any>(method: 'GET' | 'POST', path: string, options
   }
   return body as T;
 }
+
+/** A file the API answers (a register's export), fetched with the user's token: a plain link cannot carry it. */
+export async function fetchFile(path: string): Promise<Blob> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const error = (await response.json().catch(() => ({})))?.error ?? {};
+    throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText, error.details ?? []);
+  }
+  return response.blob();
+}

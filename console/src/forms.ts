@@ -1,69 +1,192 @@
-import { ApiError, newKey } from './api';
-import { h, show } from './dom';
+import { ApiError, newKey, type FieldError } from './api';
+import { h, show, type Child } from './dom';
+import { errorSummary, errorText } from './errors';
 import { label, t, type MessageKey } from './messages';
 
-/** A form field; `name` is the body path (dotted for nested objects), which is also how the API names a bad field. */
-export type Field =
-  | { name: string; kind: 'text' | 'textarea' | 'number' | 'date' | 'email'; optional?: boolean; labelKey?: MessageKey; value?: string }
-  | { name: string; kind: 'datetime'; optional?: boolean }
-  /** One string per line, or ids separated by commas or spaces: both become arrays. */
-  | { name: string; kind: 'lines' | 'ids'; optional?: boolean }
-  | { name: string; kind: 'select'; options: readonly string[]; labelPrefix: string; optional?: boolean; labelKey?: MessageKey }
-  /** A number per item: `{ [item]: score }`. */
-  | { name: string; kind: 'scores'; items: Array<{ id: string; label: string; max: number }> }
-  /** Checkboxes that become `[{ type }]`. */
-  | { name: string; kind: 'flags'; options: readonly string[]; labelPrefix: string };
+/** Someone who may be chosen for a step, or (with reasons) who may not. */
+export interface Candidate {
+  id: string;
+  name: string;
+  organisation?: string;
+  /** Why they may not take the step; none when they may. */
+  reasons: Array<{ code: string; message: string }>;
+}
 
-const fieldLabel = (field: Field): string => ('labelKey' in field && field.labelKey ? t(field.labelKey) : label('field', field.name));
+/** A column of a `rows` field: each row becomes one object of the list. */
+export interface Column {
+  name: string;
+  kind: 'text' | 'select' | 'level';
+  options?: readonly string[];
+  labelPrefix?: string;
+}
+
+interface FieldBase {
+  /** The body path (dotted for nested objects), which is also how the API names a bad field. */
+  name: string;
+  optional?: boolean;
+  labelKey?: MessageKey;
+  /** A label already in the user's language (where the name alone does not say it). */
+  label?: string;
+  hint?: string;
+}
+
+export type Field = FieldBase &
+  (
+    | { kind: 'text' | 'textarea' | 'number' | 'date' | 'email'; value?: string }
+    | { kind: 'datetime'; value?: string }
+    /** One string per line, or ids separated by commas or spaces: both become arrays (empty ones too). */
+    | { kind: 'lines' | 'ids'; value?: string[] }
+    /** `choose`: a decision, made on purpose: no option is selected until the user picks one. */
+    | { kind: 'select'; options: readonly string[]; labelPrefix: string; value?: string; choose?: boolean; optionLabel?: (option: string) => string }
+    /** A level (1 高级技师 … 5 初级), sent as a number. */
+    | { kind: 'level'; value?: number; choose?: boolean }
+    /** A number per item: `{ [item]: score }`. */
+    | { kind: 'scores'; items: Array<{ id: string; label: string; max: number }> }
+    /** Checkboxes that become `[{ type }]`, or with `plain` a list of the checked values. */
+    | { kind: 'flags'; options: readonly string[]; labelPrefix: string; value?: string[]; plain?: boolean; optionLabel?: (option: string) => string }
+    /** One person (`person`) or several (`people`) among candidates; those who may not serve are shown with why. */
+    | { kind: 'person' | 'people'; candidates: Candidate[]; value?: string[] }
+    /** A list of objects, one row each, rows added and removed in place. */
+    | { kind: 'rows'; columns: Column[]; value: Array<Record<string, string | number>> }
+  );
+
+export const LEVELS = [5, 4, 3, 2, 1] as const;
+export const levelLabel = (level: unknown) => label('level', String(level));
+
+const fieldLabel = (field: Field): string => field.label ?? (field.labelKey ? t(field.labelKey) : label('field', field.name));
 const domId = (formId: string, name: string) => `${formId}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+function selectOptions(options: readonly string[], labelOf: (o: string) => string, value: string | undefined, placeholder: string | null) {
+  return [placeholder === null ? null : h('option', { value: '', selected: value === undefined || value === '' }, placeholder), options.map((o) => h('option', { value: o, selected: o === value }, labelOf(o)))];
+}
 
 function control(formId: string, field: Field): HTMLElement {
   const id = domId(formId, field.name);
-  const common = { id, name: field.name, 'data-field': field.name, 'aria-describedby': `${id}-error`, 'aria-required': 'optional' in field && field.optional ? null : 'true' };
+  const common = { id, name: field.name, 'data-field': field.name, 'aria-describedby': `${id}-error${field.hint ? ` ${id}-hint` : ''}`, 'aria-required': field.optional ? null : 'true' };
   switch (field.kind) {
     case 'textarea':
+      return h('textarea', { ...common, rows: 3 }, field.value ?? '');
     case 'lines':
-      return h('textarea', { ...common, rows: 3 }, 'value' in field ? field.value : '');
+      return h('textarea', { ...common, rows: 3 }, (field.value ?? []).join('\n'));
+    case 'ids':
+      return h('input', { ...common, type: 'text', value: (field.value ?? []).join(', ') || undefined });
     case 'select':
-      return h(
-        'select',
-        common,
-        field.optional ? h('option', { value: '' }, '—') : null,
-        field.options.map((o) => h('option', { value: o }, label(field.labelPrefix, o))),
-      );
+      return h('select', common, selectOptions(field.options, field.optionLabel ?? ((o) => label(field.labelPrefix, o)), field.value, field.optional ? '—' : field.choose ? t('cases.form.choose') : null));
+    case 'level':
+      return h('select', common, selectOptions(LEVELS.map(String), levelLabel, field.value === undefined ? undefined : String(field.value), field.optional ? '—' : t('cases.form.choose')));
     case 'number':
-      return h('input', { ...common, type: 'number', step: 'any', inputmode: 'decimal' });
+      return h('input', { ...common, type: 'number', step: 'any', inputmode: 'decimal', value: field.value });
     case 'date':
-      return h('input', { ...common, type: 'date' });
+      return h('input', { ...common, type: 'date', value: field.value });
     case 'datetime':
-      return h('input', { ...common, type: 'datetime-local' });
+      return h('input', { ...common, type: 'datetime-local', value: field.value });
     case 'email':
-      return h('input', { ...common, type: 'email', autocomplete: 'email' });
+      return h('input', { ...common, type: 'email', autocomplete: 'email', value: field.value });
     default:
-      return h('input', { ...common, type: 'text', value: 'value' in field ? field.value : undefined });
+      return h('input', { ...common, type: 'text', value: 'value' in field ? (field.value as string | undefined) : undefined });
   }
 }
 
+const errorSlot = (id: string) => h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
+
+/** Why a candidate may not serve, in words (回避 names the organisation the rule found). */
+export function ineligibility(reason: { code: string; message: string }): string {
+  const organisation = /(?:belongs to|affiliated with) (.+)$/.exec(reason.message)?.[1];
+  if (reason.code === 'recusal' && organisation) return t('cases.ineligible.recusalOf', { organisation });
+  return label('ineligible', reason.code);
+}
+
+function pickerRows(formId: string, field: Extract<Field, { kind: 'person' | 'people' }>): Child[] {
+  const type = field.kind === 'person' ? 'radio' : 'checkbox';
+  const chosen = new Set(field.value ?? []);
+  const row = (c: Candidate) => {
+    const id = domId(formId, `${field.name}-${c.id}`);
+    const why = c.reasons.length ? c.reasons.map(ineligibility).join(t('cases.listSeparator')) : null;
+    return h(
+      'li',
+      { 'data-candidate': c.id, 'data-eligible': String(!why) },
+      h('input', { id, type, name: field.name, value: c.id, 'data-pick': field.name, checked: chosen.has(c.id), disabled: !!why, 'aria-describedby': why ? `${id}-why` : null }),
+      ' ',
+      h('label', { for: id, class: 'check-inline' }, c.organisation ? t('cases.person.withOrganisation', { name: c.name, organisation: c.organisation }) : c.name),
+      why ? [' ', h('span', { id: `${id}-why`, class: 'badge warn' }, why)] : null,
+    );
+  };
+  const eligible = field.candidates.filter((c) => c.reasons.length === 0);
+  const ineligible = field.candidates.filter((c) => c.reasons.length > 0);
+  return [
+    eligible.length ? h('ul', { class: 'picker' }, eligible.map(row)) : h('p', { class: 'notice' }, t('cases.picker.none')),
+    ineligible.length ? [h('p', { class: 'hint' }, t('cases.picker.ineligible')), h('ul', { class: 'picker ineligible' }, ineligible.map(row))] : null,
+  ].flat();
+}
+
+function rowsBlock(formId: string, field: Extract<Field, { kind: 'rows' }>): HTMLElement {
+  const list = h('ol', { class: 'rows' });
+  const columnLabel = (c: Column) => label('field', `${field.name.split('.').pop()}.${c.name}`);
+  /** Row inputs are named by their place (`scope.0.occupationCode`), as the API names a bad one. */
+  const renumber = () =>
+    list.querySelectorAll('li').forEach((li, index) => {
+      for (const input of li.querySelectorAll<HTMLElement>('[data-column]')) {
+        const path = `${field.name}.${index}.${input.dataset.column}`;
+        const id = domId(formId, path);
+        input.id = id;
+        input.dataset.field = path;
+        input.setAttribute('aria-describedby', `${id}-error`);
+        input.parentElement!.querySelector('label')!.htmlFor = id;
+        input.parentElement!.querySelector('.field-error')!.id = `${id}-error`;
+      }
+    });
+  const addRow = (value: Record<string, string | number> = {}) => {
+    const cells = field.columns.map((c) => {
+      const current = value[c.name] === undefined ? undefined : String(value[c.name]);
+      const input =
+        c.kind === 'text' ? h('input', { type: 'text', 'data-column': c.name, value: current })
+        : c.kind === 'level' ? h('select', { 'data-column': c.name, 'data-number': 'true' }, selectOptions(LEVELS.map(String), levelLabel, current, t('cases.form.choose')))
+        : h('select', { 'data-column': c.name }, selectOptions(c.options ?? [], (o) => label(c.labelPrefix ?? '', o), current, t('cases.form.choose')));
+      return h('div', { class: 'field' }, h('label', {}, columnLabel(c)), input, h('p', { class: 'field-error', role: 'alert' }));
+    });
+    const remove = h('button', { type: 'button', class: 'link' }, t('cases.rows.remove'));
+    const li = h('li', { class: 'row' }, cells, remove);
+    remove.addEventListener('click', () => (li.remove(), renumber()));
+    list.append(li);
+    renumber();
+  };
+  for (const value of field.value) addRow(value);
+  const id = domId(formId, field.name);
+  return h(
+    'fieldset',
+    { 'data-field': field.name, id },
+    h('legend', {}, fieldLabel(field)),
+    field.hint ? h('p', { class: 'hint', id: `${id}-hint` }, field.hint) : null,
+    list,
+    h('button', { type: 'button', class: 'link', onclick: () => addRow() }, t('cases.rows.add')),
+    errorSlot(id),
+  );
+}
+
 function fieldBlock(formId: string, field: Field): HTMLElement {
-  const errorId = `${domId(formId, field.name)}-error`;
-  if (field.kind === 'scores' || field.kind === 'flags') {
+  const id = domId(formId, field.name);
+  const hint = field.hint ? h('p', { class: 'hint', id: `${id}-hint` }, field.hint) : null;
+  if (field.kind === 'rows') return rowsBlock(formId, field);
+  if (field.kind === 'scores' || field.kind === 'flags' || field.kind === 'person' || field.kind === 'people') {
     const rows =
       field.kind === 'scores'
         ? field.items.map((item) => {
-            const id = domId(formId, `${field.name}.${item.id}`);
+            const itemId = domId(formId, `${field.name}.${item.id}`);
             const path = `${field.name}.${item.id}`;
             return h(
               'div',
               { class: 'field' },
-              h('label', { for: id }, `${item.label} (0–${item.max})`),
-              h('input', { id, type: 'number', min: 0, max: item.max, step: 'any', inputmode: 'decimal', 'data-field': path, 'data-score': item.id, 'aria-describedby': `${id}-error` }),
-              h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' }),
+              h('label', { for: itemId }, `${item.label} (0–${item.max})`),
+              h('input', { id: itemId, type: 'number', min: 0, max: item.max, step: 'any', inputmode: 'decimal', 'data-field': path, 'data-score': item.id, 'aria-describedby': `${itemId}-error` }),
+              errorSlot(itemId),
             );
           })
-        : field.options.map((o) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: o, 'data-flag': field.name }), ' ', label(field.labelPrefix, o)));
-    return h('fieldset', { 'data-field': field.name }, h('legend', {}, fieldLabel(field)), rows, h('p', { class: 'field-error', id: errorId, role: 'alert' }));
+        : field.kind === 'flags'
+          ? field.options.map((o) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: o, 'data-flag': field.name, checked: field.value?.includes(o) }), ' ', field.optionLabel ? field.optionLabel(o) : label(field.labelPrefix, o)))
+          : pickerRows(formId, field);
+    return h('fieldset', { 'data-field': field.name, id, 'aria-describedby': `${id}-error` }, h('legend', {}, fieldLabel(field)), hint, rows, errorSlot(id));
   }
-  return h('div', { class: 'field' }, h('label', { for: domId(formId, field.name) }, fieldLabel(field)), control(formId, field), h('p', { class: 'field-error', id: errorId, role: 'alert' }));
+  return h('div', { class: 'field' }, h('label', { for: id }, fieldLabel(field)), hint, control(formId, field), errorSlot(id));
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -77,62 +200,112 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 function readBody(form: HTMLFormElement, fields: Field[]): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of fields) {
-    if (field.kind === 'scores') {
-      const scores: Record<string, number> = {};
-      for (const input of form.querySelectorAll<HTMLInputElement>(`[data-field^="${field.name}."]`)) {
-        if (input.value !== '') scores[input.dataset.score!] = Number(input.value);
+    const block = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(field.name)}"]`);
+    switch (field.kind) {
+      case 'scores': {
+        const scores: Record<string, number> = {};
+        for (const input of form.querySelectorAll<HTMLInputElement>(`[data-score][data-field^="${field.name}."]`)) {
+          if (input.value !== '') scores[input.dataset.score!] = Number(input.value);
+        }
+        setPath(body, field.name, scores);
+        continue;
       }
-      body[field.name] = scores;
-      continue;
-    }
-    if (field.kind === 'flags') {
-      body[field.name] = [...form.querySelectorAll<HTMLInputElement>(`[data-flag="${field.name}"]:checked`)].map((c) => ({ type: c.value }));
-      continue;
+      case 'flags': {
+        const checked = [...form.querySelectorAll<HTMLInputElement>(`[data-flag="${field.name}"]:checked`)].map((c) => c.value);
+        setPath(body, field.name, field.plain ? checked : checked.map((type) => ({ type })));
+        continue;
+      }
+      case 'person':
+      case 'people': {
+        const picked = [...form.querySelectorAll<HTMLInputElement>(`[data-pick="${field.name}"]:checked`)].map((c) => c.value);
+        if (field.kind === 'people') setPath(body, field.name, picked);
+        else if (picked.length) setPath(body, field.name, picked[0]);
+        continue;
+      }
+      case 'rows': {
+        const rows = [...block!.querySelectorAll('li.row')].map((li) => {
+          const row: Record<string, unknown> = {};
+          for (const input of li.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-column]')) {
+            const raw = input.value.trim();
+            if (raw !== '') row[input.dataset.column!] = input.dataset.number ? Number(raw) : raw;
+          }
+          return row;
+        });
+        // A row left wholly empty is no row.
+        setPath(body, field.name, rows.filter((r) => Object.keys(r).length > 0));
+        continue;
+      }
     }
     const raw = (form.elements.namedItem(field.name) as HTMLInputElement | null)?.value.trim() ?? '';
-    if (raw === '' && field.optional) continue;
-    const value =
-      field.kind === 'number' ? (raw === '' ? undefined : Number(raw))
-      : field.kind === 'lines' ? raw.split('\n').map((l) => l.trim()).filter(Boolean)
-      : field.kind === 'ids' ? raw.split(/[\s,，]+/).filter(Boolean)
-      : field.kind === 'datetime' ? (raw === '' ? '' : new Date(raw).toISOString())
-      : raw;
-    if (value !== undefined) setPath(body, field.name, value);
+    if (field.kind === 'lines') setPath(body, field.name, raw.split('\n').map((l) => l.trim()).filter(Boolean));
+    else if (field.kind === 'ids') setPath(body, field.name, raw.split(/[\s,，、]+/).filter(Boolean));
+    else if (raw === '' && field.optional) continue;
+    else if (field.kind === 'number' || field.kind === 'level') setPath(body, field.name, raw === '' ? undefined : Number(raw));
+    else if (field.kind === 'datetime') setPath(body, field.name, raw === '' ? '' : new Date(raw).toISOString());
+    else setPath(body, field.name, raw);
   }
   return body;
 }
 
-/** Shows each API error next to its field (the longest field path it falls under), the rest above the button. */
-function showErrors(form: HTMLFormElement, error: unknown): void {
+/** The choices a person must make before anything is sent: a decision left unchosen, nobody picked. */
+function unchosen(form: HTMLFormElement, fields: Field[]): FieldError[] {
+  return fields
+    .filter((f) => !f.optional && (((f.kind === 'select' || f.kind === 'level') && 'choose' in f && f.choose) || f.kind === 'person' || f.kind === 'people'))
+    .filter((f) => (f.kind === 'person' || f.kind === 'people' ? !form.querySelector(`[data-pick="${f.name}"]:checked`) : (form.elements.namedItem(f.name) as HTMLSelectElement).value === ''))
+    .map((f) => ({ field: f.name, message: t(f.kind === 'people' ? 'cases.error.choosePeople' : 'cases.error.choose') }));
+}
+
+/** Shows each refusal next to its field (the longest field path it falls under), the rest above the button. */
+function showErrors(form: HTMLFormElement, error: unknown, details?: FieldError[]): void {
   const general = form.querySelector('.form-error')!;
-  if (!(error instanceof ApiError)) {
-    show(general, t('common.error', { message: String(error) }));
+  if (!details && !(error instanceof ApiError)) {
+    show(general, errorSummary(error));
     return;
   }
   const loose: string[] = [];
   const fieldNames = [...form.querySelectorAll<HTMLElement>('[data-field]')].map((e) => e.dataset.field!);
-  for (const detail of error.details) {
+  for (const detail of details ?? (error as ApiError).details) {
+    const message = details ? detail.message : errorText(detail);
     const match = fieldNames.filter((n) => detail.field === n || detail.field.startsWith(`${n}.`)).sort((a, b) => b.length - a.length)[0];
     const target = match ? form.querySelector<HTMLElement>(`[data-field="${CSS.escape(match)}"]`) : null;
     const slot = target ? document.getElementById(`${target.id || domId(form.id, match!)}-error`) : null;
     if (target && slot) {
       target.setAttribute('aria-invalid', 'true');
-      slot.textContent = detail.message;
+      slot.textContent = message;
     } else {
-      loose.push(`${detail.field}: ${detail.message}`);
+      loose.push(message);
     }
   }
-  show(general, error.message, loose.length ? h('ul', {}, loose.map((l) => h('li', {}, l))) : null);
+  const summary = details ? t('error.summary.invalid') : errorSummary(error);
+  show(general, summary, loose.length ? h('ul', {}, loose.map((l) => h('li', {}, l))) : null);
 }
 
-/** A form that posts its body and shows the API's refusals in place; `onDone` runs after a success. */
-export function apiForm(options: { id: string; title: string; fields: Field[]; submitLabel?: string; /** False where the page's own heading names the form. */ titled?: boolean; submit: (body: Record<string, unknown>, idempotencyKey: string) => Promise<unknown>; onDone: (result: any) => void }): HTMLFormElement {
+/**
+ * A form that posts its body and shows the API's refusals in place; `onDone` runs after a success. A decision asks
+ * first (`confirm` names its consequence); declined, nothing is sent. A `submit` answering null sent nothing.
+ */
+export function apiForm(options: {
+  id: string;
+  title: string;
+  fields: Field[];
+  submitLabel?: string;
+  /** False where the page's own heading names the form. */
+  titled?: boolean;
+  /** What the form is about, above its fields. */
+  intro?: Node | string | null;
+  confirm?: (body: Record<string, unknown>) => string | null;
+  /** Refusals the console can tell before asking the API (a missing date for a chosen action…). */
+  check?: (body: Record<string, unknown>) => FieldError[];
+  submit: (body: Record<string, unknown>, idempotencyKey: string) => Promise<unknown>;
+  onDone: (result: any) => void;
+}): HTMLFormElement {
   // One key per form shown: pressing the button again after a lost answer repeats the same request.
   let idempotencyKey = newKey();
   const form: HTMLFormElement = h(
     'form',
     { id: options.id, class: 'action-form', novalidate: true, 'aria-label': options.title },
     options.titled === false ? null : h('h3', {}, options.title),
+    options.intro ? h('div', { class: 'hint' }, options.intro) : null,
     options.fields.map((f) => fieldBlock(options.id, f)),
     h('div', { class: 'form-error', role: 'alert' }),
     h('button', { type: 'submit' }, options.submitLabel ?? options.title),
@@ -141,10 +314,15 @@ export function apiForm(options: { id: string; title: string; fields: Field[]; s
     event.preventDefault();
     for (const slot of form.querySelectorAll('.field-error, .form-error')) slot.replaceChildren();
     for (const bad of form.querySelectorAll('[aria-invalid]')) bad.removeAttribute('aria-invalid');
-    const button = form.querySelector('button')!;
+    const body = readBody(form, options.fields);
+    const missing = [...unchosen(form, options.fields), ...(options.check?.(body) ?? [])];
+    if (missing.length) return showErrors(form, null, missing);
+    const question = options.confirm?.(body);
+    if (question && !window.confirm(question)) return;
+    const button = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
     button.disabled = true;
     try {
-      const result = await options.submit(readBody(form, options.fields), idempotencyKey);
+      const result = await options.submit(body, idempotencyKey);
       idempotencyKey = newKey();
       options.onDone(result);
     } catch (error) {

@@ -2,14 +2,16 @@ import { currentUser, hasRole, signOut, type Me } from './api';
 import { CASE_KINDS, type ProcessKey } from './cases';
 import { h, show } from './dom';
 import { currentLocale, label, setLocale, t, type MessageKey } from './messages';
+import { applyQualificationPage, applyStationPage } from './pages/apply';
 import { casePage } from './pages/case';
 import { inboxPage } from './pages/inbox';
 import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
 import { signInPage } from './pages/signin';
 import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pages/supervision';
+import { isRegisterKind, registerPage, registersFor, registersIndexPage } from './pages/registers';
 import { userPage, usersPage } from './pages/users';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/users[?role=…&active=…], #/users/<id>, #/public/…, #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/public/…, #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -25,6 +27,7 @@ function navigation(me: Me | null): HTMLElement {
       {},
       me ? link('#/inbox', 'nav.inbox') : null,
       hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
+      me && registersFor(me).length ? link('#/registers', 'nav.registers') : null,
       hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics')] : null,
       // Only national supervisors manage the register (the API refuses everyone else).
       hasRole(me, 'supervisor') && me!.jurisdictions.includes('CN') ? link('#/users', 'nav.users') : null,
@@ -76,6 +79,12 @@ async function render(): Promise<void> {
     case 'cases':
       if (rest[0] in CASE_KINDS) await signedIn((me) => casePage(main, me, rest[0] as ProcessKey, decodeURIComponent(rest[1] ?? '')));
       break;
+    case 'apply':
+      await signedIn((me) => applyStationPage(main, me));
+      break;
+    case 'qualifications':
+      if (rest[0] === 'apply') await signedIn((me) => applyQualificationPage(main, me));
+      break;
     case 'stations':
       await signedIn(() => stationsPage(main));
       break;
@@ -84,6 +93,9 @@ async function render(): Promise<void> {
       break;
     case 'statistics':
       await signedIn(() => statisticsPage(main));
+      break;
+    case 'registers':
+      await signedIn((me) => (rest[0] && isRegisterKind(rest[0]) ? registerPage(main, me, rest[0], new URLSearchParams(query)) : registersIndexPage(main, me)));
       break;
     case 'users':
       await signedIn(() => (rest[0] ? userPage(main, decodeURIComponent(rest[0])) : usersPage(main, new URLSearchParams(query))));

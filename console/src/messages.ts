@@ -1,8 +1,13 @@
+import { casesEn, casesZh } from './messages.cases';
+import { registersEn, registersZh } from './messages.registers';
+
 /**
  * Every label the console shows, in Simplified Chinese (the default) and English. Codes that come from
  * the API (statuses, actions, categories) are looked up under a prefix, e.g. `status.in_review`.
  */
 const zh = {
+  ...registersZh,
+  ...casesZh,
   'app.title': '职业技能鉴定监管',
   'app.skip': '跳到主要内容',
   'nav.inbox': '待办',
@@ -368,11 +373,59 @@ const zh = {
   'event.identity_revealed': '查看投诉人身份',
   'event.finding_recorded': '作出调查结论',
   'event.appealed': '申诉',
+  'place.CN': '全国',
+  'place.unknown': '未知地区',
+  'error.fieldName': '“{label}”',
+  'error.thisField': '此项',
+  'error.required': '请填写{field}。',
+  'error.invalid_type': '{field}填写的内容类型不对。',
+  'error.too_short': '{field}至少需要 {limit} 个字。',
+  'error.too_long': '{field}不能超过 {limit} 个字。',
+  'error.too_few': '{field}至少需要 {limit} 项。',
+  'error.too_many': '{field}最多 {limit} 项。',
+  'error.too_small': '{field}不能小于 {limit}。',
+  'error.too_big': '{field}不能大于 {limit}。',
+  'error.out_of_range': '{field}超出允许的范围。',
+  'error.invalid_email': '{field}不是有效的电子邮箱地址。',
+  'error.invalid_date': '{field}应为有效的日期（年-月-日）。',
+  'error.invalid_datetime': '{field}应为有效的日期和时间。',
+  'error.invalid_format': '{field}的格式不正确。',
+  'error.invalid_choice': '请从列表中选择{field}。',
+  'error.unknown_field': '{field}不是此处可以提交的内容。',
+  'error.not_one_line': '{field}只能是一行文字，不能含换行、控制字符或文字方向符。',
+  'error.malformed_text': '{field}含有无法识别的字符。',
+  'error.unknown_user': '{field}中有系统里不存在的用户编号。',
+  'error.unknown_jurisdiction': '辖区代码表中没有{field}中的某个代码。',
+  'error.no_such_station': '找不到{field}所指的鉴定所/站，或它不在您的辖区内。',
+  'error.no_such_session': '找不到{field}所指的鉴定场次。',
+  'error.no_such_complaint': '找不到{field}所指的投诉案件。',
+  'error.own_access': '您不能取消本人的全国监管权限，请由另一位全国监管人员操作。',
+  'error.no_change': '没有要更改的内容。',
+  'error.not_quality_supervisor': '所选人员不是质量督导员。',
+  'error.recusal': '所选人员须回避（与该站或涉事单位有关联）。',
+  'error.outside_jurisdiction': '超出辖区范围。',
+  'error.invalid_csv': '无法读取该 CSV 文件，请检查表头和内容。',
+  'error.invalid': '{field}无效，请检查后重新填写。',
+  'error.summary.invalid': '请更正标出的内容。',
+  'error.summary.not_allowed': '现在不能执行此操作：案件状态已变化，或此步骤须由他人办理。请刷新页面后再试。',
+  'error.summary.forbidden': '您的角色不能执行此操作。',
+  'error.summary.not_found': '找不到该记录，或您无权查看。',
+  'error.summary.conflict': '有人同时修改了同一记录，请重试。',
+  'error.summary.in_progress': '上一次提交仍在处理中，请稍候再试。',
+  'error.summary.idempotency_key_reused': '本次提交与上一次不一致，请刷新页面后重新填写。',
+  'error.summary.unauthenticated': '登录已失效，请重新登录。',
+  'error.summary.rate_limited': '提交过于频繁，请稍后再试。',
+  'error.summary.payload_too_large': '提交的内容过大。',
+  'error.summary.unavailable': '服务暂时不可用，请稍后重试。',
+  'error.summary.network': '无法连接服务器，请检查网络后重试。',
+  'error.summary.other': '出错了，请稍后重试。',
 };
 
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...registersEn,
+  ...casesEn,
   'app.title': 'Appraisal supervision',
   'app.skip': 'Skip to main content',
   'nav.inbox': 'Inbox',
@@ -738,6 +791,52 @@ const en: Record<MessageKey, string> = {
   'event.identity_revealed': 'identity revealed',
   'event.finding_recorded': 'finding recorded',
   'event.appealed': 'appealed',
+  'place.CN': 'nationwide',
+  'place.unknown': 'unknown region',
+  'error.fieldName': '"{label}"',
+  'error.thisField': 'this field',
+  'error.required': 'Fill in {field}.',
+  'error.invalid_type': '{field} holds the wrong kind of value.',
+  'error.too_short': '{field} needs at least {limit} characters.',
+  'error.too_long': '{field} takes at most {limit} characters.',
+  'error.too_few': '{field} needs at least {limit} entries.',
+  'error.too_many': '{field} takes at most {limit} entries.',
+  'error.too_small': '{field} must be at least {limit}.',
+  'error.too_big': '{field} must be at most {limit}.',
+  'error.out_of_range': '{field} is out of range.',
+  'error.invalid_email': '{field} is not a valid email address.',
+  'error.invalid_date': '{field} must be a valid date (year-month-day).',
+  'error.invalid_datetime': '{field} must be a valid date and time.',
+  'error.invalid_format': '{field} is not in the right format.',
+  'error.invalid_choice': 'Choose {field} from the list.',
+  'error.unknown_field': '{field} cannot be sent here.',
+  'error.not_one_line': '{field} must be one line, without line breaks, control characters or direction marks.',
+  'error.malformed_text': '{field} holds characters that cannot be read.',
+  'error.unknown_user': '{field} names a user id that does not exist.',
+  'error.unknown_jurisdiction': 'One of the codes in {field} is not in the jurisdiction table.',
+  'error.no_such_station': 'No station matches {field}, or it is outside your jurisdiction.',
+  'error.no_such_session': 'No appraisal session matches {field}.',
+  'error.no_such_complaint': 'No complaint matches {field}.',
+  'error.own_access': 'You cannot remove your own national supervision; ask another national supervisor.',
+  'error.no_change': 'Nothing to change.',
+  'error.not_quality_supervisor': 'This person is not a quality supervisor.',
+  'error.recusal': 'This person must recuse themselves (tied to the station or the organisations involved).',
+  'error.outside_jurisdiction': 'Outside the jurisdiction.',
+  'error.invalid_csv': 'The CSV file cannot be read; check its header and rows.',
+  'error.invalid': '{field} is not valid; check it and try again.',
+  'error.summary.invalid': 'Please correct the marked fields.',
+  'error.summary.not_allowed': 'This cannot be done now: the case has moved on, or this step is for someone else. Reload the page and try again.',
+  'error.summary.forbidden': 'Your role may not do this.',
+  'error.summary.not_found': 'No such record, or you may not see it.',
+  'error.summary.conflict': 'Someone changed the same record at the same time; try again.',
+  'error.summary.in_progress': 'The previous submission is still being processed; try again shortly.',
+  'error.summary.idempotency_key_reused': 'This submission differs from the previous one; reload the page and fill it in again.',
+  'error.summary.unauthenticated': 'Your session has expired; sign in again.',
+  'error.summary.rate_limited': 'Too many submissions; try again later.',
+  'error.summary.payload_too_large': 'What you sent is too large.',
+  'error.summary.unavailable': 'The service is unavailable for a moment; try again shortly.',
+  'error.summary.network': 'The server cannot be reached; check the connection and try again.',
+  'error.summary.other': 'Something went wrong; try again later.',
 };
 
 export type Locale = 'zh-CN' | 'en';
@@ -756,6 +855,8 @@ export function setLocale(next: Locale): void {
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   return catalogues[locale][key].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? ''));
 }
+
+export const isMessageKey = (key: string): key is MessageKey => key in catalogues[locale];
 
 /** The label of an API code (a status, action, category…); an unknown code shows as itself. */
 export function label(prefix: string, code: string): string {

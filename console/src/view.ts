@@ -1,7 +1,9 @@
 import { ApiError } from './api';
 import { h } from './dom';
 import { factLabel } from './cases';
+import { errorSummary } from './errors';
 import { formatTime, label, t } from './messages';
+import { placeName } from './places';
 
 /** Codes whose values have labels of their own. */
 const VALUE_LABELS: Record<string, string> = { status: 'status', category: 'category', severity: 'severity', finding: 'finding', demonstration: 'demonstration', kind: 'kind' };
@@ -10,9 +12,11 @@ const VALUE_LABELS: Record<string, string> = { status: 'status', category: 'cate
 export function formatValue(key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+  if (key === 'level' && typeof value === 'number') return label('level', String(value));
   if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
   if (typeof value === 'string' && /At$|Until$/.test(key) && !Number.isNaN(Date.parse(value))) return formatTime(value);
   if (typeof value === 'string' && VALUE_LABELS[key]) return label(VALUE_LABELS[key], value);
+  if (typeof value === 'string' && /^(provinceCode|cityCode|regionCode)$/.test(key)) return placeName(value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
@@ -40,7 +44,7 @@ export function errorNotice(error: unknown): HTMLElement {
   const message =
     error instanceof ApiError && error.status === 404 ? t('case.notFound')
     : error instanceof ApiError && error.status === 403 ? t('common.notAllowed')
-    : t('common.error', { message: error instanceof Error ? error.message : String(error) });
+    : errorSummary(error);
   return h('p', { class: 'notice error', role: 'alert' }, message);
 }
 

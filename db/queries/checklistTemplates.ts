@@ -54,3 +54,9 @@ export async function publishTemplate(
     return { id, version, items, jurisdiction };
   });
 }
+
+/** The version of a template an inspection names (versions are numbered across jurisdictions, so the pair is unique). */
+export async function templateVersion(db: Db, id: string, version: number): Promise<PlacedTemplate | undefined> {
+  const row = await db('checklist_templates').where({ id, version }).first();
+  return row ? toTemplate(row) : undefined;
+}

@@ -1,9 +1,10 @@
 import type { Db } from '../connect';
 import { stationIdsWithin, withinJurisdiction } from './jurisdictions';
 import type { Deadline } from '../../domain/case';
-import type { ComplaintPending, ComplaintState } from '../../domain/complaint';
+import { complaintPendingOn, type ComplaintPending, type ComplaintState, type ComplaintStatus } from '../../domain/complaint';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
+import { containing, overdueAt, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
 export const COMPLAINT_CASE = 'complaint';
@@ -133,22 +134,40 @@ function visibleTo(q: ReturnType<Db>, actor: Actor): void {
   });
 }
 
-export async function listComplaints(db: Db, actor: Actor, f: { status?: string; category?: string; severity?: string; provinceCode?: string; overdue?: boolean; pendingOnMe?: boolean; cursor?: string; limit: number }) {
-  const q = db('complaints').orderBy('id', 'desc').limit(f.limit + 1);
+export interface ComplaintFilter extends RegisterFilter {
+  status?: string;
+  category?: string;
+  severity?: string;
+  provinceCode?: string;
+  cityCode?: string;
+  occupationCode?: string;
+  pendingOnMe?: boolean;
+}
+
+/**
+ * The register of complaints the actor may see: by status, category, severity, place (a city through the named
+ * station), an occupation of the named station's scope, created and due windows, overdue, waiting on them; searched
+ * by tracking number or complaint id.
+ */
+export async function listComplaints(db: Db, actor: Actor, f: ComplaintFilter): Promise<RegisterPage<ComplaintRecord>> {
+  const q = db('complaints');
   visibleTo(q, actor);
   if (f.status) q.where('status', f.status);
   if (f.category) q.where('category', f.category);
   if (f.severity) q.where('severity', f.severity);
   if (f.provinceCode) q.where('province_code', f.provinceCode);
-  if (f.overdue) q.where('escalation_level', '>', 0);
-  if (f.cursor) q.where('id', '<', f.cursor);
+  if (f.cityCode) q.whereIn('complaints.station_id', (sub) => sub.select('id').from('stations').where('city_code', f.cityCode!));
+  if (f.occupationCode) q.whereIn('complaints.station_id', (sub) => sub.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
+  if (f.overdue) overdueAt(q, { due: 'due_at', escalation: 'escalation_level' });
   if (f.pendingOnMe) {
     // An investigator's step waits on that investigator; a handler's step on every handler.
     q.where((w) => w.where({ pending_role: 'inspector', investigator_id: actor.id }).orWhere((o) => o.whereIn('pending_role', actor.roles.filter((r) => r !== 'inspector'))));
   }
-  const rows = await q;
-  const items = rows.slice(0, f.limit).map(toRecord);
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+  if (f.q) {
+    const search = f.q;
+    q.where((w) => w.where('tracking_number', 'like', containing(search)).orWhere('id', search));
+  }
+  return registerPage(q, { id: 'id', idOrder: 'desc', created: 'created_at', due: 'due_at' }, f, toRecord);
 }
 
 export async function findComplaint(db: Db, actor: Actor, id: string) {
@@ -162,6 +181,8 @@ export type ComplaintRecord = ReturnType<typeof toRecord>;
 
 /** The case as staff see it: never the complainant's identity (that is a separate, recorded reveal). */
 function toRecord(r: Record<string, any>) {
+  // The pending step as written with the row: its holder follows from the status and investigator, its due time from the row.
+  const pending = r.pending_role ? complaintPendingOn({ status: r.status as ComplaintStatus, investigator: r.investigator_id ? { id: r.investigator_id as string } : undefined }) : null;
   return {
     id: r.id as string,
     trackingNumber: r.tracking_number as string,
@@ -174,6 +195,8 @@ function toRecord(r: Record<string, any>) {
     investigatorId: r.investigator_id as string | null,
     dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     escalationLevel: r.escalation_level as number,
+    pending: pending && { ...pending, dueAt: r.due_at ? new Date(r.due_at).toISOString() : null, escalationLevel: r.escalation_level as number },
+    version: r.version as number,
     finding: r.finding as string | null,
     anonymous: Boolean(r.anonymous),
     summary: parseJson<Record<string, unknown>>(r.summary),

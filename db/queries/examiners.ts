@@ -7,13 +7,20 @@ export type ExaminerStatus = 'active' | 'suspended' | 'lapsed' | 'revoked';
 /** The examiner register's own audit entries (conduct, training, suspensions), apart from each qualification's. */
 export const EXAMINER_CASE = 'examiner';
 
+const STATUS_NOW = `CASE WHEN ??.suspended_until > ? AND ??.status = 'active' THEN 'suspended' ELSE ??.status END`;
+
 /**
  * The register's status as of now, as `status`: the qualifications' status, except that an active examiner is
  * suspended while a suspension recorded on the register runs (it lifts itself when `suspended_until` passes).
  * Every eligibility check (teams, sessions, complaint checks) reads this.
  */
 export function examinerStatus(db: Db, table = 'examiners'): Knex.Raw {
-  return db.raw(`CASE WHEN ??.suspended_until > ? AND ??.status = 'active' THEN 'suspended' ELSE ??.status END AS status`, [table, new Date(), table, table]);
+  return db.raw(`${STATUS_NOW} AS status`, [table, new Date(), table, table]);
+}
+
+/** Keeps to the examiners whose status (as `examinerStatus` reads it now) is `status`. */
+export function whereExaminerStatus(q: Knex.QueryBuilder, status: string, table = 'examiners'): void {
+  q.whereRaw(`${STATUS_NOW} = ?`, [table, new Date(), table, table, status]);
 }
 
 /** Of the given people, those registered as examiners whose qualification is not active right now. */

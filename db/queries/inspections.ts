@@ -1,9 +1,11 @@
+import type { Knex } from 'knex';
 import type { Db } from '../connect';
 import type { Actor } from '../../domain/roles';
 import type { Deadline } from '../../domain/case';
 import type { InspectionPending, InspectionState } from '../../domain/inspection';
 import { saveCaseSnapshot } from './events';
 import { stationIdsWithin } from './jurisdictions';
+import { containing, overdueAt, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
 export const INSPECTION_CASE = 'inspection';
@@ -35,16 +37,14 @@ export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending
   await saveCaseSnapshot(db, { table: 'inspections', caseType: INSPECTION_CASE, id: s.id, version: s.version, row, timeline: s.timeline });
 }
 
-export interface InspectionFilter {
+export interface InspectionFilter extends RegisterFilter {
   status?: string;
   stationId?: number;
   provinceCode?: string;
+  cityCode?: string;
+  occupationCode?: string;
   campaignId?: string;
-  dueBefore?: string;
-  overdue?: boolean;
   pendingOnMe?: boolean;
-  cursor?: string;
-  limit: number;
 }
 
 /** Supervisors see the inspections of stations in their jurisdictions; inspectors those they are on; station administrators their station's. */
@@ -57,24 +57,29 @@ function visibleTo(query: ReturnType<Db>, actor: Actor): void {
   });
 }
 
-export async function listInspections(db: Db, actor: Actor, f: InspectionFilter) {
-  const query = db('inspections').orderBy('id', 'desc').limit(f.limit + 1);
+/** Keeps to the inspections of the stations a condition picks (their place, scope, name or licence number). */
+const ofStations = (query: ReturnType<Db>, pick: (stations: Knex.QueryBuilder) => void) => query.whereIn('inspections.station_id', (sub) => pick(sub.select('stations.id').from('stations')));
+
+/**
+ * The register of inspections the actor may see: by status, station, place, an occupation of the station's scope,
+ * campaign, created and due windows, overdue, waiting on them; searched by inspection id, station name or licence number.
+ */
+export async function listInspections(db: Db, actor: Actor, f: InspectionFilter): Promise<RegisterPage<InspectionRecord>> {
+  const query = db('inspections');
   visibleTo(query, actor);
   if (f.status) query.where('status', f.status);
   if (f.stationId) query.where('station_id', f.stationId);
   if (f.provinceCode) query.where('province_code', f.provinceCode);
+  if (f.cityCode) ofStations(query, (s) => s.where('stations.city_code', f.cityCode!));
+  if (f.occupationCode) query.whereIn('inspections.station_id', (scope) => scope.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
   if (f.campaignId) query.where('campaign_id', f.campaignId);
-  if (f.dueBefore) query.where('due_at', '<', new Date(f.dueBefore));
-  if (f.overdue) query.where('escalation_level', '>', 0);
-  if (f.cursor) query.where('id', '<', f.cursor);
-  if (f.pendingOnMe) {
-    query.where((q) => {
-      q.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) => r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'));
-    });
+  if (f.overdue) overdueAt(query, { due: 'due_at', escalation: 'escalation_level' });
+  if (f.pendingOnMe) pendingOn(query, actor);
+  if (f.q) {
+    const q = f.q;
+    query.where((w) => w.where('id', q).orWhere((s) => ofStations(s, (st) => st.where('stations.name', 'like', containing(q)).orWhere('stations.licence_number', 'like', containing(q)))));
   }
-  const rows = await query;
-  const items = rows.slice(0, f.limit).map(toRecord);
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+  return registerPage(query, { id: 'id', idOrder: 'desc', created: 'created_at', due: 'due_at' }, f, toRecord);
 }
 
 export async function findInspection(db: Db, actor: Actor, id: string) {

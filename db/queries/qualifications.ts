@@ -4,8 +4,9 @@ import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, 
 import { countByReason, type ImportColumn, type KnownPerson, type RejectedRow, type ValidRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
-import { EXAMINER_CASE, examinerStatus } from './examiners';
+import { EXAMINER_CASE, examinerStatus, whereExaminerStatus } from './examiners';
 import { examinersRegisteredWithin, occupationInIndustries, withinJurisdiction, type Place } from './jurisdictions';
+import { containing, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
 type Query = Knex.QueryBuilder;
@@ -59,13 +60,15 @@ export async function saveQualificationSnapshot(db: Db, s: QualificationState, p
   });
 }
 
-export interface QualificationFilter {
+export interface QualificationFilter extends RegisterFilter {
   status?: string;
   occupationCode?: string;
   expiresBefore?: string;
   examinerId?: string;
-  cursor?: string;
-  limit: number;
+  /** Where the examiner is registered: a province covers its cities. */
+  provinceCode?: string;
+  cityCode?: string;
+  pendingOnMe?: boolean;
 }
 
 /**
@@ -102,17 +105,30 @@ function visibleTo(q: Query, actor: Actor): void {
   });
 }
 
-export async function listQualifications(db: Db, actor: Actor, f: QualificationFilter) {
-  const q = db('qualifications').orderBy('id', 'desc').limit(f.limit + 1);
+/**
+ * The register of qualifications the actor may see: by status, occupation, where the examiner is registered, issued
+ * (created) and expiry (due) windows, waiting on them; searched by qualification id, card number, examiner id or name.
+ */
+export async function listQualifications(db: Db, actor: Actor, f: QualificationFilter): Promise<RegisterPage<QualificationRecord>> {
+  const q = db('qualifications');
   visibleTo(q, actor);
   if (f.status) q.where('status', f.status);
   if (f.occupationCode) q.where('occupation_code', f.occupationCode);
   if (f.expiresBefore) q.where('expires_at', '<', new Date(f.expiresBefore));
   if (f.examinerId) q.where('examiner_id', f.examinerId);
-  if (f.cursor) q.where('id', '<', f.cursor);
-  const rows = await q;
-  const items = rows.slice(0, f.limit).map(toRecord);
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+  for (const place of [f.provinceCode, f.cityCode]) if (place) q.where((w) => registeredWithin(w, 'qualifications.examiner_id', [place]));
+  if (f.pendingOnMe) pendingOn(q, actor);
+  if (f.q) {
+    const search = f.q;
+    q.where((w) =>
+      w
+        .where('qualifications.id', search)
+        .orWhere('card_number', 'like', containing(search))
+        .orWhere('examiner_id', search)
+        .orWhereIn('examiner_id', (sub) => sub.select('id').from('examiners').where('name', 'like', containing(search))),
+    );
+  }
+  return registerPage(q, { id: 'qualifications.id', idOrder: 'desc', created: 'created_at', due: 'expires_at' }, f, toRecord);
 }
 
 export async function findQualification(db: Db, actor: Actor, id: string) {
@@ -172,15 +188,54 @@ export async function coversExaminer(db: Db, actor: Actor, id: string): Promise<
   if (!isStaff(actor)) return false;
   const row = await db('examiners')
     .where('examiners.id', id)
-    .where((w) => {
-      registeredWithin(w, 'examiners.id', actor.jurisdictions);
-      w.orWhereExists((sub) => {
-        sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id');
-        qualificationsWithin(sub, actor.jurisdictions);
-      });
-    })
+    .where((w) => examinersCovered(w, actor.jurisdictions))
     .first('examiners.id');
   return row !== undefined;
+}
+
+/** The register entries inside the jurisdictions: registered there, or holding a qualification there. */
+function examinersCovered(w: Query, jurisdictions: readonly string[] | undefined): void {
+  registeredWithin(w, 'examiners.id', jurisdictions);
+  w.orWhereExists((sub) => {
+    sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id');
+    qualificationsWithin(sub, jurisdictions);
+  });
+}
+
+export interface ExaminerFilter extends RegisterFilter {
+  status?: string;
+  /** Where the examiner is registered: a province covers its cities. */
+  provinceCode?: string;
+  cityCode?: string;
+  /** Holding a qualification in the occupation. */
+  occupationCode?: string;
+}
+
+/**
+ * The examiner register (考评员台账) as `examinerRecord` lets the actor see it: their own entry, and those a reviewer
+ * or supervisor covers; by status, where registered and occupation, searched by id or name, in id order.
+ */
+export async function listExaminers(db: Db, actor: Actor, f: ExaminerFilter) {
+  const q = db('examiners').select('examiners.*', examinerStatus(db));
+  q.where((w) => {
+    w.where('examiners.id', actor.id);
+    if (isStaff(actor)) w.orWhere((s) => examinersCovered(s, actor.jurisdictions));
+  });
+  if (f.status) whereExaminerStatus(q, f.status);
+  for (const place of [f.provinceCode, f.cityCode]) if (place) q.where((w) => registeredWithin(w, 'examiners.id', [place]));
+  if (f.occupationCode) q.whereExists((sub) => sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id').where('qualifications.occupation_code', f.occupationCode!));
+  if (f.q) {
+    const search = f.q;
+    q.where((w) => w.where('examiners.id', search).orWhere('examiners.name', 'like', containing(search)));
+  }
+  return registerPage(q, { id: 'examiners.id', idOrder: 'asc' }, f, (r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    organisation: r.organisation as string,
+    status: r.status as string,
+    regionCode: r.region_code as string | null,
+    suspendedUntil: r.suspended_until ? new Date(r.suspended_until).toISOString() : null,
+  }));
 }
 
 /**

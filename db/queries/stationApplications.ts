@@ -3,6 +3,7 @@ import { withinJurisdiction, type Place } from './jurisdictions';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationState, Deadline, Pending } from '../../domain/stationApproval';
 import { saveCaseSnapshot } from './events';
+import { containing, overdueAt, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
 export const CASE_TYPE = 'station_application';
@@ -71,13 +72,12 @@ export interface ApplicationRecord {
   updatedAt: string;
 }
 
-export interface ApplicationFilter {
+export interface ApplicationFilter extends RegisterFilter {
   status?: string;
   provinceCode?: string;
   cityCode?: string;
+  occupationCode?: string;
   pendingOnMe?: boolean;
-  cursor?: string;
-  limit: number;
 }
 
 /** An application is where its station will be, and in the industries of the occupations it asks for. */
@@ -103,23 +103,24 @@ function visibleTo(query: ReturnType<Db>, actor: Actor): void {
   });
 }
 
-export async function listApplications(db: Db, actor: Actor, filter: ApplicationFilter): Promise<{ items: ApplicationRecord[]; nextCursor: string | null }> {
-  const query = db('station_applications').orderBy('id', 'desc').limit(filter.limit + 1);
+/**
+ * The register of applications the actor may see: by status, place, an occupation of the scope, created (submitted)
+ * and due windows, overdue, waiting on them; searched by application id, station or organisation name, licence number.
+ */
+export async function listApplications(db: Db, actor: Actor, filter: ApplicationFilter): Promise<RegisterPage<ApplicationRecord>> {
+  const query = db('station_applications');
   visibleTo(query, actor);
   if (filter.status) query.where('status', filter.status);
   if (filter.provinceCode) query.where('province_code', filter.provinceCode);
   if (filter.cityCode) query.where('city_code', filter.cityCode);
-  if (filter.cursor) query.where('id', '<', filter.cursor);
-  if (filter.pendingOnMe) {
-    query.where((q) => {
-      q.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) =>
-        r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'),
-      );
-    });
+  if (filter.occupationCode) query.whereRaw(`JSON_CONTAINS(application, JSON_OBJECT('occupationCode', ?), '$.scope')`, [filter.occupationCode]);
+  if (filter.overdue) overdueAt(query, { due: 'due_at', escalation: 'escalation_level' });
+  if (filter.pendingOnMe) pendingOn(query, actor);
+  if (filter.q) {
+    const q = filter.q;
+    query.where((w) => w.where('id', q).orWhere('licence_number', 'like', containing(q)).orWhere('station_name', 'like', containing(q)).orWhere('organisation', 'like', containing(q)));
   }
-  const rows = await query;
-  const items = rows.slice(0, filter.limit).map(toRecord);
-  return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1].id : null };
+  return registerPage(query, { id: 'id', idOrder: 'desc', created: 'submitted_at', due: 'due_at' }, filter, toRecord);
 }
 
 export async function findApplication(db: Db, actor: Actor, id: string): Promise<ApplicationRecord | undefined> {

@@ -3,6 +3,7 @@ import { STATION_PLACE, withinJurisdiction } from './jurisdictions';
 import type { StationSnapshot } from '../../domain/inspection';
 import type { ScopeEntry, StationApplication } from '../../domain/stationApproval';
 import { appendEvents, type CaseEvent } from './events';
+import { containing, registerPage, type RegisterFilter } from './registers';
 import { parseJson } from './users';
 
 export interface LicenceRequest {
@@ -104,7 +105,11 @@ export async function findStation(db: Db, id: number, within?: string[]): Promis
   };
 }
 
-/** What the station's programme writes: status, rating, the next due date, the demonstration flag, the last team. */
+/**
+ * What the station's programme writes: status, rating, the next due date, the demonstration flag, the last team.
+ * A late write never moves the row back; one at the version already written rewrites the same snapshot (the
+ * programme bumps its version with each change), which lets its first save (version 0, the row's start) in.
+ */
 export async function saveProgrammeSnapshot(
   db: Db,
   s: { stationId: number; status: string; rating: string | null; nextDueAt: string; demonstration: string; lastTeamIds: string[]; version: number },
@@ -113,7 +118,7 @@ export async function saveProgrammeSnapshot(
   await db.transaction(async (trx) => {
     await trx('stations')
       .where({ id: s.stationId })
-      .where('programme_version', '<', s.version)
+      .where('programme_version', '<=', s.version)
       .update({
         status: s.status,
         rating: s.rating,
@@ -157,7 +162,6 @@ export interface StationFilter {
   occupationCode?: string;
   rating?: string;
   status?: string;
-  dueBefore?: string;
   /** Only stations inside these jurisdictions (the caller's; a campaign keeps its launcher's). */
   within?: string[];
 }
@@ -169,7 +173,6 @@ function filtered(db: Db, f: StationFilter) {
   if (f.cityCode) q.where('city_code', f.cityCode);
   if (f.rating) q.where('rating', f.rating);
   if (f.status) q.where('status', f.status);
-  if (f.dueBefore) q.where('next_inspection_due_at', '<', new Date(f.dueBefore));
   if (f.occupationCode) q.whereIn('id', (sub) => sub.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
   return q;
 }
@@ -185,23 +188,35 @@ export async function countStations(db: Db, f: StationFilter): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function listStations(db: Db, f: StationFilter & { adminId?: string; cursor?: number; limit: number }) {
-  const q = filtered(db, f).orderBy('id').limit(f.limit + 1);
+/**
+ * The register of stations: by the filter, its administrator, licensed (created) and next-inspection (due) windows,
+ * overdue (an active station past its inspection's due date); searched by number, name, organisation or licence number.
+ */
+export async function listStations(db: Db, f: StationFilter & RegisterFilter & { adminId?: string }) {
+  const q = filtered(db, f);
   if (f.adminId) q.where('admin_id', f.adminId);
-  if (f.cursor) q.where('id', '>', f.cursor);
-  const rows = await q;
-  const items = rows.slice(0, f.limit).map((r) => ({
+  if (f.overdue) q.where('status', 'active').where('next_inspection_due_at', '<', new Date());
+  if (f.q) {
+    const search = f.q;
+    q.where((w) => {
+      if (/^\d{1,10}$/.test(search)) w.where('id', Number(search));
+      for (const column of ['name', 'organisation', 'licence_number']) w.orWhere(column, 'like', containing(search));
+    });
+  }
+  return registerPage(q, { id: 'id', idOrder: 'asc', created: 'licensed_at', due: 'next_inspection_due_at' }, f, (r) => ({
     id: r.id as number,
     name: r.name as string,
     licenceNumber: r.licence_number as string,
+    organisation: r.organisation as string,
     provinceCode: r.province_code as string,
     cityCode: r.city_code as string,
     status: r.status as string,
     rating: r.rating as string | null,
+    licensedAt: new Date(r.licensed_at).toISOString(),
+    validUntil: new Date(r.valid_until).toISOString(),
     nextInspectionDueAt: r.next_inspection_due_at ? new Date(r.next_inspection_due_at).toISOString() : null,
     demonstration: r.demonstration as string,
   }));
-  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
 }
 
 /** The public list of confirmed demonstration stations (示范站). */

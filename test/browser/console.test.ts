@@ -69,7 +69,7 @@ describe('operator console', () => {
     await page.locator('#action-assignReviewer-reviewerId-error:not(:empty)').waitFor();
     await expect(page.locator('#action-assignReviewer-reviewerId').getAttribute('aria-invalid')).resolves.toBe('true');
 
-    await page.fill('#action-assignReviewer-reviewerId', 'rev-2');
+    await page.check('#action-assignReviewer-reviewerId-rev-2');
     await form.locator('button[type=submit]').click();
     await page.locator('[data-status="in_review"]').waitFor();
     await page.locator('[data-pending="review"]').waitFor();
@@ -97,7 +97,8 @@ describe('operator console', () => {
     expect(await admin.locator('a[href="#/campaigns"]').count()).toBe(0);
     await admin.goto(caseUrl('station', stationId));
     await admin.locator('[data-status="active"]').waitFor();
-    expect(await admin.locator('.action-form').count()).toBe(0);
+    await admin.locator('#action-registerSession').waitFor();
+    expect(await admin.locator('.action-form').count()).toBe(1);
     await admin.context().close();
   });
 

@@ -44,7 +44,9 @@ async function call(method: string, url: string, authorization?: string, body?: 
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(h.baseUrl + url, { method: method.toUpperCase(), headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  // A register's export answers a file, not JSON.
+  const json = res.headers.get('content-type')?.startsWith('application/json');
+  return { status: res.status, body: !text ? undefined : json ? JSON.parse(text) : text, headers: res.headers };
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -54,14 +54,14 @@ describe('complaints across jurisdictions', () => {
     const unknown = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: 999_999 }));
     expect([outside.status, unknown.status]).toEqual([400, 400]);
     expect(outside.body).toEqual(unknown.body);
-    expect(outside.body.error.details).toEqual([{ field: 'stationId', message: 'no such station' }]);
+    expect(outside.body.error.details).toEqual([{ field: 'stationId', code: 'no_such_station', message: 'no such station' }]);
     expect(JSON.stringify(outside.body)).not.toMatch(/Nanhai|Machinery Works/);
     // A session held by the Foshan station would move the case to Foshan just the same.
     const outsideSession = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: xiamen, sessionId: foshanSession }));
     const unknownSession = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: xiamen, sessionId: 'no-such-session' }));
     expect([outsideSession.status, unknownSession.status]).toEqual([400, 400]);
     expect(outsideSession.body).toEqual(unknownSession.body);
-    expect(outsideSession.body.error.details).toEqual([{ field: 'sessionId', message: 'no such session' }]);
+    expect(outsideSession.body.error.details).toEqual([{ field: 'sessionId', code: 'no_such_session', message: 'no such session' }]);
 
     // Still the Xiamen supervisor's case, untouched.
     const after = await view(inXiamen, 'sup-xm');
@@ -90,7 +90,7 @@ describe('complaints across jurisdictions', () => {
     const unknown = await act(duplicate, 'merge', 'sup-xm', { intoId: ulid() });
     expect([outside.status, unknown.status]).toEqual([400, 400]);
     expect(outside.body).toEqual(unknown.body);
-    expect(outside.body.error.details).toEqual([{ field: 'intoId', message: 'no such complaint' }]);
+    expect(outside.body.error.details).toEqual([{ field: 'intoId', code: 'no_such_complaint', message: 'no such complaint' }]);
 
     expect((await view(duplicate, 'sup-xm')).live).toMatchObject({ status: 'received', mergedComplaints: [] });
     expect((await view(duplicate, 'sup-xm')).live.mergedInto).toBeUndefined();

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
-import { appraisalSession, licenseStation } from '../support/fixtures';
+import { appraisalSession, checklistScores, licenseStation } from '../support/fixtures';
 
 /**
- * A complaint finding's actions on other processes are recorded as what they did, read back from the target, and
- * an action that could not be applied as such (`action_…_failed` with the reason) on the case the investigator reads.
+ * A complaint finding's actions on other processes, and an inspection's sanctions on its station, are recorded as what
+ * they did, read back from the target, and an action that could not be applied as such (`action_…_failed` with the
+ * reason) on the case the investigator or supervisor reads.
  */
 let h: Harness;
 let stationId: number;
@@ -30,13 +31,13 @@ async function investigated(targets: { examinerId?: string; certificateNumber?: 
   return id;
 }
 
-/** The case's timeline once the finding's actions are all recorded on it. */
+/** The case's timeline once the finding's actions, and the named station's programme told of it, are all recorded on it. */
 async function afterFinding(id: string, actions: unknown[]): Promise<Entry[]> {
   const found = await act(id, 'finding', 'insp-2', { finding: 'substantiated', reasons: ['confirmed at the site'], actions });
   expect(found.status, JSON.stringify(found.body)).toBe(200);
   return eventually(async () => {
     const items: Entry[] = (await h.api('GET', `/v1/complaints/${id}/timeline`, { as: 'sup-1' })).body.items;
-    return items.filter((e) => e.action.startsWith('action_')).length === actions.length ? items : undefined;
+    return items.filter((e) => e.action.startsWith('action_')).length === actions.length + 1 ? items : undefined;
   });
 }
 const entry = (items: Entry[], action: string) => items.find((e) => e.action === action);
@@ -95,13 +96,15 @@ describe('cross-process actions report what they did', () => {
     expect(entry(started, 'action_inspection_started')?.data).toMatchObject({ stationId, inspectionId: expect.stringMatching(/^K/), workflow: 'RUNNING' });
 
     const id = await investigated({});
-    await h.db('stations').where({ id: stationId }).update({ status: 'revoked' });
+    // The register says revoked, ahead of anything the (still running) programme writes while the finding is carried out.
+    const { programme_version: version } = await h.db('stations').where({ id: stationId }).first('programme_version');
+    await h.db('stations').where({ id: stationId }).update({ status: 'revoked', programme_version: 1_000_000 });
     try {
       const refused = await afterFinding(id, [{ type: 'adhoc_inspection' }]);
       expect(entry(refused, 'action_inspection_started')).toBeUndefined();
       expect(entry(refused, 'action_inspection_failed')?.data).toMatchObject({ stationId, reason: `station ${stationId} is revoked` });
     } finally {
-      await h.db('stations').where({ id: stationId }).update({ status: 'active' });
+      await h.db('stations').where({ id: stationId }).update({ status: 'active', programme_version: version });
     }
   });
 
@@ -112,5 +115,73 @@ describe('cross-process actions report what they did', () => {
     expect(entry(timeline, 'action_certificate_invalidated')?.data).toMatchObject({ certificateNumber: 'CERT-XP-0001', invalidatedAt: certificate.invalidatedAt });
     expect(entry(timeline, 'action_station_sanction_proposed')?.data).toMatchObject({ stationId, inspectionId: expect.stringMatching(/^K/), workflow: 'RUNNING' });
     expect(entry(timeline, 'action_revocation_proposed')?.data).toMatchObject({ examinerId: 'exam-2', proposedTo: expect.any(Number) });
+  });
+
+  it("records the substantiated complaint on the station's programme as read back: its status and next inspection due", async () => {
+    const timeline = await afterFinding(await investigated({}), []);
+    const { programme } = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body;
+    expect(entry(timeline, 'action_station_complaint_recorded')?.data).toEqual({ stationId, status: 'active', nextDueAt: programme.nextDueAt });
+    // The programme's policy brings the next inspection within a month of a substantiated complaint.
+    expect(Date.parse(programme.nextDueAt) - Date.now()).toBeLessThanOrEqual(31 * 86_400_000);
+  });
+
+  let inspectionId: string;
+  const inspect = async (path: string, as: string, body: unknown = {}) => {
+    const res = await h.api('POST', `/v1/inspections/${inspectionId}/${path}`, { as, body });
+    expect(res.status, `${path} as ${as}: ${JSON.stringify(res.body)}`).toBe(200);
+    return res.body as { status: string; proposedSanction?: string };
+  };
+  /** The station reports its rectification, which the team finds still failing: the next rung of the ladder is proposed. */
+  const failRectification = async () => {
+    await inspect('rectification', 'admin-1', { report: 'records reorganised' });
+    return inspect('verification', 'insp-1', { scores: { 'org.records': 1 } });
+  };
+  const inspectionTimeline = async (): Promise<Entry[]> => (await h.api('GET', `/v1/inspections/${inspectionId}/timeline`, { as: 'sup-1' })).body.items;
+
+  it("records a sanction's suspension on the inspection with the station's status read back as suspended", async () => {
+    const started = await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId, reason: 'records spot check' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    inspectionId = started.body.id;
+    await inspect('team', 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' });
+    await inspect('acknowledge', 'insp-1');
+    await inspect('acknowledge', 'insp-2');
+    await inspect('scores', 'insp-1', { scores: checklistScores({ 'org.records': 1 }) });
+    await inspect('scores', 'insp-2', { scores: checklistScores({ 'org.records': 1 }) });
+    await inspect('report', 'insp-1', { summary: 'candidate files missing' });
+    await inspect('review', 'sup-1', { outcome: 'rectify', reasons: ['candidate files missing'] });
+    expect(await failRectification()).toMatchObject({ status: 'awaiting_sanction', proposedSanction: 'warning' });
+    await inspect('sanction', 'sup-1', { reasons: ['rectification failed'] });
+    expect(await failRectification()).toMatchObject({ status: 'awaiting_sanction', proposedSanction: 'suspension' });
+    await inspect('sanction', 'sup-1', { reasons: ['rectification failed twice'] });
+
+    const timeline = await eventually(async () => {
+      const items = await inspectionTimeline();
+      return items.filter((e) => e.action === 'action_station_sanctioned').length === 2 ? items : undefined;
+    });
+    const [warned, suspended] = timeline.filter((e) => e.action === 'action_station_sanctioned');
+    expect(warned.data).toMatchObject({ stationId, level: 'warning', status: 'active' });
+    expect(suspended.data).toMatchObject({ stationId, level: 'suspension', status: 'suspended', nextDueAt: expect.any(String) });
+    // Each follows the sanction it carried out.
+    expect(timeline.findIndex((e) => e === suspended)).toBeGreaterThan(timeline.findIndex((e) => e.action === 'sanction_suspension'));
+    const station = await eventually(async () => {
+      const s = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body;
+      return s.status === 'suspended' ? s : undefined;
+    });
+    expect(station.programme.status).toBe('suspended');
+  });
+
+  it('records an action on a station whose programme has ended as failed, with the reason, and changes nothing', async () => {
+    expect(await failRectification()).toMatchObject({ status: 'awaiting_sanction', proposedSanction: 'revocation' });
+    await h.temporal.workflow.getHandle(`station:${stationId}`).terminate('the supervision programme ended');
+
+    await inspect('sanction', 'sup-1', { reasons: ['rectification failed three times'] });
+    const failed = await eventually(async () => entry(await inspectionTimeline(), 'action_station_sanction_failed'));
+    expect(failed.data).toMatchObject({ stationId, level: 'revocation', reason: `the supervision programme of station ${stationId} has ended (terminated)` });
+    expect((await inspectionTimeline()).filter((e) => e.action === 'action_station_sanctioned').map((e) => e.data?.level)).toEqual(['warning', 'suspension']);
+
+    const timeline = await afterFinding(await investigated({}), []);
+    expect(entry(timeline, 'action_station_complaint_recorded')).toBeUndefined();
+    expect(entry(timeline, 'action_station_complaint_failed')?.data).toMatchObject({ stationId, reason: `the supervision programme of station ${stationId} has ended (terminated)` });
+    expect((await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.status).toBe('suspended');
   });
 });

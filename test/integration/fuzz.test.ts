@@ -534,7 +534,7 @@ describe('malformed requests', () => {
         const res = await send('post', pathOf(spec), { as: callerFor(spec), body: JSON.stringify({ unexpectedField: true }), type: 'application/json' });
         expectSound(res, label(spec));
         expect(res.status, label(spec)).toBe(400);
-        expect(JSON.parse(res.text).error.details, label(spec)).toContainEqual({ field: 'unexpectedField', message: 'unknown field' });
+        expect(JSON.parse(res.text).error.details, label(spec)).toContainEqual({ field: 'unexpectedField', code: 'unknown_field', message: 'unknown field' });
         record('post', res);
       }
     });
@@ -550,7 +550,7 @@ describe('malformed requests', () => {
         const res = await send('post', path, { as, body, type: 'application/json' });
         expectSound(res, path);
         expect(res.status, res.text).toBe(400);
-        expect(JSON.parse(res.text).error.details).toEqual([{ field, message: expect.stringContaining('lone surrogate') }]);
+        expect(JSON.parse(res.text).error.details).toEqual([{ field, code: 'malformed_text', message: expect.stringContaining('lone surrogate') }]);
         record('post', res);
       }
     });

@@ -193,7 +193,7 @@ describe('HTTP hygiene', () => {
   it('refuses an unknown key in a nested object, naming its path', async () => {
     const res = await h.api('POST', '/v1/station-applications', { as: 'admin-2', body: { ...example, organisation: { ...example.organisation, status: 'approved' } } });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ field: 'organisation.status', message: 'unknown field' }]);
+    expect(res.body.error.details).toEqual([{ field: 'organisation.status', code: 'unknown_field', message: 'unknown field' }]);
     const deeper = await h.api('POST', '/v1/station-applications', { as: 'admin-2', body: { ...example, scope: [{ ...example.scope[0], approved: true }] } });
     expect(deeper.status).toBe(400);
     expect(deeper.body.error.details[0].field).toBe('scope.0.approved');

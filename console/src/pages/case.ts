@@ -1,26 +1,27 @@
 import { api, type Me } from '../api';
-import { CASE_KINDS, offeredActions, pendingOf, processLabel, type ProcessKey } from '../cases';
+import { caseDetails, loadNames, nameOf, peopleIn, timelineSentence, type Names, type TimelineEntry } from '../caseDetails';
+import { CASE_KINDS, offeredActions, pendingOf, processLabel, type ActionSpec, type CaseData, type ProcessKey } from '../cases';
 import { h, show } from '../dom';
+import { documentLink } from '../documents';
 import { apiForm } from '../forms';
 import { formatTime, label, t } from '../messages';
 import { errorNotice, factList, formatValue, heading } from '../view';
 
-interface TimelineEntry {
-  seq: number;
-  at: string;
+/** What the last action answered, when the page shows it (the complainant's identity after a reveal). */
+interface After {
   action: string;
-  actorId: string;
-  actorRole: string;
-  statusBefore?: string;
-  statusAfter?: string;
+  result: any;
 }
 
-/** A case: its record, where it stands and on whom it waits, the forms for what this user may do now, and its timeline. */
-export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, id: string): Promise<void> {
+/**
+ * A case: where it stands and on whom it waits, what it holds (the application, the scores, the complaint…), the
+ * forms for what this user may do now beside it, and its timeline as sentences naming who did what.
+ */
+export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, id: string, after?: After): Promise<void> {
   const kind = CASE_KINDS[process];
   const title = `${processLabel(process)} ${id}`;
   show(main, heading(title), h('p', { role: 'status' }, t('common.loading')));
-  let data;
+  let data: CaseData;
   try {
     data = await kind.load(id);
   } catch (error) {
@@ -29,10 +30,13 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
   }
   // Not every role may read every timeline (a station's is for supervisors and its administrator).
   const timeline = await api<{ items: TimelineEntry[] }>('GET', `${kind.base}/${encodeURIComponent(id)}/timeline`).then((r) => r.items, () => null);
+  const names = await loadNames(peopleIn(data, timeline ?? []));
   const pending = pendingOf(data);
   const status = (data.live?.status as string | undefined) ?? data.record.status;
   const actions = offeredActions(kind, data, me);
-  const reload = () => void casePage(main, me, process, id);
+  const reload = (next?: After) => void casePage(main, me, process, id, next);
+  const forms = await Promise.all(actions.map((a) => actionForm(a, { id, data, me }, kind.base, reload)));
+  const identity = after?.action === 'revealIdentity' ? after.result : null;
 
   show(
     main,
@@ -50,21 +54,17 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
               h('dt', {}, t('case.pending')),
               h('dd', { 'data-pending': pending.action }, label('action', pending.action)),
               h('dt', {}, t('case.holder')),
-              h('dd', {}, pending.userIds.length ? pending.userIds.join(', ') : t('case.anyOf', { role: label('role', pending.role) })),
+              h('dd', {}, pending.userIds.length ? pending.userIds.map((u) => nameOf(names, u)).join(t('cases.listSeparator')) : t('case.anyOf', { role: label('role', pending.role) })),
               pending.dueAt ? [h('dt', {}, t('case.due')), h('dd', {}, formatTime(pending.dueAt))] : null,
               pending.escalationLevel ? [h('dt', {}, t('case.escalation')), h('dd', {}, h('span', { class: 'badge warn' }, String(pending.escalationLevel)))] : null,
             ]
           : null,
       ),
     ),
-    h('section', { 'aria-labelledby': 'actions-title', class: 'actions' }, h('h2', { id: 'actions-title' }, t('case.actions')), actions.length ? actions.map((a) => apiForm({
-      id: `action-${a.action}`,
-      title: label('action', a.action),
-      fields: a.fields(data),
-      submit: (body, idempotencyKey) => api('POST', `${kind.base}/${encodeURIComponent(id)}/${a.path}`, { body, idempotencyKey }),
-      onDone: reload,
-    })) : h('p', { class: 'notice' }, t('case.noActions'))),
-    h('section', { 'aria-labelledby': 'record-title' }, h('h2', { id: 'record-title' }, t('case.record')), factList(data.record, kind.facts)),
+    documentLink(process, id, data, me),
+    h('section', { 'aria-labelledby': 'record-title' }, h('h2', { id: 'record-title' }, t('case.record')), factList(named(data.record, names), kind.facts)),
+    caseDetails(process, data, names, timeline ?? [], identity),
+    h('section', { 'aria-labelledby': 'actions-title', class: 'actions' }, h('h2', { id: 'actions-title' }, t('case.actions')), forms.length ? forms : h('p', { class: 'notice' }, t('case.noActions'))),
     timeline
       ? h(
           'section',
@@ -73,17 +73,16 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
           h(
             'table',
             { class: 'timeline' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('case.when')), h('th', { scope: 'col' }, t('case.who')), h('th', { scope: 'col' }, t('case.what')), h('th', { scope: 'col' }, t('case.change')))),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('case.when')), h('th', { scope: 'col' }, t('case.what')), h('th', { scope: 'col' }, t('case.change')))),
             h(
               'tbody',
               {},
               timeline.map((e) =>
                 h(
                   'tr',
-                  {},
+                  { 'data-action': e.action },
                   h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
-                  h('td', {}, `${e.actorId} (${label('role', e.actorRole)})`),
-                  h('td', {}, label('event', e.action)),
+                  h('td', {}, timelineSentence(process, e, names)),
                   h('td', {}, e.statusAfter && e.statusAfter !== e.statusBefore ? `${formatValue('status', e.statusBefore)} → ${formatValue('status', e.statusAfter)}` : ''),
                 ),
               ),
@@ -92,4 +91,42 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
         )
       : null,
   );
+}
+
+/** The record's facts with people by name rather than id. */
+function named(record: Record<string, any>, names: Names): Record<string, any> {
+  const people = ['applicantId', 'reviewerId', 'leadId', 'adminId', 'investigatorId', 'decidedBy'];
+  const lists = ['assessorIds', 'teamIds'];
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [
+      key,
+      people.includes(key) && typeof value === 'string' ? nameOf(names, value) : lists.includes(key) && Array.isArray(value) ? value.map((v) => nameOf(names, v)) : value,
+    ]),
+  );
+}
+
+/** One action's form: its fields (pickers read whom the API proposes), its confirmation, and where a success leads. */
+async function actionForm(spec: ActionSpec, ctx: { id: string; data: CaseData; me: Me }, base: string, reload: (after?: After) => void): Promise<HTMLElement> {
+  const formId = `action-${spec.action}`;
+  let fields;
+  try {
+    fields = await spec.fields(ctx);
+  } catch (error) {
+    return h('div', { id: formId }, h('h3', {}, label('action', spec.action)), errorNotice(error));
+  }
+  return apiForm({
+    id: formId,
+    title: label('action', spec.action),
+    fields,
+    confirm: spec.confirm && ((body) => spec.confirm!(body, ctx)),
+    check: spec.check,
+    submit: (body, idempotencyKey) => {
+      const request = spec.request?.(body, ctx) ?? { path: `${base}/${encodeURIComponent(ctx.id)}/${spec.path}`, body };
+      return request.method === 'GET' ? api('GET', request.path) : api('POST', request.path, { body: request.body, idempotencyKey });
+    },
+    onDone: (result) => {
+      if (spec.next) location.hash = spec.next(result);
+      else reload({ action: spec.action, result });
+    },
+  });
 }

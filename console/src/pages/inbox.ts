@@ -72,9 +72,12 @@ export async function inboxPage(main: HTMLElement, me: Me): Promise<void> {
     return;
   }
   const now = Date.now();
+  // What this user may start, beside what waits on them.
+  const starts = [hasRole(me, 'station_admin') ? ['#/apply', t('cases.apply.title')] : null, hasRole(me, 'examiner') ? ['#/qualifications/apply', t('cases.qualificationApply.title')] : null].filter((s): s is string[] => s !== null);
   show(
     main,
     heading(t('inbox.title')),
+    starts.length ? h('nav', { class: 'starts', 'aria-label': t('cases.inbox.start') }, h('ul', {}, starts.map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
     items.length === 0
       ? h('p', { class: 'notice' }, t('inbox.empty'))
       : h(

@@ -2,6 +2,7 @@ import { api, ApiError } from '../api';
 import { h, show } from '../dom';
 import { apiForm, type Field } from '../forms';
 import { label, t } from '../messages';
+import { placeName } from '../places';
 import { errorNotice, heading } from '../view';
 
 const CATEGORIES = ['fraudulent_appraisal', 'cross_region_appraisal', 'out_of_scope_appraisal', 'examiner_misconduct', 'certificate_problem', 'other'];
@@ -110,7 +111,7 @@ export async function demonstrationStationsPage(main: HTMLElement): Promise<void
       main,
       heading(t('public.demo.title')),
       items.length
-        ? h('ul', { class: 'cards' }, items.map((s) => h('li', {}, h('strong', {}, s.name), h('br'), `${t('stations.licence')}: ${s.licenceNumber}`, h('br'), `${t('stations.region')}: ${s.provinceCode} / ${s.cityCode} · ${t('stations.rating')}: ${s.rating ?? '—'}`)))
+        ? h('ul', { class: 'cards' }, items.map((s) => h('li', {}, h('strong', {}, s.name), h('br'), `${t('stations.licence')}: ${s.licenceNumber}`, h('br'), `${t('stations.region')}: ${placeName(s.provinceCode)} / ${placeName(s.cityCode)} · ${t('stations.rating')}: ${s.rating ?? '—'}`)))
         : h('p', { class: 'notice' }, t('public.demo.empty')),
     );
   } catch (error) {

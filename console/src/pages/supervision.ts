@@ -2,6 +2,7 @@ import { api } from '../api';
 import { h, show } from '../dom';
 import { apiForm } from '../forms';
 import { formatTime, label, t } from '../messages';
+import { placeName } from '../places';
 import { barChart, errorNotice, formatValue, heading } from '../view';
 
 type Row = Record<string, any>;
@@ -28,7 +29,7 @@ export async function stationsPage(main: HTMLElement): Promise<void> {
               {},
               h('td', {}, h('a', { href: `#/cases/station/${s.id}` }, s.name)),
               h('td', {}, s.licenceNumber),
-              h('td', {}, `${s.provinceCode} / ${s.cityCode}`),
+              h('td', {}, `${placeName(s.provinceCode)} / ${placeName(s.cityCode)}`),
               h('td', {}, label('status', s.status)),
               h('td', {}, s.rating ?? '—'),
               h('td', {}, formatTime(s.nextInspectionDueAt)),
@@ -97,7 +98,7 @@ export async function statisticsPage(main: HTMLElement): Promise<void> {
         { class: 'charts' },
         barChart(t('statistics.byCategory'), entries(s.open.byCategory, 'category')),
         barChart(t('statistics.bySeverity'), entries(s.open.bySeverity, 'severity')),
-        barChart(t('statistics.byRegion'), entries(s.open.byRegion, '')),
+        barChart(t('statistics.byRegion'), Object.entries(s.open.byRegion as Record<string, number>).map(([code, value]) => ({ label: placeName(code), value }))),
         barChart(t('statistics.byLevel'), entries(s.open.byEscalationLevel, '')),
         barChart(
           t('statistics.sla'),

@@ -2,6 +2,7 @@ import { api, ApiError } from '../api';
 import { h, show } from '../dom';
 import { apiForm } from '../forms';
 import { formatTime, label, t, type MessageKey } from '../messages';
+import { placeName } from '../places';
 import { errorNotice, heading } from '../view';
 
 /** The user register (用户管理): national supervisors see who may act, as what and where, and change it. */
@@ -90,7 +91,7 @@ export async function usersPage(main: HTMLElement, filter: URLSearchParams): Pro
               h('td', {}, u.id),
               h('td', {}, u.organisation),
               h('td', {}, rolesOf(u.roles)),
-              h('td', {}, listOf(u.jurisdictions)),
+              h('td', {}, listOf(u.jurisdictions, placeName)),
               h('td', { 'data-active': String(u.active) }, statusOf(u.active)),
             ),
           ),
@@ -133,7 +134,7 @@ export async function userPage(main: HTMLElement, id: string, notice?: string): 
       fact('users.organisation', user.organisation),
       fact('users.affiliations', listOf(user.affiliations)),
       fact('field.roles', rolesOf(user.roles)),
-      fact('users.jurisdictions', listOf(user.jurisdictions)),
+      fact('users.jurisdictions', listOf(user.jurisdictions, placeName)),
       user.stationId !== null ? fact('fact.stationId', h('a', { href: `#/cases/station/${user.stationId}` }, String(user.stationId))) : null,
       fact('users.status', h('strong', {}, statusOf(user.active)), { 'data-active': String(user.active) }),
     ),
@@ -162,7 +163,7 @@ function entrySentence(e: AccessEntry, who: string): string {
   const changes = [
     before.active !== after.active ? t('users.entryChange', { what: t('users.status'), before: statusOf(before.active), after: statusOf(after.active) }) : null,
     !sameSet(before.roles ?? [], after.roles ?? []) ? t('users.entryChange', { what: t('field.roles'), before: rolesOf(before.roles), after: rolesOf(after.roles) }) : null,
-    !sameSet(before.jurisdictions ?? [], after.jurisdictions ?? []) ? t('users.entryChange', { what: t('users.jurisdictions'), before: listOf(before.jurisdictions), after: listOf(after.jurisdictions) }) : null,
+    !sameSet(before.jurisdictions ?? [], after.jurisdictions ?? []) ? t('users.entryChange', { what: t('users.jurisdictions'), before: listOf(before.jurisdictions, placeName), after: listOf(after.jurisdictions, placeName) }) : null,
   ].filter((c) => c !== null);
   return t('users.entry', { who, id: e.actorId, changes: changes.length ? changes.join(t('users.changeSeparator')) : t('users.noChange'), reasons: reasons.join(t('users.changeSeparator')) });
 }

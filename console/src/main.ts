@@ -4,6 +4,7 @@ import { h, show } from './dom';
 import { currentLocale, label, setLocale, t, type MessageKey } from './messages';
 import { applyQualificationPage, applyStationPage } from './pages/apply';
 import { casePage } from './pages/case';
+import { certificatePage } from './pages/certificate';
 import { inboxPage } from './pages/inbox';
 import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
 import { signInPage } from './pages/signin';
@@ -11,7 +12,7 @@ import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pag
 import { isRegisterKind, registerPage, registersFor, registersIndexPage } from './pages/registers';
 import { userPage, usersPage } from './pages/users';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/public/…, #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/public/… (complaint, track, demonstration-stations, certificate), #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -34,6 +35,7 @@ function navigation(me: Me | null): HTMLElement {
       link('#/public/complaint', 'nav.fileComplaint'),
       link('#/public/track', 'nav.track'),
       link('#/public/demonstration-stations', 'nav.demonstration'),
+      link('#/public/certificate', 'nav.certificate'),
     ),
   );
 }
@@ -71,6 +73,7 @@ async function render(): Promise<void> {
     case 'public':
       if (rest[0] === 'track') trackPage(main, decodeURIComponent(rest[1] ?? ''));
       else if (rest[0] === 'demonstration-stations') await demonstrationStationsPage(main);
+      else if (rest[0] === 'certificate') certificatePage(main, decodeURIComponent(rest[1] ?? ''));
       else fileComplaintPage(main);
       break;
     case 'signin':
@@ -101,7 +104,7 @@ async function render(): Promise<void> {
       await signedIn(() => (rest[0] ? userPage(main, decodeURIComponent(rest[0])) : usersPage(main, new URLSearchParams(query))));
       break;
     default:
-      if (section === 'inbox' && me) await inboxPage(main, me);
+      if (section === 'inbox' && me) await inboxPage(main, me, () => render === renders);
       else location.hash = me ? '#/inbox' : '#/signin';
   }
   // Tell a screen reader (and the keyboard) where the new page starts.

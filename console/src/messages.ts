@@ -1,4 +1,5 @@
 import { casesEn, casesZh } from './messages.cases';
+import { certificateEn, certificateZh } from './messages.certificate';
 import { registersEn, registersZh } from './messages.registers';
 
 /**
@@ -7,6 +8,7 @@ import { registersEn, registersZh } from './messages.registers';
  */
 const zh = {
   ...registersZh,
+  ...certificateZh,
   ...casesZh,
   'app.title': '职业技能鉴定监管',
   'app.skip': '跳到主要内容',
@@ -264,6 +266,9 @@ const zh = {
   'outcome.approve': '批准',
   'outcome.approve_reduced': '缩小范围批准',
   'outcome.rectify': '责令整改',
+  'outcome.passed': '检查通过',
+  'outcome.rectified': '整改完成',
+  'outcome.revoked': '吊销许可',
   'category.fraudulent_appraisal': '虚假鉴定',
   'category.cross_region_appraisal': '跨地区鉴定',
   'category.out_of_scope_appraisal': '超范围鉴定',
@@ -425,6 +430,7 @@ export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
   ...registersEn,
+  ...certificateEn,
   ...casesEn,
   'app.title': 'Appraisal supervision',
   'app.skip': 'Skip to main content',
@@ -682,6 +688,9 @@ const en: Record<MessageKey, string> = {
   'outcome.approve': 'approve',
   'outcome.approve_reduced': 'approve with reduced scope',
   'outcome.rectify': 'order rectification',
+  'outcome.passed': 'passed',
+  'outcome.rectified': 'rectified',
+  'outcome.revoked': 'licence revoked',
   'category.fraudulent_appraisal': 'fraudulent appraisal',
   'category.cross_region_appraisal': 'cross-region appraisal',
   'category.out_of_scope_appraisal': 'out-of-scope appraisal',

@@ -6,7 +6,7 @@ import { formatTime, label, t } from './messages';
 import { placeName } from './places';
 
 /** Codes whose values have labels of their own. */
-const VALUE_LABELS: Record<string, string> = { status: 'status', category: 'category', severity: 'severity', finding: 'finding', demonstration: 'demonstration', kind: 'kind' };
+const VALUE_LABELS: Record<string, string> = { status: 'status', category: 'category', severity: 'severity', finding: 'finding', outcome: 'outcome', demonstration: 'demonstration', kind: 'kind' };
 
 /** One value as shown: times in the user's locale, codes by their label, lists joined. */
 export function formatValue(key: string, value: unknown): string {

@@ -18,7 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
-/** A station of Nanhai Machinery Works (admin-1), whose people and affiliates recuse from it. */
+/** A station of 南海机械厂 (admin-1), whose people and affiliates recuse from it. */
 let stationId: number;
 
 beforeAll(async () => {
@@ -105,7 +105,7 @@ describe('journeys through the console', () => {
     await expect(reviewers.locator('[data-candidate="rev-2"]').textContent()).resolves.toContain(nameOf('rev-2'));
     // The reviewer sees the application itself beside the form: scope with levels, documents, staff, affiliations.
     const application = await sup.page.locator('section.details').first().textContent();
-    for (const shown of ['6-18-01-01', '高级', '6-18-02-04', '中级', '营业执照', 'scan/business-licence.pdf', '马琳', 'Nanhai Machinery Works Training Centre']) expect(application).toContain(shown);
+    for (const shown of ['6-18-01-01', '高级', '6-18-02-04', '中级', '营业执照', 'scan/business-licence.pdf', '马琳', '南海机械厂培训中心']) expect(application).toContain(shown);
     await reviewers.getByLabel(nameOf('rev-2'), { exact: false }).check();
     await reviewers.locator('button[type=submit]').click();
     await status(sup.page, 'in_review');

@@ -54,15 +54,16 @@ describe('user register (用户管理)', () => {
     await page.getByLabel('角色', { exact: true }).selectOption('station_admin');
     await page.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/#\/users\?role=station_admin$/);
+    // The filtered list replaces the whole one: the national supervisor leaves it, the station administrator stays.
+    await page.locator('tr[data-user="sup-1"]').waitFor({ state: 'detached' });
     const row = page.locator('tr[data-user="admin-2"]');
     await row.waitFor();
-    expect(await page.locator('tr[data-user="sup-1"]').count()).toBe(0);
     for (const roles of await page.locator('tbody tr td:nth-child(4)').allTextContents()) expect(roles).toContain('鉴定所/站管理员');
     await expect(row.locator('td[data-active]').textContent()).resolves.toBe('在岗');
     await shot(page, 'register-station-admins');
 
-    await row.getByRole('link', { name: 'Wu Fang' }).click();
-    await page.locator('h1', { hasText: 'Wu Fang（admin-2）' }).waitFor();
+    await row.getByRole('link', { name: '吴芳' }).click();
+    await page.locator('h1', { hasText: '吴芳（admin-2）' }).waitFor();
     await expect(page.locator('dd[data-active]').textContent()).resolves.toBe('在岗');
     // The form starts from the person's current roles and jurisdictions, and from no choice about their status.
     await expect(page.getByRole('checkbox', { name: '鉴定所/站管理员' }).isChecked()).resolves.toBe(true);
@@ -91,11 +92,11 @@ describe('user register (用户管理)', () => {
     page.once('dialog', (dialog) => ((confirmation = dialog.message()), void dialog.accept()));
     await page.getByRole('button', { name: '保存更改' }).click();
     await page.locator('dd[data-active="false"]').waitFor();
-    expect(confirmation).toContain('Wu Fang（admin-2）');
+    expect(confirmation).toContain('吴芳（admin-2）');
     expect(confirmation).toContain('令牌将在数秒内失效');
     await expect(page.locator('dd[data-active]').textContent()).resolves.toBe('已停用');
     const entries = page.locator('.access-timeline li');
-    await expect(entries.allTextContents()).resolves.toEqual([expect.stringContaining('Wang Jun（sup-1）更改了访问权限：状态 在岗 → 已停用。理由：已离职，账号停用')]);
+    await expect(entries.allTextContents()).resolves.toEqual([expect.stringContaining('王军（sup-1）更改了访问权限：状态 在岗 → 已停用。理由：已离职，账号停用')]);
     await shot(page, 'person-deactivated');
 
     // Within the identity cache's seconds the register refuses admin-2's token: the console signs nobody in.

@@ -165,7 +165,7 @@ describe('faults with cases in flight in all four processes', () => {
     stationId = await eventually(async () => ((await sys.db('station_applications').where({ id: id('A0') }).first('station_id'))?.station_id as number | null) ?? undefined);
     await eventually(async () => (await sys.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.programme ?? undefined);
 
-    await fileApplication('A1', 'admin-2', { ...example, stationName: 'Pearl River Skills Appraisal Station' });
+    await fileApplication('A1', 'admin-2', { ...example, stationName: '珠江职业技能鉴定站' });
     cases.set('I1', { process: 'inspections', id: (await post('/v1/inspections', 'sup-1', { stationId, reason: 'fault suite spot check' }, { status: 201 })).id });
     await applyForQualification('Q1', 'exam-1', '4-07-10-01');
     await qualification('Q1', 'admission-decision', 'rev-2', { outcome: 'approve' });
@@ -263,7 +263,7 @@ describe('faults with cases in flight in all four processes', () => {
 
     const createKey = 'faults-a2-create';
     const reportKey = 'faults-inspection-report';
-    const a2 = { ...example, stationName: 'Foshan South Appraisal Station' };
+    const a2 = { ...example, stationName: '佛山南区职业技能鉴定站' };
     await sys.mariadb.stop();
     const stoppedAt = Date.now();
     smtp.release();

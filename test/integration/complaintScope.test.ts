@@ -17,15 +17,15 @@ let xiamen: number;
 let foshanSession: string;
 beforeAll(async () => {
   h = await startHarness();
-  // The Foshan station is the example's (Nanhai Machinery Works, in 440600).
+  // The Foshan station is the example's (南海机械厂, in 440600).
   foshan = await licenseStation(h, 'admin-1');
   xiamen = await licenseStation(h, 'admin-2', {
     ...example,
-    organisation: { name: 'Xiamen Heavy Machinery Co.', creditCode: '91350200MA31XMHM0K' },
-    declaredAffiliations: ['Xiamen Port Training School'],
-    stationName: 'Xiamen Heavy Machinery Skill Appraisal Station',
+    organisation: { name: '厦门重型机械有限公司', creditCode: '91350200MA31XMHM0K' },
+    declaredAffiliations: ['厦门港务培训学校'],
+    stationName: '厦门重型机械职业技能鉴定站',
     region: { provinceCode: '350000', cityCode: '350200' },
-    address: '9 Haicang Road, Xiamen, Fujian',
+    address: '福建省厦门市海沧区海沧大道9号',
   });
   for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
   const session = await h.api('POST', `/v1/stations/${foshan}/sessions`, { as: 'admin-1', body: appraisalSession() });
@@ -55,7 +55,7 @@ describe('complaints across jurisdictions', () => {
     expect([outside.status, unknown.status]).toEqual([400, 400]);
     expect(outside.body).toEqual(unknown.body);
     expect(outside.body.error.details).toEqual([{ field: 'stationId', code: 'no_such_station', message: 'no such station' }]);
-    expect(JSON.stringify(outside.body)).not.toMatch(/Nanhai|Machinery Works/);
+    expect(JSON.stringify(outside.body)).not.toMatch(/南海机械厂/);
     // A session held by the Foshan station would move the case to Foshan just the same.
     const outsideSession = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: xiamen, sessionId: foshanSession }));
     const unknownSession = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: xiamen, sessionId: 'no-such-session' }));
@@ -73,12 +73,12 @@ describe('complaints across jurisdictions', () => {
     const inFoshan = await file(foshan);
     const fromFoshan = await act(inFoshan, 'triage', 'sup-fs', triage({ stationId: xiamen }));
     expect(fromFoshan.body).toEqual(unknown.body);
-    expect(JSON.stringify(fromFoshan.body)).not.toContain('Xiamen');
+    expect(JSON.stringify(fromFoshan.body)).not.toContain('厦门');
 
     // Inside the jurisdiction, triage goes through and the case stays in sight.
     const inside = await act(inXiamen, 'triage', 'sup-xm', triage({ stationId: xiamen }));
     expect(inside.status, JSON.stringify(inside.body)).toBe(200);
-    expect(inside.body.targetOrganisations).toEqual(['Xiamen Heavy Machinery Co.', 'Xiamen Port Training School']);
+    expect(inside.body.targetOrganisations).toEqual(['厦门重型机械有限公司', '厦门港务培训学校']);
     await eventually(async () => (await view(inXiamen, 'sup-xm')).record?.status === 'triaged');
   });
 

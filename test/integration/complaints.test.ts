@@ -25,7 +25,7 @@ beforeAll(async () => {
   await qualifyExaminer(h, 'exam-1');
   const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, {
     as: 'admin-1',
-    body: { occupationCode: '6-18-01-01', level: 3, date: '2027-02-01', site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 1' }, examinerIds: ['exam-1'], expectedCandidates: 10 },
+    body: { occupationCode: '6-18-01-01', level: 3, date: '2027-02-01', site: { provinceCode: '440000', cityCode: '440600', address: '实训楼1号车间' }, examinerIds: ['exam-1'], expectedCandidates: 10 },
   });
   expect(session.status, JSON.stringify(session.body)).toBe(201);
   sessionId = session.body.sessionId;

@@ -45,7 +45,7 @@ const entry = (items: Entry[], action: string) => items.find((e) => e.action ===
 describe('cross-process actions report what they did', () => {
   it('suspends an examiner without a qualification cycle in the register, which refuses them on sessions and teams until the date passes', async () => {
     // An examiner in the register with an active qualification but no cycle running it: the demo world before its cycles.
-    await h.db('examiners').insert({ id: 'insp-7', name: 'Ma Jun', organisation: 'Shenzhen Vocational Centre', email: 'ma.jun@szvc.example', national_id: '440305198503031234', region_code: '440300', status: 'active' });
+    await h.db('examiners').insert({ id: 'insp-7', name: '马骏', organisation: '深圳市职业训练中心', email: 'ma.jun@szvc.example', national_id: '440305198503031234', region_code: '440300', status: 'active' });
     await h.db('qualifications').insert({ id: 'XP-QUAL-NO-CYCLE', examiner_id: 'insp-7', occupation_code: '6-18-01-01', level: 3, card_number: 'XP-NO-CYCLE-1', status: 'active', issued_at: new Date('2026-01-01T00:00:00Z'), expires_at: new Date('2029-01-01T00:00:00Z'), cycle: 1, summary: '{}', version: 1, created_at: new Date(), updated_at: new Date() });
     const until = new Date(Date.now() + 12_000).toISOString();
     const id = await investigated({ examinerId: 'insp-7' });

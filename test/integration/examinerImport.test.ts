@@ -70,7 +70,7 @@ describe('an import never rewrites people', () => {
     expect(res.body).toMatchObject({ imported: 0, rejectedCount: 2, rejectedByReason: { 'outside jurisdiction': 2 } });
     expect(reasonsByLine(res.body)).toEqual({ 2: ['outside jurisdiction'], 3: ['outside jurisdiction'] });
     expect(await entry('exam-1')).toEqual(before);
-    expect(before).toMatchObject({ name: 'Xu Wei', status: 'active' });
+    expect(before).toMatchObject({ name: '徐伟', status: 'active' });
     expect(await h.db('qualifications').where({ examiner_id: 'exam-1' }).pluck('id')).toEqual(held);
     expect((await h.api('GET', '/v1/examiners/exam-1', { as: 'sup-fs' })).body).toEqual(seen.body);
   });
@@ -82,7 +82,7 @@ describe('an import never rewrites people', () => {
     expect(res.body).toMatchObject({ imported: 0, rejectedByReason: { 'identity mismatch': 2 } });
     expect(res.body.rejected[0].errors).toEqual(['national_id: not that of exam-1 in the register']);
     expect(await h.db('examiners').where({ id: 'sup-fs' })).toEqual([]);
-    expect(await entry('exam-1')).toMatchObject({ name: 'Xu Wei', email: 'xu.wei@nanhai-machinery.example', status: 'active' });
+    expect(await entry('exam-1')).toMatchObject({ name: '徐伟', email: 'xu.wei@nanhai-machinery.example', status: 'active' });
   });
 
   it('adds a qualification to an examiner named with the right national id, changing neither their identity nor their status', async () => {

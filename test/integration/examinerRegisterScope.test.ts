@@ -48,7 +48,7 @@ describe('the examiner register within jurisdictions', () => {
     for (const as of ['sup-fs', 'sup-gd', 'sup-1']) {
       const res = await register('exam-1', as);
       expect([res.entry.status, res.timeline.status, res.conduct.status, res.training.status], as).toEqual([200, 200, 201, 201]);
-      expect(res.entry.body).toMatchObject({ id: 'exam-1', name: 'Xu Wei' });
+      expect(res.entry.body).toMatchObject({ id: 'exam-1', name: '徐伟' });
     }
     const timeline = await h.api('GET', '/v1/examiners/exam-1/timeline', { as: 'sup-fs' });
     expect(timeline.body.items.filter((e: { action: string }) => e.action === 'violation_recorded').map((e: { actorId: string }) => e.actorId)).toEqual(['sup-fs', 'sup-gd', 'sup-1']);

@@ -95,7 +95,7 @@ async function growth(counter: () => Promise<number>): Promise<() => Promise<num
 
 const admission = (examScore = 82) => ({ occupationCode: '4-07-02-01', level: 3, trainingHours: 48, examScore, nationalId: '44010619850301123X' });
 const intake = (description = 'The examiner left the room during the practical test.') => ({ category: 'examiner_misconduct', stationId, happenedOn: '2026-11-01', description });
-const session = (expectedCandidates = 12) => ({ occupationCode: '6-18-01-01', level: 3, date: '2027-03-01', site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 3' }, examinerIds: ['exam-1'], expectedCandidates });
+const session = (expectedCandidates = 12) => ({ occupationCode: '6-18-01-01', level: 3, date: '2027-03-01', site: { provinceCode: '440000', cityCode: '440600', address: '实训楼3号车间' }, examinerIds: ['exam-1'], expectedCandidates });
 const complaintId = (trackingNumber: string) => eventually(async () => (await h.db('complaints').where({ tracking_number: trackingNumber }).first('id'))?.id as string | undefined);
 
 async function fileComplaint() {

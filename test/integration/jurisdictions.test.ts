@@ -19,14 +19,14 @@ beforeAll(async () => {
   foshan = await licenseStation(h, 'admin-1');
   xiamen = await licenseStation(h, 'admin-2', {
     ...example,
-    organisation: { name: 'Xiamen Heavy Machinery Co.', creditCode: '91350200MA31XMHM0K' },
-    stationName: 'Xiamen Heavy Machinery Skill Appraisal Station',
+    organisation: { name: '厦门重型机械有限公司', creditCode: '91350200MA31XMHM0K' },
+    stationName: '厦门重型机械职业技能鉴定站',
     region: { provinceCode: '350000', cityCode: '350200' },
-    address: '9 Haicang Road, Xiamen, Fujian',
+    address: '福建省厦门市海沧区海沧大道9号',
   });
   const catering = await h.api('POST', '/v1/station-applications', {
     as: 'admin-2',
-    body: { ...example, stationName: 'Xiamen Catering Appraisal Station', region: { provinceCode: '350000', cityCode: '350200' }, scope: [{ occupationCode: '4-03-02-01', highestLevel: 3 }] },
+    body: { ...example, stationName: '厦门餐饮职业技能鉴定站', region: { provinceCode: '350000', cityCode: '350200' }, scope: [{ occupationCode: '4-03-02-01', highestLevel: 3 }] },
   });
   expect(catering.status, JSON.stringify(catering.body)).toBe(201);
   xiamenCateringApplication = catering.body.id;
@@ -115,7 +115,7 @@ describe('jurisdictions', () => {
     const timeline = (await h.api('GET', `/v1/station-applications/${licensed.id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; actorId: string; data?: any; statusBefore?: string; statusAfter?: string }>;
     expect(timeline.find((e) => e.action === 'industry_concurred')).toMatchObject({ actorId: 'sup-mach', data: { jurisdiction: 'IND:machinery' }, statusBefore: 'awaiting_concurrence', statusAfter: 'awaiting_decision' });
 
-    const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, stationName: 'Nanhai Machinery Works Second Station' } });
+    const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, stationName: '南海机械厂第二鉴定站' } });
     const id = created.body.id as string;
     const act = (path: string, as: string, body: unknown) => h.api('POST', `/v1/station-applications/${id}/${path}`, { as, body });
     for (const [path, as, body] of [

@@ -10,7 +10,7 @@ import { eventually, startHarness, type Harness } from '../support/harness';
  * one, and its stations' inspections use it; only an entitled, unconflicted quality supervisor is dispatched.
  */
 let h: Harness;
-/** admin-1's station in Foshan (440600): Nanhai Machinery Works, affiliated with its training centre. */
+/** admin-1's station in Foshan (440600): 南海机械厂, affiliated with its training centre (南海机械厂培训中心). */
 let foshanStation: number;
 /** admin-2's station in Guangzhou (440100). */
 let guangzhouStation: number;
@@ -62,7 +62,7 @@ describe('checklist templates by jurisdiction', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; template: { id: string; version: number; jurisdiction: string; items: Array<{ id: string }> } };
   };
-  const guangzhouItem = { id: 'site.ventilation', section: 'site_and_equipment', text: 'Workshop ventilation checked (Guangzhou rule)', weight: 5, maxScore: 10, critical: false };
+  const guangzhouItem = { id: 'site.ventilation', section: 'site_and_equipment', text: '车间通风已检查（广州市规则）', weight: 5, maxScore: 10, critical: false };
   const cityChecklist = [...routineChecklist, guangzhouItem];
 
   it('refuses a city supervisor the national checklist, and new inspections keep using it unchanged', async () => {
@@ -110,7 +110,7 @@ describe('checklist templates by jurisdiction', () => {
     expect(inFoshan.template.items.map((i) => i.id)).not.toContain('site.ventilation');
 
     // A province's campaign: each station's inspection takes its place's checklist.
-    const campaign = await h.api('POST', '/v1/campaigns', { as: 'sup-gd', body: { name: 'Guangdong spring check', filter: {} } });
+    const campaign = await h.api('POST', '/v1/campaigns', { as: 'sup-gd', body: { name: '广东省春季检查', filter: {} } });
     expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
     const started = async (): Promise<Array<{ station_id: number; template_version: number }>> => h.db('inspections').where({ campaign_id: campaign.body.id }).select('station_id', 'template_version');
     const rows = await eventually(started, { until: (r) => r.length === 2 });
@@ -149,7 +149,7 @@ describe('quality supervisor dispatch', () => {
   it('dispatches only a quality supervisor of the station’s place who has no tie to it, and records them', async () => {
     // A Foshan quality supervisor from an organisation the station declared itself affiliated with.
     await upsertUsers(h.db, [
-      { id: 'qs-nanhai', name: 'Pan Li', email: 'pan.li@nanhai-training.example', roles: ['quality_supervisor'], organisation: 'Foshan Quality Office', affiliations: ['Nanhai Machinery Works Training Centre'], jurisdictions: ['440600'] },
+      { id: 'qs-nanhai', name: '潘立', email: 'pan.li@nanhai-training.example', roles: ['quality_supervisor'], organisation: '佛山市质量督导办公室', affiliations: ['南海机械厂培训中心'], jurisdictions: ['440600'] },
     ]);
     for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
     const created = await h.api('POST', `/v1/stations/${foshanStation}/sessions`, { as: 'admin-1', body: appraisalSession({ date: '2027-04-01' }) });
@@ -164,7 +164,7 @@ describe('quality supervisor dispatch', () => {
       ['a supervisor without the role', 'sup-2', 400, ['not a quality supervisor']],
       ['an unknown person', 'nobody-at-all', 400, ['unknown user']],
       ['a Xiamen quality supervisor', 'qs-xm', 409, ['qs-xm', "outside the station's jurisdiction"]],
-      ['a quality supervisor from the station’s declared affiliate', 'qs-nanhai', 409, ['回避', 'Nanhai Machinery Works Training Centre']],
+      ['a quality supervisor from the station’s declared affiliate', 'qs-nanhai', 409, ['回避', '南海机械厂培训中心']],
     ];
     for (const [who, id, status, words] of refusals) {
       const res = await dispatch(id);

@@ -88,7 +88,7 @@ describe('session registration', () => {
   });
 
   it("confines sessions to the station's city by policy, and the complaint's automatic check flags one held elsewhere", async () => {
-    const guangzhou = { provinceCode: '440000', cityCode: '440100', address: 'Tianhe Workshop 5' };
+    const guangzhou = { provinceCode: '440000', cityCode: '440100', address: '天河区实训楼5号车间' };
     const refused = await register(session({ site: guangzhou }));
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     for (const word of ['cross-region', '跨地区', '440100', 'city']) expect(refused.body.error.message).toContain(word);

@@ -8,9 +8,9 @@ import { startHarness, type Harness } from '../support/harness';
  * may see and act on an inspection. Default policy: no routine inspection falls due during the run.
  */
 let h: Harness;
-/** admin-1's station (Nanhai Machinery Works). */
+/** admin-1's station (南海机械厂). */
 let stationId: number;
-/** admin-2's station (Pearl River Skills Co.). */
+/** admin-2's station (珠江技能有限公司). */
 let otherStationId: number;
 beforeAll(async () => {
   h = await startHarness();
@@ -61,7 +61,7 @@ describe('session register', () => {
     const refusals: Array<[string, unknown, string[]]> = [
       ['an occupation outside the licence', { ...validSession(), occupationCode: '6-18-03-01' }, ['out of scope', '超范围', '6-18-03-01']],
       ['a level above the licensed level 3', { ...validSession(), level: 2 }, ['out of scope', '超范围', 'level 2']],
-      ['a site in another province', { ...validSession(), site: { provinceCode: '350000', cityCode: '350100', address: 'Workshop 9' } }, ['cross-region', '跨地区', '350000']],
+      ['a site in another province', { ...validSession(), site: { provinceCode: '350000', cityCode: '350100', address: '实训楼9号车间' } }, ['cross-region', '跨地区', '350000']],
       ['a lapsed examiner', { ...validSession(), examinerIds: ['exam-1', 'exam-3'] }, ['not active', 'exam-3']],
     ];
     for (const [what, body, words] of refusals) {

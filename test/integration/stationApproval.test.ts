@@ -161,10 +161,10 @@ describe('station approval, end to end through HTTP', () => {
 
     const recused = await act(id, 'assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-3'] });
     expect(recused.status).toBe(409);
-    expect(recused.body.error.message).toContain('Nanhai Machinery Works Training Centre');
+    expect(recused.body.error.message).toContain('南海机械厂培训中心');
     const own = await act(id, 'assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-4'] });
     expect(own.status).toBe(409);
-    expect(own.body.error.message).toContain('belongs to Nanhai Machinery Works');
+    expect(own.body.error.message).toContain('belongs to 南海机械厂');
     const tooFew = await act(id, 'assessors', 'sup-1', { assessorIds: ['insp-1'] });
     expect(tooFew.status).toBe(400);
     expect(tooFew.body.error.details[0].field).toBe('assessorIds');

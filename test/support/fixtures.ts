@@ -4,13 +4,13 @@ import { eventually, type Harness } from './harness';
 
 export const goodScores = { organisation_management: 90, post_setup: 85, staffing: 88, appraisal_process_control: 92, site_and_equipment: 80 };
 
-/** admin-2's application: Pearl River Skills Co., in Guangzhou (440100), with no declared affiliations. */
+/** admin-2's application: 珠江技能有限公司, in Guangzhou (440100), with no declared affiliations. */
 export const guangzhouApplication = {
   ...example,
-  organisation: { name: 'Pearl River Skills Co.', creditCode: '91440101MA59PRT01X' },
-  stationName: 'Pearl River Skills Appraisal Station',
+  organisation: { name: '珠江技能有限公司', creditCode: '91440101MA59PRT01X' },
+  stationName: '珠江职业技能鉴定站',
   region: { provinceCode: '440000', cityCode: '440100' },
-  address: '88 Huangpu Avenue, Tianhe District, Guangzhou, Guangdong',
+  address: '广东省广州市天河区黄埔大道88号',
   contactEmail: 'admin@pearl-river-skills.example',
   declaredAffiliations: [],
 };
@@ -50,7 +50,7 @@ export function appraisalSession(overrides: Record<string, unknown> = {}) {
     occupationCode: '6-18-01-01',
     level: 3,
     date: '2027-06-01',
-    site: { provinceCode: '440000', cityCode: '440600', address: 'Workshop 2' },
+    site: { provinceCode: '440000', cityCode: '440600', address: '实训楼2号车间' },
     examinerIds: ['exam-1', 'exam-2'],
     expectedCandidates: 20,
     ...overrides,

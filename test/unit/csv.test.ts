@@ -7,7 +7,7 @@ describe('CSV the system writes', () => {
     expect(neutraliseCell(cell)).toBe(`'${cell}`);
   });
 
-  it.each(['Xu Wei', '440106198001011234', 'a=b', ' =1', '', "'=already"])('leaves %j as it is', (cell) => {
+  it.each(['徐伟', '440106198001011234', 'a=b', ' =1', '', "'=already"])('leaves %j as it is', (cell) => {
     expect(neutraliseCell(cell)).toBe(cell);
   });
 

@@ -32,12 +32,12 @@ const person = (id: string, over: Partial<Person> = {}): Person => ({
   name: `Person ${id}`,
   email: `${id}@appraisal.example.gov.cn`,
   roles: ['inspector'],
-  organisation: 'Foshan Quality Inspection Institute',
+  organisation: '佛山市质量检验研究院',
   affiliations: [],
   ...over,
 });
 
-const reviewer = person('rev-1', { name: 'Li Wei', roles: ['reviewer'], organisation: 'Guangdong Skills Centre' });
+const reviewer = person('rev-1', { name: '李伟', roles: ['reviewer'], organisation: '广东省技能鉴定中心' });
 const insp1 = person('insp-1');
 const insp2 = person('insp-2');
 const insp3 = person('insp-3');
@@ -205,7 +205,7 @@ describe('checkAction', () => {
     });
 
     it('is NotAllowed for a reviewer from the applicant organisation (recusal)', () => {
-      const conflicted = person('rev-2', { roles: ['reviewer'], organisation: 'Nanhai Machinery Works' });
+      const conflicted = person('rev-2', { roles: ['reviewer'], organisation: '南海机械厂' });
       expectRefusal(check(awaitingReviewer(), { type: 'assignReviewer', reviewer: conflicted }, supervisor), 'NotAllowed', {
         message: /recusal/,
       });
@@ -231,7 +231,7 @@ describe('checkAction', () => {
 
   describe('assignAssessors', () => {
     it('is NotAllowed when an assessor belongs to the applicant organisation (recusal)', () => {
-      const conflicted = person('insp-8', { organisation: 'Nanhai Machinery Works' });
+      const conflicted = person('insp-8', { organisation: '南海机械厂' });
       const r = expectRefusal(
         check(awaitingAssessors(), { type: 'assignAssessors', assessors: [insp1, conflicted] }, supervisor),
         'NotAllowed',
@@ -241,7 +241,7 @@ describe('checkAction', () => {
     });
 
     it('is NotAllowed when an assessor is affiliated with a declared affiliation (recusal)', () => {
-      const affiliated = person('insp-9', { affiliations: ['Nanhai Machinery Works Training Centre'] });
+      const affiliated = person('insp-9', { affiliations: ['南海机械厂培训中心'] });
       const r = expectRefusal(
         check(awaitingAssessors(), { type: 'assignAssessors', assessors: [affiliated, insp2] }, supervisor),
         'NotAllowed',

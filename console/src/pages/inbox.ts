@@ -62,15 +62,17 @@ export function byUrgency(items: InboxItem[], now = Date.now()): InboxItem[] {
   return [...items].sort((a, b) => Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || due(a) - due(b));
 }
 
-export async function inboxPage(main: HTMLElement, me: Me): Promise<void> {
+/** `isCurrent` says whether the inbox is still the page shown: one left while loading must not draw over the next. */
+export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => boolean): Promise<void> {
   show(main, heading(t('inbox.title')), h('p', { role: 'status' }, t('common.loading')));
   let items: InboxItem[];
   try {
     items = byUrgency(await inboxItems(me));
   } catch (error) {
-    show(main, heading(t('inbox.title')), errorNotice(error));
+    if (isCurrent()) show(main, heading(t('inbox.title')), errorNotice(error));
     return;
   }
+  if (!isCurrent()) return;
   const now = Date.now();
   // What this user may start, beside what waits on them.
   const starts = [hasRole(me, 'station_admin') ? ['#/apply', t('cases.apply.title')] : null, hasRole(me, 'examiner') ? ['#/qualifications/apply', t('cases.qualificationApply.title')] : null].filter((s): s is string[] => s !== null);

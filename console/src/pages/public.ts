@@ -84,10 +84,8 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
               title: t('public.track.appeal'),
               fields: [{ name: 'reason', kind: 'textarea', labelKey: 'field.appealReason' }],
               submit: (body, idempotencyKey) => api('POST', `/v1/public/complaints/${encodeURIComponent(number)}/appeal`, { body, headers: withSecret, idempotencyKey }),
-              onDone: () => {
-                void lookUp();
-                result.prepend(h('p', { class: 'notice success', role: 'status' }, t('public.track.appealDone')));
-              },
+              // The refreshed view replaces what the result shows: the confirmation goes above it once it is drawn.
+              onDone: () => void lookUp().then(() => result.prepend(h('p', { class: 'notice success', role: 'status' }, t('public.track.appealDone')))),
             })
           : null,
       );

@@ -17,10 +17,12 @@ import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { userRoutes } from './routes/users';
 import { peopleRoutes } from './routes/people';
+import { jurisdictionRoutes } from './routes/jurisdictions';
+import { occupationRoutes } from './routes/occupations';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes, ...peopleRoutes];
+export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes, ...peopleRoutes, ...jurisdictionRoutes, ...occupationRoutes];
 /** Routes anyone may call (no token): complaint intake and tracking. */
 export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
 

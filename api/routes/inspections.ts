@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { ROUTINE_TEMPLATE_ID, latestTemplate } from '../../db/queries/checklistTemplates';
+import { ROUTINE_TEMPLATE_ID, latestTemplate, templateVersion } from '../../db/queries/checklistTemplates';
 import { caseTimeline } from '../../db/queries/events';
 import { inactiveExaminers } from '../../db/queries/examiners';
 import { INSPECTION_CASE, findInspection, listInspections, type InspectionRecord } from '../../db/queries/inspections';
@@ -125,12 +125,14 @@ export const inspectionRoutes = [
   route({
     method: 'get',
     path: '/v1/inspections/{id}',
-    summary: 'One inspection: the stored record and, while it runs, its live state',
+    summary: 'One inspection: the stored record, the checklist of the template version it uses, and, while it runs, its live state',
     roles: ['supervisor', 'inspector', 'station_admin'],
     handler: async ({ deps, actor, params }) => {
       const record = await visible(deps, actor, params.id);
       const live = isInspectionFinal(record.status as InspectionStatus) ? null : await deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).query(inspectionState);
-      return { record, live };
+      // The items' texts and maxima outlive the case: a closed inspection's scores and timeline still name them.
+      const checklist = (await templateVersion(deps.db, record.template.id, record.template.version))?.items ?? [];
+      return { record, live, checklist };
     },
   }),
   route({

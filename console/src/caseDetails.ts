@@ -3,6 +3,7 @@ import { checklistItemLabel, current, type CaseData, type ProcessKey } from './c
 import { h, type Child } from './dom';
 import { levelLabel } from './forms';
 import { formatTime, label, t, type MessageKey } from './messages';
+import { occupationName } from './occupations';
 import { placeName } from './places';
 
 /** What a case holds, shown to whoever acts on it: the application, the scores, the complaint, the reasons given. */
@@ -19,6 +20,20 @@ export interface TimelineEntry {
 }
 
 export type Names = Map<string, string>;
+
+/** A checklist item as the inspection's template version gives it. */
+export interface ChecklistEntry {
+  id: string;
+  text: string;
+  maxScore: number;
+  critical?: boolean;
+  section: string;
+}
+
+/** The checklist an inspection uses: the API gives it with the case (running or closed), the live state also has it. */
+export const checklistOf = (data: CaseData): ChecklistEntry[] => (data as CaseData & { checklist?: ChecklistEntry[] }).checklist ?? data.live?.template?.items ?? [];
+/** An item's words from the checklist (a Chinese label where the console has one); an id it does not hold shows as itself. */
+const itemWords = (checklist: ChecklistEntry[], id: string) => checklistItemLabel(checklist.find((i) => i.id === id) ?? { id, text: id });
 
 const list = (items: string[]) => (items.length ? items.join(t('cases.listSeparator')) : t('common.none'));
 export const nameOf = (names: Names, id: string | null | undefined) => (id ? (names.get(id) ?? id) : '—');
@@ -63,7 +78,7 @@ function actor(e: TimelineEntry, names: Names): string {
 }
 
 /** A timeline entry as a sentence: who did what, with what they gave (reasons, people, scores). */
-export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: Names): string {
+export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: Names, checklist: ChecklistEntry[] = []): string {
   const d = e.data ?? {};
   const vars: Record<string, string | number> = {
     reviewer: nameOf(names, d.reviewerId),
@@ -74,18 +89,18 @@ export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: N
     total: text(d.total),
     rating: text(d.rating),
     passed: d.passed === undefined ? '' : t(d.passed ? 'cases.passed' : 'cases.failed'),
-    items: list((Array.isArray(d.items) ? d.items : Array.isArray(d.failedItems) ? d.failedItems : []).map((id: string) => label('checklist', id))),
+    items: list((Array.isArray(d.items) ? d.items : Array.isArray(d.failedItems) ? d.failedItems : []).map((id: string) => itemWords(checklist, id))),
     sanction: label('sanction', d.proposedSanction ?? d.level ?? ''),
     category: label('category', d.category ?? ''),
     severity: label('severity', d.severity ?? ''),
     until: d.until ? formatTime(d.until) : '',
     date: text(d.date),
-    occupation: text(d.occupationCode),
+    occupation: occupationName(d.occupationCode),
     level: d.level === undefined ? '' : levelLabel(d.level),
     hours: text(d.hours),
     course: text(d.course),
     licence: text(d.licenceNumber),
-    jurisdiction: text(d.jurisdiction),
+    jurisdiction: placeName(d.jurisdiction),
     kind: label('kind', d.kind ?? ''),
   };
   const own = `cases.timeline.${process}.${e.action}`;
@@ -112,7 +127,7 @@ const table = (caption: string, headers: string[], rows: Child[][], rowAttribute
 const reasonList = (reasons: string[] | undefined, attributes: Record<string, string> = {}) => (reasons?.length ? h('ul', { class: 'reasons', ...attributes }, reasons.map((r) => h('li', {}, r))) : h('p', {}, t('common.none')));
 const prose = (value: string | undefined, attributes: Record<string, string> = {}) => h('p', { class: 'prose', ...attributes }, text(value));
 const scopeTable = (caption: string, scope: Array<{ occupationCode: string; highestLevel: number }>) =>
-  table(caption, [t('cases.col.occupation'), t('cases.col.highestLevel')], scope.map((e) => [e.occupationCode, levelLabel(e.highestLevel)]));
+  table(caption, [t('cases.col.occupation'), t('cases.col.highestLevel')], scope.map((e) => [occupationName(e.occupationCode), levelLabel(e.highestLevel)]));
 const badge = (key: MessageKey, kind: 'danger' | 'warn') => h('span', { class: `badge ${kind}` }, t(key));
 
 /** The case's content, by kind, from what the API's GET answered (and the timeline for what the record keeps no more). */
@@ -186,7 +201,7 @@ function applicationDetails(data: CaseData, names: Names, timeline: TimelineEntr
         )
       : null,
     c.concurrence
-      ? section('cases.section.concurrence', facts([['cases.concurrence.required', list(c.concurrence.required)], ['cases.concurrence.given', list(c.concurrence.given.map((g: { jurisdiction: string; by: string }) => `${g.jurisdiction}（${nameOf(names, g.by)}）`))]]))
+      ? section('cases.section.concurrence', facts([['cases.concurrence.required', list(c.concurrence.required.map(placeName))], ['cases.concurrence.given', list(c.concurrence.given.map((g: { jurisdiction: string; by: string }) => `${placeName(g.jurisdiction)}（${nameOf(names, g.by)}）`))]]))
       : null,
     decision
       ? section(
@@ -211,8 +226,8 @@ function inspectionDetails(data: CaseData, names: Names): HTMLElement[] {
   const result = live?.result ?? summary.result;
   const orders: Array<Record<string, any>> = live?.rectifications ?? summary.rectifications ?? [];
   const sanctions: Array<Record<string, any>> = live?.sanctions ?? summary.sanctions ?? [];
-  const templateItems: Array<{ id: string; text: string; maxScore: number; critical?: boolean; section: string }> = live?.template?.items ?? Object.keys(result?.items ?? {}).map((id) => ({ id, text: id, maxScore: NaN, section: '' }));
-  const itemText = (id: string) => checklistItemLabel(templateItems.find((i) => i.id === id) ?? { id, text: id });
+  const templateItems = checklistOf(data);
+  const itemText = (id: string) => itemWords(templateItems, id);
   const sheets: Array<{ inspectorId: string; scores: Record<string, number>; notes: string }> = live?.sheets ?? [];
   const failed = new Set<string>(result?.failedItems ?? []);
   return [
@@ -234,7 +249,7 @@ function inspectionDetails(data: CaseData, names: Names): HTMLElement[] {
             [t('cases.col.item'), t('cases.col.max'), ...sheets.map((s) => nameOf(names, s.inspectorId)), t('cases.col.mean'), t('cases.col.result')],
             templateItems.map((item) => [
               [itemText(item.id), item.critical ? badge('cases.critical', 'warn') : null],
-              Number.isNaN(item.maxScore) ? '—' : String(item.maxScore),
+              String(item.maxScore),
               ...sheets.map((s) => text(s.scores[item.id])),
               text(result?.items?.[item.id]),
               result ? (failed.has(item.id) ? badge(item.critical ? 'cases.criticalFailed' : 'cases.failed', 'danger') : t('cases.passed')) : '—',
@@ -287,7 +302,7 @@ function qualificationDetails(data: CaseData, names: Names): HTMLElement[] {
       'cases.section.qualification',
       facts([
         ['fact.examinerId', h('a', { href: `#/cases/examiner/${encodeURIComponent(examiner.id)}` }, examiner.name ?? nameOf(names, examiner.id))],
-        ['fact.occupationCode', text(c.occupationCode)],
+        ['fact.occupationCode', occupationName(c.occupationCode)],
         ['fact.level', levelLabel(c.level)],
         c.admission ? ['cases.admission', t('cases.admission.value', { hours: c.admission.trainingHours, score: c.admission.examScore })] : null,
         ['fact.cardNumber', text(c.cardNumber)],
@@ -426,7 +441,7 @@ function stationDetails(data: CaseData, names: Names): HTMLElement[] {
             ? table(
                 t('cases.section.sessions'),
                 [t('cases.col.date'), t('cases.col.occupation'), t('fact.level'), t('cases.col.site'), t('cases.staff.examiners'), t('cases.col.candidates'), t('role.quality_supervisor')],
-                sessions.map((s) => [s.date, s.occupationCode, levelLabel(s.level), `${placeName(s.site.cityCode)} ${s.site.address}`, namesOf(names, s.examinerIds), String(s.expectedCandidates), nameOf(names, s.qualitySupervisorId)]),
+                sessions.map((s) => [s.date, occupationName(s.occupationCode), levelLabel(s.level), `${placeName(s.site.cityCode)} ${s.site.address}`, namesOf(names, s.examinerIds), String(s.expectedCandidates), nameOf(names, s.qualitySupervisorId)]),
                 sessions.map((s) => ({ 'data-session': s.id })),
               )
             : h('p', {}, t('common.none')),
@@ -443,7 +458,7 @@ function examinerDetails(data: CaseData): HTMLElement[] {
       table(
         t('cases.section.qualifications'),
         [t('fact.occupationCode'), t('fact.level'), t('case.status'), t('fact.expiresAt')],
-        (r.qualifications ?? []).map((q: Record<string, any>) => [h('a', { href: `#/cases/qualification/${encodeURIComponent(q.id)}` }, q.occupationCode), levelLabel(q.level), label('status', q.status), time(q.expiresAt)]),
+        (r.qualifications ?? []).map((q: Record<string, any>) => [h('a', { href: `#/cases/qualification/${encodeURIComponent(q.id)}` }, occupationName(q.occupationCode)), levelLabel(q.level), label('status', q.status), time(q.expiresAt)]),
       ),
     ),
     section(

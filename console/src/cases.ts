@@ -1,6 +1,7 @@
 import { api, hasRole, type Me } from './api';
 import { levelLabel, type Candidate, type Field } from './forms';
 import { label, t } from './messages';
+import { occupationName } from './occupations';
 
 /** Who and what a case waits on, as the API reports it (record.pending or live.pending). */
 export interface Pending {
@@ -218,7 +219,7 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
         action: 'registerSession',
         path: 'sessions',
         fields: ({ data }) => [
-          { name: 'occupationCode', kind: 'select', options: (data.record.scope ?? []).map((e: { occupationCode: string }) => e.occupationCode), labelPrefix: 'occupation', choose: true },
+          { name: 'occupationCode', kind: 'select', options: (data.record.scope ?? []).map((e: { occupationCode: string }) => e.occupationCode), labelPrefix: 'occupation', optionLabel: occupationName, choose: true },
           { name: 'level', kind: 'level', choose: true },
           { name: 'date', kind: 'date' },
           { name: 'site.provinceCode', kind: 'text', value: data.record.provinceCode },
@@ -259,7 +260,7 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
             labelPrefix: 'session',
             optionLabel: (sessionId) => {
               const s = (data.extra?.sessions as Array<{ id: string; date: string; occupationCode: string; level: number }>).find((x) => x.id === sessionId)!;
-              return t('cases.session.option', { date: s.date, occupation: s.occupationCode, level: levelLabel(s.level) });
+              return t('cases.session.option', { date: s.date, occupation: occupationName(s.occupationCode), level: levelLabel(s.level) });
             },
             choose: true,
           },

@@ -2,6 +2,7 @@ import { currentUser, hasRole, signOut, type Me } from './api';
 import { CASE_KINDS, type ProcessKey } from './cases';
 import { h, show } from './dom';
 import { currentLocale, label, setLocale, t, type MessageKey } from './messages';
+import { loadOccupations } from './occupations';
 import { applyQualificationPage, applyStationPage } from './pages/apply';
 import { casePage } from './pages/case';
 import { certificatePage } from './pages/certificate';
@@ -11,6 +12,7 @@ import { signInPage } from './pages/signin';
 import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pages/supervision';
 import { isRegisterKind, registerPage, registersFor, registersIndexPage } from './pages/registers';
 import { userPage, usersPage } from './pages/users';
+import { loadJurisdictions } from './places';
 
 /** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/public/… (complaint, track, demonstration-stations, certificate), #/signin. */
 
@@ -68,6 +70,8 @@ async function render(): Promise<void> {
   const [route, query = ''] = location.hash.replace(/^#/, '').split('?');
   const [, section, ...rest] = route.split('/');
   renderHeader(me);
+  // The names pages show for occupation and industry codes: read once, before the first page that shows one.
+  if (me) await Promise.all([loadOccupations(), loadJurisdictions()]);
   const signedIn = (page: (me: Me) => Promise<void> | void) => (me ? page(me) : (location.hash = '#/signin'));
   switch (section) {
     case 'public':

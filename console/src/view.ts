@@ -3,6 +3,7 @@ import { h } from './dom';
 import { factLabel } from './cases';
 import { errorSummary } from './errors';
 import { formatTime, label, t } from './messages';
+import { occupationName } from './occupations';
 import { placeName } from './places';
 
 /** Codes whose values have labels of their own. */
@@ -17,6 +18,7 @@ export function formatValue(key: string, value: unknown): string {
   if (typeof value === 'string' && /At$|Until$/.test(key) && !Number.isNaN(Date.parse(value))) return formatTime(value);
   if (typeof value === 'string' && VALUE_LABELS[key]) return label(VALUE_LABELS[key], value);
   if (typeof value === 'string' && /^(provinceCode|cityCode|regionCode)$/.test(key)) return placeName(value);
+  if (typeof value === 'string' && key === 'occupationCode') return occupationName(value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 

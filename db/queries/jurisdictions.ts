@@ -79,3 +79,8 @@ export async function industryOccupations(db: Db): Promise<Array<{ jurisdiction:
   const rows = await db('industry_occupations').select('jurisdiction_code', 'occupation_prefix');
   return rows.map((r) => ({ jurisdiction: r.jurisdiction_code as string, prefix: r.occupation_prefix as string }));
 }
+
+/** Every jurisdiction's code, kind and name (names are public knowledge: 广东省, 机械行业). */
+export async function jurisdictionNames(db: Db): Promise<Array<{ code: string; kind: string; name: string }>> {
+  return db('jurisdictions').select('code', 'kind', 'name').orderBy('code');
+}

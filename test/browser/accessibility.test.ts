@@ -34,6 +34,8 @@ const STATUS_WORD = /\b(approved|rejected|passed|rectified|submitted|active|laps
 const ENGLISH_WORD = /\b[A-Za-z]{2,}\b/g;
 /** A province or city code (GB/T 2260) shown instead of the place's name (not beside it, as a hint's example is). */
 const REGION_CODE = /(?<![\w-])[1-8]\d{3}00(?![\w-]|\s*[（(])/;
+/** An industry authority's code (IND:machinery) shown instead of its name. */
+const INDUSTRY_CODE = /\bIND:/;
 /** A message key (`status.in_review`, `field.reasons`) shown instead of its text. */
 const MESSAGE_KEY = /\b[a-z]+\.[a-z][A-Za-z_.]+\b/;
 /** Ids that look like keys but are data: the checklist's item ids, shown beside their text. */
@@ -43,11 +45,15 @@ const NOT_WORDS = [/\b[a-z][a-z0-9+.-]*:\/\/\S+/g, /\S+@\S+/g, /\S*\/\S*/g, /\b[
 
 let h: Harness;
 let browser: Browser;
+/** The licensed station (its application went through the machinery authority's concurrence) and a closed inspection of it. */
+let stationId: number;
+let closedInspectionId: string;
 
 beforeAll(async () => {
   await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  h = await startHarness({}, { development: true });
+  // Machinery occupations need the industry authority's concurrence: an application's timeline names it.
+  h = await startHarness({ stationApproval: { concurrenceOccupations: ['6-18'] } }, { development: true });
   await seedCases(h);
 }, 300_000);
 afterAll(async () => {
@@ -62,7 +68,7 @@ async function seedCases(h: Harness): Promise<void> {
     expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
     return res.body;
   };
-  const stationId = await licenseStation(h);
+  stationId = await licenseStation(h);
   // An application in review (rev-2's step), and a public complaint on the station (the handler's).
   const application = await ok('POST', '/v1/station-applications', 'admin-2', { ...example, stationName: '珠江技能鉴定站' });
   await eventually(async () => (await h.api('GET', `/v1/station-applications/${application.id}`, { as: 'sup-1' })).body.record.status === 'awaiting_reviewer');
@@ -74,6 +80,17 @@ async function seedCases(h: Harness): Promise<void> {
   for (const who of ['insp-1', 'insp-2']) await ok('POST', `/v1/inspections/${inspection.id}/acknowledge`, who, {});
   await eventually(async () => (await h.api('GET', `/v1/inspections/${inspection.id}`, { as: 'insp-1' })).body.record.status === 'fieldwork');
   expect(Object.keys(checklistScores())).toEqual([...IDS]);
+  // A closed inspection that failed a critical item, was ordered to rectify it and was verified.
+  const failing = await ok('POST', '/v1/inspections', 'sup-1', { stationId, kind: 'ad_hoc', reason: '关键项复查' });
+  closedInspectionId = failing.id;
+  const act = (path: string, as: string, body: unknown = {}) => ok('POST', `/v1/inspections/${failing.id}/${path}`, as, body);
+  await act('team', 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' });
+  for (const who of ['insp-1', 'insp-2']) await act('acknowledge', who);
+  for (const who of ['insp-1', 'insp-2']) await act('scores', who, { scores: checklistScores({ 'process.scope': 2 }) });
+  await act('report', 'insp-1', { summary: '鉴定活动超出许可范围。' });
+  await act('review', 'sup-1', { outcome: 'rectify', reasons: ['鉴定活动超范围'] });
+  await act('rectification', 'admin-1', { report: '已重新培训并核对鉴定计划。' });
+  expect(await act('verification', 'insp-1', { scores: { 'process.scope': 9 } })).toMatchObject({ status: 'closed', outcome: 'rectified' });
 }
 
 /** The texts a person sees (or hears: labels and titles), with what counts as data taken out. */
@@ -100,7 +117,7 @@ async function shownTexts(page: Page): Promise<string[]> {
 /** The texts that show a code or a key instead of Chinese. */
 async function untranslated(page: Page): Promise<string[]> {
   const statusAlone = (text: string) => STATUS_WORD.test(text) && (text.match(ENGLISH_WORD) ?? []).length === 1;
-  return (await shownTexts(page)).filter((text) => SNAKE_CODE.test(text) || statusAlone(text) || MESSAGE_KEY.test(text) || REGION_CODE.test(text));
+  return (await shownTexts(page)).filter((text) => SNAKE_CODE.test(text) || statusAlone(text) || MESSAGE_KEY.test(text) || REGION_CODE.test(text) || INDUSTRY_CODE.test(text));
 }
 
 /** Goes to a page as a click in the navigation or on a link does, and waits until it has drawn what it loads. */
@@ -205,6 +222,39 @@ describe('accessibility and Chinese throughout', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.locator('main th', { hasText: 'Licence' }).waitFor();
     expect(await untranslated(page)).toContainEqual(expect.stringMatching(/^active$/));
+    await context.close();
+  });
+
+  it('names checklist items and industry authorities, not their codes, on a closed inspection and a concurred application', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/console/#/signin`);
+    await page.click('button[data-user="sup-1"]');
+    await page.locator('h1', { hasText: '我的待办' }).waitFor();
+
+    await go(page, `#/cases/inspection/${closedInspectionId}`, 'link');
+    await page.locator('[data-status="closed"]').waitFor();
+    const scope = routineChecklist.find((item) => item.id === 'process.scope')!;
+    const row = page.locator('tr[data-item="process.scope"]');
+    await expect(row.locator('th').textContent()).resolves.toContain(scope.text);
+    await expect(row.locator('td').first().textContent()).resolves.toBe(String(scope.maxScore));
+    await expect(page.locator('[data-rectification-items] li').allTextContents()).resolves.toEqual([scope.text]);
+    const ordered = await page.locator('tr[data-action="rectification_ordered"]').textContent();
+    expect(ordered).toContain(`责令整改：${scope.text}`);
+    const shown = await page.locator('main').innerText();
+    expect([...IDS].filter((id) => shown.includes(id))).toEqual([]);
+    expect(await untranslated(page)).toEqual([]);
+
+    const applications = (await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; stationId: number | null }>;
+    const licensed = applications.find((a) => a.stationId === stationId)!;
+    await go(page, `#/cases/station-application/${licensed.id}`, 'link');
+    const concurred = await page.locator('tr[data-action="industry_concurred"]').textContent();
+    expect(concurred).toContain('代表 机械行业 同意');
+    // Occupations by name, their code beside it.
+    await expect(page.locator('main table').first().locator('tbody th').allTextContents()).resolves.toEqual(['车工（6-18-01-01）', '焊工（6-18-02-04）']);
+    expect(await page.locator('main').innerText()).not.toMatch(INDUSTRY_CODE);
+    expect(await untranslated(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'a11y-closed-inspection-and-concurrence.png'), fullPage: true });
     await context.close();
   });
 

@@ -162,7 +162,7 @@ describe('journeys through the console', () => {
     await concur.locator('button[type=submit]').click();
     await status(industry.page, 'awaiting_decision');
     expect(industry.confirmations).toEqual([expect.stringContaining('进入审批决定')]);
-    expect(await timelineText(industry.page)).toContain(`${nameOf('sup-mach')}（监管人员）代表 IND:machinery 同意`);
+    expect(await timelineText(industry.page)).toContain(`${nameOf('sup-mach')}（监管人员）代表 机械行业 同意`);
 
     // Another supervisor (not the reviewer) approves with a reduced scope, seeing each assessor's scores first.
     const decider = await signedIn('sup-2');
@@ -190,7 +190,7 @@ describe('journeys through the console', () => {
     await admin.page.goto(caseUrl('station', licensed));
     const session = admin.page.locator('#action-registerSession');
     await session.waitFor();
-    await expect(session.getByLabel('职业代码').locator('option').allTextContents()).resolves.toEqual(['请选择…', '6-18-01-01']);
+    await expect(session.getByLabel('职业代码').locator('option').allTextContents()).resolves.toEqual(['请选择…', '车工（6-18-01-01）']);
     await session.getByLabel('职业代码').selectOption('6-18-01-01');
     await session.getByLabel('等级').selectOption({ label: '高级' });
     await session.getByLabel('日期').fill('2027-06-01');
@@ -240,7 +240,7 @@ describe('journeys through the console', () => {
     await page.waitForURL(/#\/cases\/qualification\//);
     await status(page, 'applied');
     await expect(page.locator('section.details').first().textContent()).resolves.toContain('培训 48 学时，考核成绩 82 分');
-    expect(await timelineText(page)).toContain(`${nameOf('exam-2')}（考评员）申请考评员资格（6-18-02-04，中级）`);
+    expect(await timelineText(page)).toContain(`${nameOf('exam-2')}（考评员）申请考评员资格（焊工（6-18-02-04），中级）`);
     await shot(page, 'qualification-applied');
 
     // From their register entry, the examiner records the training they completed.

@@ -215,6 +215,8 @@ describe('more journeys through the console', () => {
     await step('investigator', 'handler-1', { investigatorId: 'insp-1' });
     await step('finding', 'insp-1', { finding: 'substantiated', reasons: ['考生名册中无此人签到记录'], actions: [{ type: 'invalidate_certificate' }] });
     await eventually(async () => (await h.api('GET', '/v1/public/certificates/ZS-2026-4406-0815')).body.invalid === true);
+    // The appeal opens once the finding's actions are carried out and the complainant told.
+    await eventually(async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'X-Complaint-Secret': secret } })).body.appealOpen === true);
 
     // The complainant looks again: the outcome with its reason, and the appeal open.
     await lookUp.click();

@@ -3,6 +3,7 @@ import { applicationFields } from '../cases';
 import { h, show } from '../dom';
 import { apiForm, levelLabel } from '../forms';
 import { formatTime, label, t } from '../messages';
+import { occupationName } from '../occupations';
 import { heading } from '../view';
 
 /** What an applicant files: a station licence (#/apply) or admission as an examiner (#/qualifications/apply), and what they filed before. */
@@ -55,6 +56,6 @@ export async function applyQualificationPage(main: HTMLElement, _me: Me): Promis
     onDone: (created: { id: string }) => (location.hash = `#/cases/qualification/${encodeURIComponent(created.id)}`),
   });
   show(main, heading(t('cases.qualificationApply.title')), form);
-  const mine = await ownCases('cases.qualificationApply.mine', '/v1/qualifications?limit=100', (r) => `#/cases/qualification/${encodeURIComponent(r.id)}`, (r) => `${r.occupationCode} ${levelLabel(r.level)}`);
+  const mine = await ownCases('cases.qualificationApply.mine', '/v1/qualifications?limit=100', (r) => `#/cases/qualification/${encodeURIComponent(r.id)}`, (r) => `${occupationName(r.occupationCode)} ${levelLabel(r.level)}`);
   if (mine) main.append(mine);
 }

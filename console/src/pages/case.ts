@@ -1,5 +1,5 @@
 import { api, type Me } from '../api';
-import { caseDetails, loadNames, nameOf, peopleIn, timelineSentence, type Names, type TimelineEntry } from '../caseDetails';
+import { caseDetails, checklistOf, loadNames, nameOf, peopleIn, timelineSentence, type Names, type TimelineEntry } from '../caseDetails';
 import { CASE_KINDS, offeredActions, pendingOf, processLabel, type ActionSpec, type CaseData, type ProcessKey } from '../cases';
 import { h, show } from '../dom';
 import { documentLink } from '../documents';
@@ -31,6 +31,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
   // Not every role may read every timeline (a station's is for supervisors and its administrator).
   const timeline = await api<{ items: TimelineEntry[] }>('GET', `${kind.base}/${encodeURIComponent(id)}/timeline`).then((r) => r.items, () => null);
   const names = await loadNames(peopleIn(data, timeline ?? []));
+  const checklist = checklistOf(data);
   const pending = pendingOf(data);
   const status = (data.live?.status as string | undefined) ?? data.record.status;
   const actions = offeredActions(kind, data, me);
@@ -82,7 +83,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
                   'tr',
                   { 'data-action': e.action },
                   h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
-                  h('td', {}, timelineSentence(process, e, names)),
+                  h('td', {}, timelineSentence(process, e, names, checklist)),
                   h('td', {}, e.statusAfter && e.statusAfter !== e.statusBefore ? `${formatValue('status', e.statusBefore)} → ${formatValue('status', e.statusAfter)}` : ''),
                 ),
               ),

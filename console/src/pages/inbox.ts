@@ -2,6 +2,7 @@ import { api, hasRole, type Me } from '../api';
 import { holds, processLabel, type Pending, type ProcessKey } from '../cases';
 import { h, show } from '../dom';
 import { formatTime, label, t } from '../messages';
+import { occupationName } from '../occupations';
 import { errorNotice, heading } from '../view';
 
 interface InboxItem {
@@ -47,7 +48,7 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
     const statuses = ['applied', 'renewal_submitted', 'awaiting_supervisor', ...(hasRole(me, 'examiner') ? ['active'] : [])];
     sources.push(
       Promise.all(statuses.map((s) => list(`/v1/qualifications?status=${s}&limit=100`))).then((pages) =>
-        pages.flat().filter((r) => holds(r.pending as Pending | null, me)).map((r) => fromPending('qualification', r, `${r.examinerId} · ${r.occupationCode}`)),
+        pages.flat().filter((r) => holds(r.pending as Pending | null, me)).map((r) => fromPending('qualification', r, `${r.examinerId} · ${occupationName(r.occupationCode)}`)),
       ),
     );
   }

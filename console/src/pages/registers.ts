@@ -2,6 +2,7 @@ import { api, fetchFile, hasRole, type Me } from '../api';
 import { h, show, type Child } from '../dom';
 import { levelLabel } from '../forms';
 import { formatTime, label, t, type MessageKey } from '../messages';
+import { occupationName } from '../occupations';
 import { placeName } from '../places';
 import { errorNotice, heading } from '../view';
 
@@ -94,7 +95,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
     columns: [
       { key: 'registers.col.card', cell: (r) => caseLink('qualification', r.id, r.cardNumber ?? r.id) },
       { key: 'registers.col.examiner', cell: (r) => caseLink('examiner', r.examinerId, r.examinerId) },
-      { key: 'registers.col.occupation', cell: (r) => r.occupationCode },
+      { key: 'registers.col.occupation', cell: (r) => occupationName(r.occupationCode) },
       { key: 'registers.col.level', cell: (r) => levelLabel(r.level) },
       { key: 'registers.col.status', cell: status },
       { key: 'registers.col.expiresAt', cell: (r) => formatTime(r.expiresAt) },

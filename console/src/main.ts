@@ -3,6 +3,7 @@ import { CASE_KINDS, type ProcessKey } from './cases';
 import { h, show } from './dom';
 import { currentLocale, label, setLocale, t, type MessageKey } from './messages';
 import { loadOccupations } from './occupations';
+import { checklistTemplatesPage, examinerImportPage } from './pages/admin';
 import { applyQualificationPage, applyStationPage } from './pages/apply';
 import { casePage } from './pages/case';
 import { certificatePage } from './pages/certificate';
@@ -14,7 +15,7 @@ import { isRegisterKind, registerPage, registersFor, registersIndexPage } from '
 import { userPage, usersPage } from './pages/users';
 import { loadJurisdictions } from './places';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/public/… (complaint, track, demonstration-stations, certificate), #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/public/… (complaint, track, demonstration-stations, certificate), #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -31,7 +32,7 @@ function navigation(me: Me | null): HTMLElement {
       me ? link('#/inbox', 'nav.inbox') : null,
       hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
       me && registersFor(me).length ? link('#/registers', 'nav.registers') : null,
-      hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics')] : null,
+      hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics'), link('#/examiners/import', 'nav.examinerImport'), link('#/checklist-templates', 'nav.checklistTemplates')] : null,
       // Only national supervisors manage the register (the API refuses everyone else).
       hasRole(me, 'supervisor') && me!.jurisdictions.includes('CN') ? link('#/users', 'nav.users') : null,
       link('#/public/complaint', 'nav.fileComplaint'),
@@ -103,6 +104,12 @@ async function render(): Promise<void> {
       break;
     case 'registers':
       await signedIn((me) => (rest[0] && isRegisterKind(rest[0]) ? registerPage(main, me, rest[0], new URLSearchParams(query)) : registersIndexPage(main, me)));
+      break;
+    case 'examiners':
+      if (rest[0] === 'import') await signedIn(() => examinerImportPage(main));
+      break;
+    case 'checklist-templates':
+      await signedIn((me) => checklistTemplatesPage(main, me, new URLSearchParams(query)));
       break;
     case 'users':
       await signedIn(() => (rest[0] ? userPage(main, decodeURIComponent(rest[0])) : usersPage(main, new URLSearchParams(query))));

@@ -1,3 +1,4 @@
+import { adminEn, adminZh } from './messages.admin';
 import { casesEn, casesZh } from './messages.cases';
 import { certificateEn, certificateZh } from './messages.certificate';
 import { registersEn, registersZh } from './messages.registers';
@@ -7,6 +8,7 @@ import { registersEn, registersZh } from './messages.registers';
  * the API (statuses, actions, categories) are looked up under a prefix, e.g. `status.in_review`.
  */
 const zh = {
+  ...adminZh,
   ...registersZh,
   ...certificateZh,
   ...casesZh,
@@ -429,6 +431,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...adminEn,
   ...registersEn,
   ...certificateEn,
   ...casesEn,

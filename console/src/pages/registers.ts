@@ -227,7 +227,7 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
 }
 
 /** Saves a blob under a name: the export is fetched with the token, then handed to the browser as a download. */
-function save(blob: Blob, name: string): void {
+export function save(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const anchor = h('a', { href: url, download: name, hidden: true });
   document.body.append(anchor);

@@ -1,21 +1,18 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
 import example from '../../db/seeds/station-application.example.json';
-import { buildConsole } from '../../scripts/build-console';
 import { expectAccessible } from '../support/axe';
 import { checklistScores, licenseStation } from '../support/fixtures';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /**
  * Every page of the console as each demo role reaches it from the navigation (and one page of each kind those
  * pages link to: a case per process, a register, a person), in zh-CN: axe-core finds no serious or critical
  * violation, and no API code, message key or division code shows through untranslated.
  */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const ROLES = [
   ['sup-1', 'supervisor'],
@@ -50,8 +47,7 @@ let stationId: number;
 let closedInspectionId: string;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   // Machinery occupations need the industry authority's concurrence: an application's timeline names it.
   h = await startHarness({ stationApproval: { concurrenceOccupations: ['6-18'] } }, { development: true });
   await seedCases(h);

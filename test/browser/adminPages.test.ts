@@ -1,23 +1,20 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../scripts/build-console';
 import { expectAccessible } from '../support/axe';
 import { examinerRow, toCsv } from '../support/examinerCsv';
 import { startHarness, type Harness } from '../support/harness';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /** Supervisors' administration pages in headless Chromium: the examiner bulk import and the checklist template's versions. */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   h = await startHarness({}, { development: true });
 });
 afterAll(async () => {

@@ -1,29 +1,25 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import { createApp } from '../../api/app';
-import { buildConsole } from '../../scripts/build-console';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { checklistScores, licenseStation } from '../support/fixtures';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /**
  * The operator console in headless Chromium (Debian's, installed by scripts/ensure-chromium.sh) against a
  * real API and worker: the journeys the console exists for, and screenshots of its main pages.
  */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
 let stationId: number;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   h = await startHarness({}, { development: true });
   stationId = await licenseStation(h);
 });

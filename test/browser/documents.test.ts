@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/build-console';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { checklistScores, licenseStation } from '../support/fixtures';
 import { flat, pdfText } from '../support/pdf';
+import { launchBrowser } from '../support/browser';
 
 /** The console's print buttons: the case page offers the document once the case has one, and the download is that PDF. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
 let stationId: number;
 beforeAll(async () => {
   await buildConsole();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   h = await startHarness({}, { development: true });
   stationId = await licenseStation(h);
 });

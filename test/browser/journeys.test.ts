@@ -1,20 +1,17 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import { DEMO_USERS } from '../../db/seeds/demo';
-import { buildConsole } from '../../scripts/build-console';
 import { expectAccessible } from '../support/axe';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { goodScores, licenseStation } from '../support/fixtures';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /**
  * Each role's job through the console alone, asserting what the person sees: the case's content beside the form,
  * people chosen from pickers that say why others may not serve, decisions confirmed, refusals in Chinese.
  */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
@@ -22,8 +19,7 @@ let browser: Browser;
 let stationId: number;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   // Machinery occupations (6-18 …) need the machinery industry authority's concurrence before the decision.
   h = await startHarness({ stationApproval: { concurrenceOccupations: ['6-18'] } }, { development: true });
   stationId = await licenseStation(h);

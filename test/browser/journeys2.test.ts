@@ -1,19 +1,16 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../scripts/build-console';
 import { expectAccessible } from '../support/axe';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { licenseStation } from '../support/fixtures';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /**
  * The journeys journeys.test.ts leaves out, through the console alone and asserting what each person sees: an
  * inspection's failed item to a verified rectification; the public on a phone filing, tracking, appealing and
  * checking a certificate; an examiner's renewal. People are named by id and role only (the demo names change).
  */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
@@ -21,8 +18,7 @@ let browser: Browser;
 let stationId: number;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   // Qualifications valid ten minutes, reminded from the first: a renewal is due as soon as one is admitted.
   h = await startHarness({ qualification: { validity: 'PT10M', reminderOffsets: ['PT9M59S'], renewal: { minTrainingHours: 24, minSessions: 0, violationsNeedingSupervisor: 2 } } }, { development: true });
   stationId = await licenseStation(h);

@@ -1,16 +1,14 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Workbook } from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../scripts/build-console';
 import example from '../../db/seeds/station-application.example.json';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /** Registers (台账) in headless Chromium: a city supervisor filters the applications register, opens a case and exports the list. */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
@@ -23,8 +21,7 @@ async function file(stationName: string, cityCode: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   h = await startHarness({}, { development: true });
   ids.waiting = await file('佛山台账甲鉴定站', '440600');
   ids.withdrawn = await file('佛山台账乙鉴定站', '440600');

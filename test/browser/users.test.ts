@@ -1,20 +1,16 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole } from '../../scripts/build-console';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
 /** The user register (用户管理) in headless Chromium: a national supervisor deactivates and reactivates a person. */
-const SCREENSHOTS = path.join(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let h: Harness;
 let browser: Browser;
 
 beforeAll(async () => {
-  await Promise.all([buildConsole(), mkdir(SCREENSHOTS, { recursive: true })]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
   h = await startHarness({}, { development: true });
 });
 afterAll(async () => {

@@ -102,7 +102,8 @@ export function examinerImportPage(main: HTMLElement): void {
   const form = h(
     'form',
     { id: 'examiner-import', class: 'action-form', novalidate: true, 'aria-label': t('admin.import.title') },
-    h('p', { class: 'hint' }, t('admin.import.intro', { columns: IMPORT_COLUMNS })),
+    // The column names are the file's own words, not the page's (translate="no").
+    h('p', { class: 'hint', translate: 'no' }, t('admin.import.intro', { columns: IMPORT_COLUMNS })),
     h('div', { class: 'field' }, h('label', { for: 'import-file' }, t('admin.import.file')), file),
     h('div', { class: 'field' }, h('label', { for: 'import-text' }, t('admin.import.text')), text),
     formError,
@@ -200,7 +201,7 @@ export async function checklistTemplatesPage(main: HTMLElement, me: Me, params: 
       'div',
       { class: 'field' },
       h('label', { for: 'template-jurisdiction' }, t('admin.templates.jurisdiction')),
-      h('p', { class: 'hint', id: 'template-jurisdiction-hint' }, t('admin.templates.jurisdictionHint')),
+      h('p', { class: 'hint', id: 'template-jurisdiction-hint', translate: 'no' }, t('admin.templates.jurisdictionHint')),
       h('input', { id: 'template-jurisdiction', name: 'jurisdiction', type: 'text', value: jurisdiction, 'aria-describedby': 'template-jurisdiction-hint' }),
     ),
     h('button', { type: 'submit' }, t('admin.templates.show')),
@@ -232,7 +233,10 @@ export async function checklistTemplatesPage(main: HTMLElement, me: Me, params: 
       }),
     onDone: (published: Template) => void checklistTemplatesPage(main, me, params, t('admin.templates.published', { version: published.version })),
   });
-  form.querySelector('textarea')!.rows = 16;
+  const items = form.querySelector('textarea')!;
+  items.rows = 16;
+  // The items are JSON, edited as written: codes, not words.
+  items.setAttribute('translate', 'no');
   show(
     main,
     heading(title),

@@ -1,19 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import { examinerStanding, suspendInRegister } from '../db/queries/examiners';
+import { liveQualificationIds } from '../db/queries/qualifications';
+import type { ActionReport } from '../domain/case';
 import type { ProgrammeState } from '../domain/programme';
 import { qualificationSanction, qualificationState, qualificationWorkflowId } from '../workflows/qualification.messages';
 import { programmeEvent, programmeState, stationWorkflowId, type ProgrammeEvent } from '../workflows/stationProgramme.messages';
-
-/**
- * The rule for every action one process takes on another (a finding suspending an examiner, starting an inspection,
- * invalidating a certificate, proposing a sanction, telling a station's programme; an inspection's sanction on its
- * station): act, then read the target back and report what actually changed (`applied: true`, with what was read);
- * an action that could not be applied reports why (`applied: false`). The acting case records either on its
- * timeline, the failure as its own entry (`…_failed`), so the person who took the decision reads on the case what
- * happened, never a change that did not happen.
- */
-export type ActionReport = { applied: true; result: Record<string, unknown> } | { applied: false; reason: string };
 
 export interface ExaminerSuspension {
   kind: 'suspend';
@@ -30,14 +22,14 @@ export interface ExaminerSuspension {
 export async function suspendExaminer(db: Db, temporal: Client, examinerId: string, suspension: ExaminerSuspension): Promise<ActionReport> {
   if (!(await examinerStanding(db, examinerId))) return { applied: false, reason: `${examinerId} is not in the examiner register` };
   await suspendInRegister(db, { examinerId, until: suspension.until, reasons: suspension.reasons, source: suspension.source });
-  const ids = (await db('qualifications').where({ examiner_id: examinerId }).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).orderBy('id').pluck('id')) as string[];
+  const ids = await liveQualificationIds(db, examinerId);
   const qualifications = await Promise.all(
     ids.map(async (id) => {
       const handle = temporal.workflow.getHandle(qualificationWorkflowId(id));
       try {
         await handle.signal(qualificationSanction, suspension);
         // A query after the signal sees it applied: Temporal answers a query after the events before it.
-        return { id, status: (await handle.query(qualificationState)).status as string };
+        return { id, status: (await handle.query(qualificationState)).status };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return { id, status: 'no running cycle' };
         throw error;
@@ -69,11 +61,13 @@ export async function actOnStation(temporal: Client, stationId: number, effect: 
   const handle = temporal.workflow.getHandle(stationWorkflowId(stationId));
   try {
     const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') return { applied: false, reason: `the supervision programme of station ${stationId} has ended (${status.name.toLowerCase()})` };
+    if (status.name !== 'RUNNING')
+      return { applied: false, reason: `the supervision programme of station ${stationId} has ended (${status.name.toLowerCase()})` };
     if (!holds(await handle.query(programmeState), effect)) await handle.signal(programmeEvent, effect);
     // A query after the signal sees it applied (and answers from the last state if the programme ended with it).
     const programme = await handle.query(programmeState);
-    if (!holds(programme, effect)) return { applied: false, reason: `the supervision programme of station ${stationId} did not take it (the station is ${programme.status})` };
+    if (!holds(programme, effect))
+      return { applied: false, reason: `the supervision programme of station ${stationId} did not take it (the station is ${programme.status})` };
     return { applied: true, result: { stationId, status: programme.status, nextDueAt: programme.nextDueAt } };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { applied: false, reason: `station ${stationId} has no running supervision programme` };

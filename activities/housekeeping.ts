@@ -5,7 +5,7 @@ import { removeKeysClaimedBefore } from '../db/queries/idempotencyKeys';
 import { removeWindowsEndedBefore } from '../db/queries/rateLimitWindows';
 import { durationMs } from '../domain/duration';
 import type { HousekeepingPolicy } from '../domain/policy';
-import { housekeeping, housekeepingScheduleId } from '../workflows/housekeeping';
+import { housekeepingScheduleId } from '../workflows/housekeeping.messages';
 
 /** The housekeeping workflow's deletes, one bounded statement per call. */
 export function createHousekeepingActivities(db: Db) {
@@ -20,6 +20,8 @@ export function createHousekeepingActivities(db: Db) {
   };
 }
 
+export type HousekeepingActivities = ReturnType<typeof createHousekeepingActivities>;
+
 /**
  * Creates the housekeeping schedule for the task queue, or brings an existing one to the given policy:
  * every worker calls this at start, so several workers (or a restart) leave one schedule, not several.
@@ -27,7 +29,13 @@ export function createHousekeepingActivities(db: Db) {
 export async function ensureHousekeepingSchedule(temporal: Client, options: { taskQueue: string; policy: HousekeepingPolicy }): Promise<ScheduleHandle> {
   const scheduleId = housekeepingScheduleId(options.taskQueue);
   const spec = { intervals: [{ every: durationMs(options.policy.every) }] };
-  const action = { type: 'startWorkflow' as const, workflowType: housekeeping, workflowId: scheduleId, taskQueue: options.taskQueue, args: [options.policy] as [HousekeepingPolicy] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'housekeeping',
+    workflowId: scheduleId,
+    taskQueue: options.taskQueue,
+    args: [options.policy] as [HousekeepingPolicy],
+  };
   try {
     // A run still going when the next falls due makes that one skipped, never a second run alongside.
     return await temporal.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });

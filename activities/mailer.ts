@@ -16,21 +16,25 @@ export interface Mailer {
   close(): void;
 }
 
-const FROM = process.env.MAIL_FROM ?? 'appraisal-supervision <no-reply@appraisal.example.gov.cn>';
-
 /** Mail over SMTP when SMTP_URL is set; otherwise each message is written as an .eml file, so nothing is lost in development. */
-export function createMailer(options: { smtpUrl?: string; outboxDir: string }): Mailer {
+export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string }): Mailer {
   if (options.smtpUrl) {
     // Socket limits below the activity's 30 s start-to-close, so Temporal never retries a send still in progress.
     // Pooled: thousands of reminders reuse a few connections instead of one each.
-    const transport = nodemailer.createTransport(options.smtpUrl, { pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
+    const transport = nodemailer.createTransport(options.smtpUrl, {
+      pool: true,
+      maxConnections: 5,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    } as object);
     const url = new URL(options.smtpUrl);
     url.username = '';
     url.password = '';
     return {
       target: url.toString(),
       async send(m) {
-        await transport.sendMail({ from: FROM, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
       },
       close: () => transport.close(),
     };
@@ -39,7 +43,7 @@ export function createMailer(options: { smtpUrl?: string; outboxDir: string }): 
   return {
     target: options.outboxDir,
     async send(m) {
-      const info = await transport.sendMail({ from: FROM, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+      const info = await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
       await mkdir(options.outboxDir, { recursive: true });
       const file = path.join(options.outboxDir, `${m.messageId.replace(/[^A-Za-z0-9_.-]/g, '_')}.eml`);
       await writeFile(file, info.message as Buffer);

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type Logger, type WorkerOptions } from '@temporalio/worker';
 import { connect } from '../db/connect';
 import { createActivities, type ActivityDeps } from '.';
-import { ROOT, loadConfig } from './config';
+import { ROOT, loadConfig } from '../platform/config';
 import { ensureHousekeepingSchedule } from './housekeeping';
 import { createMailer } from './mailer';
+import { createSealer } from '../platform/sealing';
 
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
@@ -44,7 +45,9 @@ export async function createWorker(options: {
     // cases pass 1 GB. An evicted case is replayed from its history, kept short by continue-as-new, when it next
     // wakes. 100 against 250: 334 MB against 582 MB idle after 5,000 new cycles, at the same rate (BENCHMARKS.md).
     maxCachedWorkflows: 100,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES } }),
   });
 }
 
@@ -64,11 +67,19 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: config.namespace });
   const db = connect(config.databaseUrl);
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
   // Production loads the bundle built by `npm run build:workflows`; development bundles the sources at start.
   const prebuilt = existsSync(WORKFLOW_BUNDLE_PATH) && config.production;
-  const workflowBundle = prebuilt ? { codePath: WORKFLOW_BUNDLE_PATH } : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
-  const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, deps: { db, mailer, temporal }, workflowBundle });
+  const workflowBundle = prebuilt
+    ? { codePath: WORKFLOW_BUNDLE_PATH }
+    : await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
+  const worker = await createWorker({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    deps: { db, mailer, temporal, sealer: createSealer(config.sealingKey) },
+    workflowBundle,
+  });
   await ensureHousekeepingSchedule(temporal, { taskQueue: config.taskQueue, policy: config.policy.housekeeping });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {

@@ -7,7 +7,8 @@ import { authenticate } from './auth';
 import { devTokens, serveConsole } from './console';
 import { errorMiddleware, HttpError } from './errors';
 import { openApiDocument } from './openapi';
-import { mountRoutes, type ApiDeps, type RouteSpec } from './routeSpec';
+import { mountRoutes, type ApiDeps, type AppDeps, type RouteSpec } from './routeSpec';
+import { createSealer } from '../platform/sealing';
 import { inspectionRoutes } from './routes/inspections';
 import { qualificationRoutes } from './routes/qualifications';
 import { complaintRoutes, publicComplaintRoutes } from './routes/complaints';
@@ -17,12 +18,20 @@ import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
 import { userRoutes } from './routes/users';
 import { peopleRoutes } from './routes/people';
-import { jurisdictionRoutes } from './routes/jurisdictions';
-import { occupationRoutes } from './routes/occupations';
+import { referenceRoutes } from './routes/reference';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
-export const ROUTES: RouteSpec[] = [...stationApplicationRoutes, ...stationRoutes, ...inspectionRoutes, ...qualificationRoutes, ...complaintRoutes, ...userRoutes, ...peopleRoutes, ...jurisdictionRoutes, ...occupationRoutes];
+export const ROUTES: RouteSpec[] = [
+  ...stationApplicationRoutes,
+  ...stationRoutes,
+  ...inspectionRoutes,
+  ...qualificationRoutes,
+  ...complaintRoutes,
+  ...userRoutes,
+  ...peopleRoutes,
+  ...referenceRoutes,
+];
 /** Routes anyone may call (no token): complaint intake and tracking. */
 export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
 
@@ -63,12 +72,15 @@ const httpHygiene: Middleware = async (ctx, next) => {
 const acceptedBodies: Middleware = async (ctx, next) => {
   const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
   if (hasBody && !ctx.is('application/json', '+json', 'text/csv')) {
-    throw new HttpError(415, 'unsupported_media_type', 'send application/json (text/csv for the examiner import)', [{ field: 'Content-Type', message: ctx.get('content-type') || 'missing' }]);
+    throw new HttpError(415, 'unsupported_media_type', 'send application/json (text/csv for the examiner import)', [
+      { field: 'Content-Type', message: ctx.get('content-type') || 'missing' },
+    ]);
   }
   await next();
 };
 
-export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })): Koa {
+export function createApp(started: AppDeps, logger: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })): Koa {
+  const deps: ApiDeps = { ...started, sealer: createSealer(started.config.sealingKey) };
   const app = new Koa();
   app.proxy = process.env.TRUST_PROXY === 'true';
   app.use(requestContext(logger));
@@ -102,7 +114,16 @@ export function createApp(deps: ApiDeps, logger: Logger = pino({ level: process.
     const checks = await Promise.allSettled([deps.db.raw('select 1'), deps.temporal.workflowService.getSystemInfo({})]);
     const [mysql, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
     if (mysql !== 'ok' || temporal !== 'ok') {
-      throw new HttpError(503, 'unavailable', 'not ready', [{ field: 'mysql', message: mysql }, { field: 'temporal', message: temporal }], { 'Retry-After': '5' });
+      throw new HttpError(
+        503,
+        'unavailable',
+        'not ready',
+        [
+          { field: 'mysql', message: mysql },
+          { field: 'temporal', message: temporal },
+        ],
+        { 'Retry-After': '5' },
+      );
     }
     // In production, a database that could lose a commit or let the application rewrite history is not ready.
     const problems = deps.config.production ? await productionProblems(deps.db) : [];

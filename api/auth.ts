@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Config } from '../activities/config';
+import type { Config } from '../platform/config';
 import type { Db } from '../db/connect';
 import { findUser } from '../db/queries/users';
 import type { Actor, Role } from '../domain/roles';

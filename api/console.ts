@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
-import type { Config } from '../activities/config';
+import type { Config } from '../platform/config';
 import { mintToken } from './auth';
 import { DEMO_USERS } from '../db/seeds/demo';
 
@@ -46,9 +46,7 @@ export function serveConsole(options: { sourceMaps: boolean }): Middleware {
 export function devTokens(config: Config): Middleware {
   return async (ctx, next) => {
     if (ctx.path !== '/console/dev-tokens' || ctx.method !== 'GET') return next();
-    const users = await Promise.all(
-      DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, roles: u.roles, token: await mintToken(config, u.id) })),
-    );
+    const users = await Promise.all(DEMO_USERS.map(async (u) => ({ id: u.id, name: u.name, roles: u.roles, token: await mintToken(config, u.id) })));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { users };
   };

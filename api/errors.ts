@@ -54,7 +54,11 @@ function detailOf(issue: z.core.$ZodIssue): Omit<ErrorDetail, 'field'> {
     case 'too_small':
     case 'too_big':
       // An exclusive bound (`positive()`) has no limit a person could be told to meet, nor has a date one in its milliseconds.
-      return { code: SIZE_CODES[issue.code][issue.origin] ?? issue.code, message, limit: issue.inclusive === false || issue.origin === 'date' ? undefined : Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) };
+      return {
+        code: SIZE_CODES[issue.code][issue.origin] ?? issue.code,
+        message,
+        limit: issue.inclusive === false || issue.origin === 'date' ? undefined : Number(issue.code === 'too_small' ? issue.minimum : issue.maximum),
+      };
     case 'invalid_type':
       return { code: 'input' in issue && issue.input === undefined ? 'required' : 'invalid_type', message };
     case 'invalid_format':
@@ -96,7 +100,8 @@ export function toHttpError(error: unknown): HttpError {
   }
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such case');
   // A unique key hit by a concurrent request (the same card number imported twice at once).
-  if ((error as { code?: string }).code === 'ER_DUP_ENTRY') return new HttpError(409, 'conflict', 'a concurrent request already recorded this; reload and retry');
+  if ((error as { code?: string }).code === 'ER_DUP_ENTRY')
+    return new HttpError(409, 'conflict', 'a concurrent request already recorded this; reload and retry');
   // Two writers of one case met; the loser's transaction was rolled back whole.
   if (['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String((error as { code?: string }).code))) {
     return new HttpError(409, 'conflict', 'a concurrent change to the same record; retry', [], { 'Retry-After': '1' });
@@ -118,7 +123,8 @@ function isUnavailable(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR'].includes(code)) return true;
     if (e instanceof Error && /Knex: Timeout acquiring a connection/.test(e.message)) return true;
-    if (isGrpcServiceError(e) && (e.code === 14 || e.code === 4)) return true;
+    // gRPC status codes UNAVAILABLE (14) and DEADLINE_EXCEEDED (4).
+    if (isGrpcServiceError(e) && [14, 4].includes(Number(e.code))) return true;
     if (e instanceof Error && e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|connect/i.test(e.message)) return true;
   }
   return false;

@@ -9,7 +9,11 @@ const errorSchema = z.object({
     details: z.array(
       z.object({
         field: z.string().optional(),
-        code: z.string().describe('stable: required, too_short, too_long, too_few, too_many, too_small, too_big, invalid_type, invalid_email, invalid_date, invalid_datetime, invalid_format, invalid_choice, unknown_field, not_one_line, malformed_text, unknown_user, no_such_station, … or invalid'),
+        code: z
+          .string()
+          .describe(
+            'stable: required, too_short, too_long, too_few, too_many, too_small, too_big, invalid_type, invalid_email, invalid_date, invalid_datetime, invalid_format, invalid_choice, unknown_field, not_one_line, malformed_text, unknown_user, no_such_station, … or invalid',
+          ),
         message: z.string().describe('English, for API clients'),
         limit: z.number().optional().describe('the bound a too_* value missed'),
       }),

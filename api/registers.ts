@@ -17,6 +17,22 @@ export const MAX_EXPORT_ROWS = 50_000;
 /** A time, with its offset, on or after the first day a DATETIME column holds (a malformed one is refused once, as malformed). */
 const instant = z.iso.datetime({ offset: true }).refine((v) => !(Date.parse(v) < Date.parse('1000-01-01T00:00:00Z')), 'must be 1000-01-01 or later');
 /** A `true`/`false` query flag. */
+/** The filters of place and occupation every register offers. */
+export const registerFilters = {
+  provinceCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  cityCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  occupationCode: z
+    .string()
+    .regex(/^\d-\d{2}-\d{2}-\d{2}$/)
+    .optional(),
+};
+
 export const queryFlag = z.enum(['true', 'false']).optional();
 
 /** What every register takes beside its own filters; `cursor` is the previous page's `nextCursor`, as it came. */
@@ -28,7 +44,10 @@ export const registerQuery = z.object({
   dueBefore: instant.optional(),
   overdue: queryFlag,
   sort: z.enum(['newest', 'due']).default('newest'),
-  cursor: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a nextCursor of this list').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a nextCursor of this list')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -41,7 +60,15 @@ export interface ExportColumn<R> {
   width?: number;
 }
 
-const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 /** A time as read in China (the registers' readers): `2026-11-29 14:03`. */
 export const chinaTime = (iso: string | null | undefined) => (iso ? SHANGHAI.format(new Date(iso)) : '');
@@ -83,8 +110,10 @@ export function registerRoutes<Q extends z.ZodObject, R>(spec: {
   list: (deps: ApiDeps, actor: Actor, filter: Flags<z.infer<Q>> & { cursor?: string; limit: number }) => Promise<RegisterPage<R>>;
   columns: ExportColumn<R>[];
 }): RouteSpec[] {
-  const filterOf = (query: Record<string, unknown>) => ({ ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }) as Flags<z.infer<Q>> & { cursor?: string; limit: number };
-  const exported = async (deps: ApiDeps, actor: Actor, query: Record<string, unknown>) => spec.list(deps, actor, { ...filterOf(query), cursor: undefined, limit: MAX_EXPORT_ROWS });
+  const filterOf = (query: Record<string, unknown>) =>
+    ({ ...query, overdue: query.overdue === 'true', pendingOnMe: query.pendingOnMe === 'true' }) as Flags<z.infer<Q>> & { cursor?: string; limit: number };
+  const exported = async (deps: ApiDeps, actor: Actor, query: Record<string, unknown>) =>
+    spec.list(deps, actor, { ...filterOf(query), cursor: undefined, limit: MAX_EXPORT_ROWS });
   const download = (body: string | Buffer, type: string, extension: string) =>
     new Response(new Uint8Array(body instanceof Buffer ? body : Buffer.from(body)), {
       headers: { 'content-type': type, 'content-disposition': `attachment; filename="${spec.file}-${new Date().toISOString().slice(0, 10)}.${extension}"` },
@@ -105,7 +134,11 @@ export function registerRoutes<Q extends z.ZodObject, R>(spec: {
       roles: spec.roles,
       query: spec.query,
       handler: async ({ deps, actor, query }) =>
-        download(await xlsx(spec.title, spec.columns, await exported(deps, actor, query)), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'),
+        download(
+          await xlsx(spec.title, spec.columns, await exported(deps, actor, query)),
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'xlsx',
+        ),
     }),
     route({
       method: 'get',

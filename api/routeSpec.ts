@@ -2,23 +2,26 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import type { Config } from '../activities/config';
+import type { Config } from '../platform/config';
+import type { Sealer } from '../platform/sealing';
 import type { Db } from '../db/connect';
 import type { Actor, Role } from '../domain/roles';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import { requireRole } from './auth';
-import { HttpError } from './errors';
 import { checkIdempotencyKey, idempotency } from './idempotency';
 import { parse } from './validate';
 import { ulid } from 'ulid';
 import type { AuditActor } from '../db/queries/events';
 
-/** What a handler may use: the database for reads, Temporal for every write to a case. */
-export interface ApiDeps {
+/** What the API is started with. */
+export interface AppDeps {
   db: Db;
   temporal: Client;
   config: Config;
+}
+
+/** What a handler may use: the database for reads, Temporal for every write to a case, the sealer built once from the configured key. */
+export interface ApiDeps extends AppDeps {
+  sealer: Sealer;
 }
 
 export interface RouteInput<B, Q, T = unknown> {
@@ -73,7 +76,7 @@ export function route<B extends z.ZodType, Q extends z.ZodObject, T = unknown>(s
  * Idempotency-Key (a replay only after every check has passed for the caller as they are now), then the handler.
  */
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): void {
-  const replayOrRecord = idempotency(deps.db);
+  const replayOrRecord = idempotency(deps.db, deps.sealer);
   for (const spec of specs) {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     const guard: Middleware = spec.roles.length ? requireRole(...spec.roles) : (_ctx, next) => next();
@@ -103,67 +106,5 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
       ctx.status = spec.status ?? 200;
       ctx.body = result;
     });
-  }
-}
-
-/**
- * The routes of one kind of case's actions: one POST per action type, each finding the case the
- * caller may see, turning the body into the action's payload, refusing a case that has ended and
- * sending it as the workflow's update. The update id derives from the request's Idempotency-Key (else
- * a fresh id), so a retried request applies once: Temporal deduplicates updates by id.
- */
-export function caseActionRoutes<T extends string, R extends { id: string; status: string }>(kind: {
-  basePath: string;
-  bodies: Record<T, z.ZodType>;
-  find: (deps: ApiDeps, actor: Actor, id: string) => Promise<R>;
-  ended: (record: R) => string | null;
-  workflowId: (id: string) => string;
-  updates: Record<T, unknown>;
-  /** `actor`: what the body names (a station, another case) must be inside the caller's sight too. */
-  toPayload: (type: T, deps: ApiDeps, body: unknown, record: R, actor: Actor) => Promise<object>;
-  routes: Array<{ type: T; path: string; summary: string; roles: Role[] }>;
-}): RouteSpec[] {
-  return kind.routes.map(({ type, path, summary, roles }) =>
-    route({
-      method: 'post',
-      path: `${kind.basePath}/{id}/${path}`,
-      summary,
-      roles,
-      body: kind.bodies[type],
-      // The case, and what the body names (found as the caller may see it), checked before any replay.
-      authorize: async ({ deps, actor, body, params }: RouteInput<unknown, object>) => {
-        const record = await kind.find(deps, actor, params.id);
-        const ended = kind.ended(record);
-        return { record, ended, payload: ended ? null : await kind.toPayload(type, deps, body, record, actor) };
-      },
-      handler: async ({ deps, actor, target: { record, ended, payload }, requestId, operationId }) => {
-        if (ended) throw new HttpError(409, 'not_allowed', ended);
-        return deps.temporal.workflow.getHandle(kind.workflowId(record.id)).executeUpdate(kind.updates[type] as UpdateDefinition<unknown, [object]>, {
-          args: [{ actor, requestId, payload }],
-          updateId: `${type}:${actor.id}:${operationId}`,
-        });
-      },
-    }),
-  );
-}
-
-/**
- * Starts a case once, answering with its view once it is recorded (update-with-start, the early-return
- * pattern). The workflow id derives from the id the Idempotency-Key reserved, so a retried create joins
- * the running case, and a retry after the case has ended gets it as it stands instead of a second run.
- */
-export async function startCase<T extends Workflow, V>(
-  deps: ApiDeps,
-  workflow: T,
-  start: { workflowId: string; args: Parameters<T> },
-  messages: { recorded: UpdateDefinition<V, []>; state: QueryDefinition<V> },
-): Promise<V> {
-  // The SDK's conditional option types cannot follow a generic workflow; the fields are plain.
-  const options = { ...start, taskQueue: deps.config.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as unknown as ConstructorParameters<typeof WithStartWorkflowOperation<T>>[1];
-  try {
-    return await deps.temporal.workflow.executeUpdateWithStart(messages.recorded, { startWorkflowOperation: new WithStartWorkflowOperation(workflow, options) });
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(start.workflowId).query(messages.state);
-    throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import pino from 'pino';
-import { loadConfig } from '../activities/config';
+import { loadConfig } from '../platform/config';
 import { connect } from '../db/connect';
 import { createApp } from './app';
 import { apiTemporalConnection } from './temporalConnection';

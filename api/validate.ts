@@ -10,7 +10,10 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, options: {
   const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw fromZod(result.error);
   const field = loneSurrogateAt(result.data, []);
-  if (field !== undefined) throw new HttpError(400, 'invalid', `invalid ${field}`, [{ field, code: 'malformed_text', message: 'must be well-formed Unicode (a lone surrogate is not a character)' }]);
+  if (field !== undefined)
+    throw new HttpError(400, 'invalid', `invalid ${field}`, [
+      { field, code: 'malformed_text', message: 'must be well-formed Unicode (a lone surrogate is not a character)' },
+    ]);
   const unknown = options.strict ? unknownKeyAt(value, result.data, []) : undefined;
   if (unknown !== undefined) throw new HttpError(400, 'invalid', `invalid ${unknown}`, [{ field: unknown, code: 'unknown_field', message: 'unknown field' }]);
   return result.data;

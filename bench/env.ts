@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { DEV_JWT_SECRET, ROOT, loadConfig } from '../activities/config';
+import { DEV_JWT_SECRET, ROOT, loadConfig } from '../platform/config';
 import { createApp } from '../api/app';
 import { mintToken } from '../api/auth';
 import { apiTemporalConnection } from '../api/temporalConnection';
@@ -36,7 +36,7 @@ export async function startBenchEnv(log: (line: string) => void) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'as-bench-'));
   let failed = false;
   // After a failure the worker's logs stay for a look.
-  const cleanups: Array<() => Promise<unknown> | unknown> = [() => (failed ? log(`worker logs kept in ${tmp}`) : rmSync(tmp, { recursive: true, force: true }))];
+  const cleanups: Array<() => unknown> = [() => (failed ? log(`worker logs kept in ${tmp}`) : rmSync(tmp, { recursive: true, force: true }))];
   const cleanup = async (failure = false) => {
     failed = failure;
     for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`cleanup: ${String(error)}`));
@@ -59,7 +59,10 @@ export async function startBenchEnv(log: (line: string) => void) {
     const databaseUrl = asAccount(ownerUrl, applicationAccount());
     const db: Db = connect(databaseUrl);
     const owner: Db = connect(ownerUrl);
-    cleanups.push(() => db.destroy(), () => owner.destroy());
+    cleanups.push(
+      () => db.destroy(),
+      () => owner.destroy(),
+    );
     const [[{ mariadb, pidFile }]] = await owner.raw('SELECT VERSION() AS mariadb, @@pid_file AS pidFile');
     // The server that answers on 3306, whichever other MariaDB instances run on the machine.
     const mariadbPid = Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
@@ -78,13 +81,21 @@ export async function startBenchEnv(log: (line: string) => void) {
       const logFile = path.join(tmp, `worker-${++workers}.log`);
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'activities', 'worker.ts')], {
         cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address, TASK_QUEUE: taskQueue, SMTP_URL: sink.url },
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          JWT_SECRET: DEV_JWT_SECRET,
+          DATABASE_URL: databaseUrl,
+          TEMPORAL_ADDRESS: address,
+          TASK_QUEUE: taskQueue,
+          SMTP_URL: sink.url,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const out = createWriteStream(logFile);
-      child.stderr!.pipe(out);
+      child.stderr.pipe(out);
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
+        child.stdout.on('data', (chunk: Buffer) => {
           out.write(chunk);
           if (chunk.toString().includes('worker on task queue')) resolve();
         });
@@ -105,7 +116,14 @@ export async function startBenchEnv(log: (line: string) => void) {
     const raw = new Client({ connection: await Connection.connect({ address }), namespace: NAMESPACE });
     cleanups.push(() => raw.connection.close());
     // The intake limit guards against abuse from one address; the load generator is one address.
-    const config = { ...loadConfig({ JWT_SECRET: DEV_JWT_SECRET }), databaseUrl, taskQueue, temporalAddress: address, smtpUrl: sink.url, policy: policyWith({ complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } } }) };
+    const config = {
+      ...loadConfig({ JWT_SECRET: DEV_JWT_SECRET, SEALING_KEY: process.env.COMPLAINT_KEY }),
+      databaseUrl,
+      taskQueue,
+      temporalAddress: address,
+      smtpUrl: sink.url,
+      policy: policyWith({ complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } } }),
+    };
     // Request logs are written as in production, but to /dev/null.
     const app = createApp({ db, temporal, config }, pino({ level: 'info' }, pino.destination('/dev/null')));
     const server: Server = await new Promise((resolve) => {
@@ -167,8 +185,8 @@ function runToEnd(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
   });
 }

@@ -8,7 +8,11 @@ export function httpClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const { hostname, port } = new URL(baseUrl);
   return {
-    request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; contentType?: string } = {}): Promise<{ status: number; body: T }> {
+    request<T = any>(
+      method: string,
+      path: string,
+      options: { token?: string; body?: unknown; contentType?: string } = {},
+    ): Promise<{ status: number; body: T }> {
       const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       const headers: Record<string, string> = {};
       if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -43,16 +43,18 @@ export function markdown(reports: ScenarioReport[], cores: number): string {
   const lines = [
     '| scenario | measured: median (min–max) | baseline in the same run | ratio | target | met |',
     '|---|---|---|---|---|---|',
-    ...reports.map((r) =>
-      [
-        r.title,
-        `${r.system.label}: ${cell(r.system)}`,
-        r.baseline ? `${r.baseline.label}: ${cell(r.baseline)}` : 'none (absolute)',
-        r.ratio ? `${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})` : '—',
-        r.target,
-        r.met ? 'yes' : '**no**',
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...reports
+      .map((r) =>
+        [
+          r.title,
+          `${r.system.label}: ${cell(r.system)}`,
+          r.baseline ? `${r.baseline.label}: ${cell(r.baseline)}` : 'none (absolute)',
+          r.ratio ? `${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})` : '—',
+          r.target,
+          r.met ? 'yes' : '**no**',
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
     '',
     '**Other figures of the same runs** (median, min–max):',
     '',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../activities/config';
+import { ROOT } from '../platform/config';
 import { startBenchEnv, type BenchContext } from './env';
 import { markdown, type ScenarioReport } from './report';
 import { campaignReport, campaignRun } from './scenarios/campaign';
@@ -51,7 +51,11 @@ async function main(): Promise<void> {
     }
   };
   /** A scenario that runs once per call and reports over the runs it made. */
-  const repeated = <R extends { wallS: number }>(name: string, once: (ctx: BenchContext, run: number) => Promise<R>, report: (ctx: BenchContext, runs: R[]) => ScenarioReport) => {
+  const repeated = <R extends { wallS: number }>(
+    name: string,
+    once: (ctx: BenchContext, run: number) => Promise<R>,
+    report: (ctx: BenchContext, runs: R[]) => ScenarioReport,
+  ) => {
     const done: R[] = [];
     return {
       name,
@@ -76,7 +80,10 @@ async function main(): Promise<void> {
       for (const s of long) {
         const elapsedS = (performance.now() - began) / 1000;
         if (elapsedS + s.longest() <= budgetS) await s.next();
-        else log(`${s.name}: no run ${run + 1}, it would end past the ${budgetS} s budget (${Math.round(elapsedS)} s gone, a run takes up to ${Math.round(s.longest())} s)`);
+        else
+          log(
+            `${s.name}: no run ${run + 1}, it would end past the ${budgetS} s budget (${Math.round(elapsedS)} s gone, a run takes up to ${Math.round(s.longest())} s)`,
+          );
       }
     }
     reports.push(...long.map((s) => s.report()));
@@ -96,7 +103,11 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
   const table = [
-    `Run of ${at}: ${runs} runs per scenario (the long ones as the ${formatDuration(budgetS)} budget allowed) at scale ${scale}, ${formatDuration(wallS)} in all (${Object.entries(durations).map(([k, s]) => `${k} ${formatDuration(s)}`).join(', ')}).`,
+    `Run of ${at}: ${runs} runs per scenario (the long ones as the ${formatDuration(budgetS)} budget allowed) at scale ${scale}, ${formatDuration(wallS)} in all (${Object.entries(
+      durations,
+    )
+      .map(([k, s]) => `${k} ${formatDuration(s)}`)
+      .join(', ')}).`,
     '',
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.kernel}. Versions: Node ${versions.node}, Temporal TS SDK ${versions.temporalSdk}, ${versions.temporalCli}, dev server ${versions.temporalServer} on SQLite, MariaDB ${versions.mariadb}.`,
     '',

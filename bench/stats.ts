@@ -81,7 +81,12 @@ export function round(value: number, digits = 2): number {
 }
 
 /** Polls until the check holds, failing with the last value after the timeout. */
-export async function waitFor<T>(what: string, check: () => Promise<T>, ok: (value: T) => boolean, { timeoutMs, intervalMs = 250 }: { timeoutMs: number; intervalMs?: number }): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T>,
+  ok: (value: T) => boolean,
+  { timeoutMs, intervalMs = 250 }: { timeoutMs: number; intervalMs?: number },
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

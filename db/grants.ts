@@ -34,6 +34,8 @@ export async function grantApplicationAccess(knex: Knex): Promise<void> {
 
 /** Drops what grantApplicationAccess gave on a database being dropped (table grants outlive their tables). */
 export async function revokeTableGrants(server: Knex, database: string): Promise<void> {
-  const grants: Array<{ User: string; Host: string; Table_name: string }> = await server('mysql.tables_priv').where({ Db: database }).select('User', 'Host', 'Table_name');
+  const grants: Array<{ User: string; Host: string; Table_name: string }> = await server('mysql.tables_priv')
+    .where({ Db: database })
+    .select('User', 'Host', 'Table_name');
   for (const g of grants) await server.raw('REVOKE ALL PRIVILEGES ON ??.?? FROM ?@?', [database, g.Table_name, g.User, g.Host]);
 }

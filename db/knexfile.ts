@@ -11,7 +11,7 @@ export function knexConfig(url: string): Knex.Config {
       timezone: 'Z',
       dateStrings: false,
       supportBigNumbers: true,
-    } as Knex.MySql2ConnectionConfig & { uri: string },
+    },
     pool: {
       min: 0,
       max: 10,

@@ -1,13 +1,32 @@
 import { z } from 'zod';
 import { singleLine } from './text';
-import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
+import {
+  SYSTEM,
+  periodFrom,
+  record,
+  withoutTimeline,
+  type ActionContext,
+  type CaseRecord,
+  type CaseRules,
+  type Deadline,
+  type Pending as CasePending,
+} from './case';
+import { durationMs } from './duration';
+import type { ComplaintPolicy } from './policy';
 import { forbidden, invalid, notAllowed } from './errors';
 import { recusalReason } from './recusal';
 import { hasRole, type Actor, type Person, type Role } from './roles';
 
 /** Quality complaints (质量投诉): public intake, triage, automatic checks, investigation, findings, appeal. */
 
-export const CATEGORIES = ['fraudulent_appraisal', 'cross_region_appraisal', 'out_of_scope_appraisal', 'examiner_misconduct', 'certificate_problem', 'other'] as const;
+export const CATEGORIES = [
+  'fraudulent_appraisal',
+  'cross_region_appraisal',
+  'out_of_scope_appraisal',
+  'examiner_misconduct',
+  'certificate_problem',
+  'other',
+] as const;
 export const SEVERITIES = ['normal', 'serious', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const FINDINGS = ['substantiated', 'partly_substantiated', 'unsubstantiated'] as const;
@@ -80,7 +99,14 @@ export interface ComplaintState extends CaseRecord {
 export type ComplaintAction =
   | { type: 'answer'; answer: string }
   | { type: 'convert' }
-  | { type: 'triage'; category: Intake['category']; severity: Severity; targets: Targets; targetOrganisations: string[]; region?: { provinceCode: string; cityCode: string } }
+  | {
+      type: 'triage';
+      category: Intake['category'];
+      severity: Severity;
+      targets: Targets;
+      targetOrganisations: string[];
+      region?: { provinceCode: string; cityCode: string };
+    }
   | { type: 'merge'; intoId: string }
   | { type: 'assignInvestigator'; investigator: Person }
   | { type: 'extendDeadline'; reasons: string[] }
@@ -89,7 +115,13 @@ export type ComplaintActionType = ComplaintAction['type'];
 export type ComplaintPending = CasePending<ComplaintActionType>;
 
 /** `anonymous`: whether the complainant withheld a contact (the intake never carries it: it is sealed apart). */
-export function initialComplaint(input: { id: string; trackingNumber: string; intake: Omit<Intake, 'contact'>; anonymous: boolean; at: string }): ComplaintState {
+export function initialComplaint(input: {
+  id: string;
+  trackingNumber: string;
+  intake: Omit<Intake, 'contact'>;
+  anonymous: boolean;
+  at: string;
+}): ComplaintState {
   const { intake, anonymous } = input;
   const state: ComplaintState = {
     id: input.id,
@@ -98,7 +130,11 @@ export function initialComplaint(input: { id: string; trackingNumber: string; in
     intake,
     status: intake.kind === 'consultation' ? 'consultation' : 'received',
     category: intake.category,
-    targets: { ...(intake.stationId ? { stationId: intake.stationId } : {}), ...(intake.examinerId ? { examinerId: intake.examinerId } : {}), ...(intake.sessionId ? { sessionId: intake.sessionId } : {}) },
+    targets: {
+      ...(intake.stationId ? { stationId: intake.stationId } : {}),
+      ...(intake.examinerId ? { examinerId: intake.examinerId } : {}),
+      ...(intake.sessionId ? { sessionId: intake.sessionId } : {}),
+    },
     targetOrganisations: [],
     facts: [],
     previousInvestigators: [],
@@ -123,7 +159,9 @@ export function complaintPendingOn(s: Pick<ComplaintState, 'status'> & { investi
       return { action: 'assignInvestigator', role: 'complaint_handler', userIds: [] };
     case 'investigating':
     case 'appealed':
-      return s.investigator ? { action: 'submitFinding', role: 'inspector', userIds: [s.investigator.id] } : { action: 'assignInvestigator', role: 'complaint_handler', userIds: [] };
+      return s.investigator
+        ? { action: 'submitFinding', role: 'inspector', userIds: [s.investigator.id] }
+        : { action: 'assignInvestigator', role: 'complaint_handler', userIds: [] };
     default:
       return null;
   }
@@ -154,7 +192,8 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
       return;
     case 'assignInvestigator': {
       expectRole('complaint_handler');
-      if (!(s.status === 'triaged' || (s.status === 'appealed' && !s.investigator))) throw notAllowed(`assignInvestigator is not allowed while the complaint is ${s.status}`);
+      if (!(s.status === 'triaged' || (s.status === 'appealed' && !s.investigator)))
+        throw notAllowed(`assignInvestigator is not allowed while the complaint is ${s.status}`);
       if (!action.investigator.roles.includes('inspector')) throw invalid('investigatorId', `${action.investigator.id} is not an inspector`);
       const reason = recusalReason(action.investigator, s.targetOrganisations);
       if (reason) throw notAllowed(`recusal (回避): ${reason}`);
@@ -175,8 +214,10 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
         throw invalid('actions', 'the complaint names no station or examiner to act on');
       }
       if (action.actions.some((a) => a.type === 'suspend_examiner') && !s.targets.examinerId) throw invalid('actions', 'the complaint names no examiner');
-      if (action.actions.some((a) => a.type === 'adhoc_inspection' || a.type === 'propose_station_sanction') && !s.targets.stationId) throw invalid('actions', 'the complaint names no station');
-      if (action.actions.some((a) => a.type === 'invalidate_certificate') && !s.intake.certificateNumber) throw invalid('actions', 'the complaint names no certificate');
+      if (action.actions.some((a) => a.type === 'adhoc_inspection' || a.type === 'propose_station_sanction') && !s.targets.stationId)
+        throw invalid('actions', 'the complaint names no station');
+      if (action.actions.some((a) => a.type === 'invalidate_certificate') && !s.intake.certificateNumber)
+        throw invalid('actions', 'the complaint names no certificate');
       return;
   }
 }
@@ -189,27 +230,51 @@ export function applyComplaintAction(s: ComplaintState, action: ComplaintAction,
     case 'convert':
       return record({ ...s, status: 'received' }, 'converted_to_complaint', c);
     case 'triage':
-      return record({ ...s, status: 'triaged', category: action.category, severity: action.severity, targets: action.targets, targetOrganisations: action.targetOrganisations, region: action.region }, 'triaged', c, {
-        category: action.category,
-        severity: action.severity,
-        targets: action.targets,
-      });
+      return record(
+        {
+          ...s,
+          status: 'triaged',
+          category: action.category,
+          severity: action.severity,
+          targets: action.targets,
+          targetOrganisations: action.targetOrganisations,
+          region: action.region,
+        },
+        'triaged',
+        c,
+        {
+          category: action.category,
+          severity: action.severity,
+          targets: action.targets,
+        },
+      );
     case 'merge':
       return record({ ...s, status: 'merged', mergedInto: action.intoId }, 'merged', c, { intoId: action.intoId });
     case 'assignInvestigator':
-      return record({ ...s, status: s.status === 'triaged' ? 'investigating' : s.status, investigator: action.investigator }, 'investigator_assigned', c, { investigatorId: action.investigator.id });
+      return record({ ...s, status: s.status === 'triaged' ? 'investigating' : s.status, investigator: action.investigator }, 'investigator_assigned', c, {
+        investigatorId: action.investigator.id,
+      });
     case 'extendDeadline':
       return record({ ...s, extensions: s.extensions + 1 }, 'deadline_extended', c, { reasons: action.reasons });
     case 'submitFinding': {
       const finding = { finding: action.finding, reasons: action.reasons, actions: action.actions, by: c.actor.id, at: c.at };
-      return record({ ...s, status: s.status === 'appealed' ? 'final' : 'closed', finding }, `finding_${action.finding}`, c, { reasons: action.reasons, actions: action.actions });
+      return record({ ...s, status: s.status === 'appealed' ? 'final' : 'closed', finding }, `finding_${action.finding}`, c, {
+        reasons: action.reasons,
+        actions: action.actions,
+      });
     }
   }
 }
 
 export function appeal(s: ComplaintState, reason: string, at: string): ComplaintState {
   return record(
-    { ...s, status: 'appealed', appealedAt: at, previousInvestigators: [...s.previousInvestigators, ...(s.investigator ? [s.investigator.id] : [])], investigator: undefined },
+    {
+      ...s,
+      status: 'appealed',
+      appealedAt: at,
+      previousInvestigators: [...s.previousInvestigators, ...(s.investigator ? [s.investigator.id] : [])],
+      investigator: undefined,
+    },
     'appealed',
     { actor: { id: 'complainant', roles: [] }, at },
     { reason },
@@ -236,3 +301,31 @@ export function publicView(s: ComplaintState, appealOpen: boolean) {
     appealOpen,
   };
 }
+
+/** The policy period of the step a complaint waits on; critical investigations start at the top of the ladder. */
+function stepDeadline(s: ComplaintState, policy: ComplaintPolicy, at: number): Deadline | undefined {
+  const pending = complaintPendingOn(s);
+  if (!pending) return undefined;
+  if (pending.action === 'submitFinding') return periodFrom(at, policy.sla[s.severity ?? 'normal'], s.severity === 'critical' ? 3 : 0);
+  return periodFrom(at, pending.action === 'assignInvestigator' ? policy.assignInvestigator : policy.triage, 0);
+}
+
+export const complaintRules: CaseRules<ComplaintState, ComplaintAction, ComplaintPolicy> = {
+  statuses: COMPLAINT_STATUSES,
+  check: (s, action, actor) => checkComplaintAction(s, action, actor),
+  apply: (s, action, ctx) => applyComplaintAction(s, action, ctx),
+  pendingOn: complaintPendingOn,
+  // The complainant is mailed by the process's steps at the sealed contact, not from the timeline.
+  mailsFor: () => [],
+  isFinal: (s) => isComplaintFinal(s.status),
+  // A new step starts its period; an extension moves the SLA of the investigation under way.
+  deadline: (before, after, current, policy, at) => {
+    const step = complaintPendingOn(after)?.action;
+    if (!before || step !== complaintPendingOn(before)?.action) return stepDeadline(after, policy, at);
+    if (after.extensions !== before.extensions && current && step === 'submitFinding') {
+      return { ...current, dueAt: new Date(Date.parse(current.dueAt) + durationMs(policy.extension)).toISOString() };
+    }
+    return current;
+  },
+  project: withoutTimeline,
+};

@@ -20,7 +20,5 @@ export function isIsoDuration(text: string): boolean {
 export function durationMs(text: string): number {
   const match = PATTERN.exec(text);
   if (!match) throw new RangeError(`not an ISO-8601 duration: ${JSON.stringify(text)}`);
-  return match
-    .slice(1)
-    .reduce((total, part, i) => total + (part ? Math.round(Number(part) * UNIT_MS[i]) : 0), 0);
+  return match.slice(1).reduce((total, part, i) => total + (part ? Math.round(Number(part) * UNIT_MS[i]) : 0), 0);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { singleLine } from './text';
 import { coversJurisdiction, scopeOf } from './jurisdiction';
+import { readCsv } from './csv';
+
+// The integration tests read the rejection report with it; the splitting itself is the CSV module's.
+export { splitCsvLine } from './csv';
 
 /**
  * Bulk import of examiners (CSV): every row is validated, the valid ones are imported together and the
@@ -8,7 +12,19 @@ import { coversJurisdiction, scopeOf } from './jurisdiction';
  * naming an examiner already known must carry their national id, leaves their identity and status as they are,
  * and every row must lie in the importer's jurisdiction.
  */
-export const IMPORT_COLUMNS = ['examiner_id', 'name', 'email', 'organisation', 'national_id', 'occupation_code', 'level', 'card_number', 'issued_on', 'expires_on', 'region_code'] as const;
+export const IMPORT_COLUMNS = [
+  'examiner_id',
+  'name',
+  'email',
+  'organisation',
+  'national_id',
+  'occupation_code',
+  'level',
+  'card_number',
+  'issued_on',
+  'expires_on',
+  'region_code',
+] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
 /** Rows one import takes at most: every rejected one is stored for the report, so their number is bounded. */
@@ -99,29 +115,6 @@ export function coversImport(codes: readonly string[] = [], importedIn: readonly
   return importedIn.length > 0 && importedIn.every((c) => coversJurisdiction(codes, c));
 }
 
-/** Splits one CSV line (RFC 4180 quoting). */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells.map((c) => c.trim());
-}
-
 interface Problem {
   reason: string;
   message: string;
@@ -137,15 +130,11 @@ export interface ParsedLine {
 
 /** Reads the file: the header, then each non-blank line's fields. `error` refuses the file as a whole. */
 export function parseImport(csv: string): { error: string } | { lines: ParsedLine[] } {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '');
+  const { header, rows, tooMany } = readCsv(csv, MAX_IMPORT_ROWS);
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) return { error: `the header lacks ${missing.join(', ')}` };
-  const parsed: ParsedLine[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    if (parsed.length === MAX_IMPORT_ROWS) return { error: `an import takes at most ${MAX_IMPORT_ROWS} rows` };
-    const cells = splitCsvLine(lines[i]);
+  if (tooMany) return { error: `an import takes at most ${MAX_IMPORT_ROWS} rows` };
+  const lines = rows.map(({ line, cells }): ParsedLine => {
     const raw = Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
     const kept = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, raw[c].slice(0, KEPT_CELL_LENGTH)])) as Record<ImportColumn, string>;
     const result = importRowSchema.safeParse(raw);
@@ -157,9 +146,9 @@ export function parseImport(csv: string): { error: string } | { lines: ParsedLin
           const field = issue.path.length ? String(issue.path[0]) : 'row';
           return { reason: `invalid ${field}`, message: `${issue.path.join('.') || 'row'}: ${issue.message}` };
         });
-    parsed.push({ line: i + 1, cells: kept, row: result.success ? result.data : undefined, problems });
-  }
-  return { lines: parsed };
+    return { line, cells: kept, row: result.success ? result.data : undefined, problems };
+  });
+  return { lines };
 }
 
 /**
@@ -173,7 +162,8 @@ export function judgeImport(lines: ParsedLine[], ctx: ImportContext): { valid: V
   const cards = new Set<string>();
   const pairs = new Set<string>();
   const identities = new Map<string, string>();
-  const reject = ({ line, cells }: ParsedLine, problems: Problem[]) => rejected.push({ line, cells, reasons: [...new Set(problems.map((p) => p.reason))], errors: problems.map((p) => p.message) });
+  const reject = ({ line, cells }: ParsedLine, problems: Problem[]) =>
+    rejected.push({ line, cells, reasons: [...new Set(problems.map((p) => p.reason))], errors: problems.map((p) => p.message) });
   for (const parsed of lines) {
     const row = parsed.row;
     if (!row || parsed.problems.length) {
@@ -188,17 +178,28 @@ export function judgeImport(lines: ParsedLine[], ctx: ImportContext): { valid: V
       continue;
     }
     const problems: Problem[] = [];
-    if (known && known.nationalId !== row.national_id) problems.push({ reason: REJECTION_REASONS.identity, message: `national_id: not that of ${row.examiner_id} in the register` });
-    else if (known && known.status !== 'active') problems.push({ reason: REJECTION_REASONS.notActive, message: `examiner_id: ${row.examiner_id} is ${known.status}; only the qualification process changes that` });
-    if (ctx.existingCards.has(row.card_number)) problems.push({ reason: REJECTION_REASONS.cardIssued, message: `card_number: ${row.card_number} is already issued` });
+    if (known && known.nationalId !== row.national_id)
+      problems.push({ reason: REJECTION_REASONS.identity, message: `national_id: not that of ${row.examiner_id} in the register` });
+    else if (known && known.status !== 'active')
+      problems.push({
+        reason: REJECTION_REASONS.notActive,
+        message: `examiner_id: ${row.examiner_id} is ${known.status}; only the qualification process changes that`,
+      });
+    if (ctx.existingCards.has(row.card_number))
+      problems.push({ reason: REJECTION_REASONS.cardIssued, message: `card_number: ${row.card_number} is already issued` });
     if (cards.has(row.card_number)) problems.push({ reason: REJECTION_REASONS.cardRepeated, message: `card_number: ${row.card_number} repeats in the file` });
     const pair = `${row.examiner_id}/${row.occupation_code}`;
-    if (ctx.existingPairs.has(pair)) problems.push({ reason: REJECTION_REASONS.held, message: `examiner_id: ${row.examiner_id} already has ${row.occupation_code}` });
-    else if (pairs.has(pair)) problems.push({ reason: REJECTION_REASONS.heldInFile, message: `examiner_id: ${row.examiner_id} already has ${row.occupation_code} in the file` });
+    if (ctx.existingPairs.has(pair))
+      problems.push({ reason: REJECTION_REASONS.held, message: `examiner_id: ${row.examiner_id} already has ${row.occupation_code}` });
+    else if (pairs.has(pair))
+      problems.push({ reason: REJECTION_REASONS.heldInFile, message: `examiner_id: ${row.examiner_id} already has ${row.occupation_code} in the file` });
     // One examiner, one identity: a later row may not describe them differently.
     const identity = `${row.name}|${row.national_id}|${row.email}|${row.region_code}`;
     if (identities.has(row.examiner_id) && identities.get(row.examiner_id) !== identity) {
-      problems.push({ reason: REJECTION_REASONS.identityInFile, message: `examiner_id: ${row.examiner_id} appears earlier with another name, national id, email or region` });
+      problems.push({
+        reason: REJECTION_REASONS.identityInFile,
+        message: `examiner_id: ${row.examiner_id} appears earlier with another name, national id, email or region`,
+      });
     }
     if (problems.length) {
       reject(parsed, problems);

@@ -1,5 +1,6 @@
-import { outsideJurisdiction } from './jurisdiction';
-import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
+import { escalationChain, outsideJurisdiction } from './jurisdiction';
+import { SYSTEM, deadlineByStatus, record, withoutTimeline, type ActionContext, type CaseRecord, type CaseRules, type Pending as CasePending } from './case';
+import { inspectionMailsFor } from './notices';
 import { scoreInspection, sheetProblem, type ChecklistTemplate, type InspectionResult, type ItemScoreSheet, type Rating } from './checklist';
 import { forbidden, invalid, notAllowed } from './errors';
 import type { InspectionPolicy } from './policy';
@@ -105,17 +106,9 @@ export const INSPECTION_ACTION_ROLE: Record<InspectionActionType, Role> = {
   decideSanction: 'supervisor',
 };
 
-export function initialInspection(input: {
-  id: string;
-  kind: InspectionKind;
-  station: StationSnapshot;
-  template: ChecklistTemplate;
-  previousTeamIds: string[];
-  campaignId?: string;
-  reason?: string;
-  startedBy: Actor;
-  at: string;
-}): InspectionState {
+export function initialInspection(
+  input: Pick<InspectionState, 'id' | 'kind' | 'station' | 'template' | 'previousTeamIds' | 'campaignId' | 'reason'> & { startedBy: Actor; at: string },
+): InspectionState {
   const state: InspectionState = {
     id: input.id,
     kind: input.kind,
@@ -133,11 +126,16 @@ export function initialInspection(input: {
     version: 0,
     timeline: [],
   };
-  return record(state, 'created', { actor: input.startedBy, role: input.startedBy.roles[0], at: input.at }, {
-    kind: input.kind,
-    template: `${input.template.id}@${input.template.version}`,
-    ...(input.reason ? { reason: input.reason } : {}),
-  });
+  return record(
+    state,
+    'created',
+    { actor: input.startedBy, role: input.startedBy.roles[0], at: input.at },
+    {
+      kind: input.kind,
+      template: `${input.template.id}@${input.template.version}`,
+      ...(input.reason ? { reason: input.reason } : {}),
+    },
+  );
 }
 
 export function isInspectionFinal(status: InspectionStatus): boolean {
@@ -228,7 +226,8 @@ export function checkInspectionAction(state: InspectionState, action: Inspection
       expectRole('supervisor');
       expectStatus('awaiting_review');
       if (state.team.some((p) => p.id === actor.id)) throw forbidden('a member of the team may not review its own inspection');
-      if (action.outcome === 'pass' && !state.result?.passed) throw notAllowed(`the inspection failed (rating ${state.result?.rating}); it needs a rectification order`);
+      if (action.outcome === 'pass' && !state.result?.passed)
+        throw notAllowed(`the inspection failed (rating ${state.result?.rating}); it needs a rectification order`);
       if (action.outcome === 'rectify') {
         const items = action.items ?? state.result?.failedItems ?? [];
         if (items.length === 0) throw invalid('items', 'a rectification order needs at least one item');
@@ -246,7 +245,10 @@ export function checkInspectionAction(state: InspectionState, action: Inspection
       expectStatus('verification');
       isLead();
       const order = currentOrder(state)!;
-      const problem = sheetProblem(state.template.items.filter((i) => order.items.includes(i.id)), action.scores);
+      const problem = sheetProblem(
+        state.template.items.filter((i) => order.items.includes(i.id)),
+        action.scores,
+      );
       if (problem) throw invalid('scores', problem);
       return;
     }
@@ -288,16 +290,25 @@ export function applyInspectionAction(state: InspectionState, action: Inspection
       const sheets = [...state.sheets, { inspectorId: ctx.actor.id, scores: action.scores, notes: action.notes, at: ctx.at }];
       const next = record({ ...state, sheets }, 'scores_submitted', ctx, { scores: action.scores });
       if (sheets.length < state.team.length) return next;
-      const result = scoreInspection(state.template, sheets.map((s) => s.scores), policy.scoring);
+      const result = scoreInspection(
+        state.template,
+        sheets.map((s) => s.scores),
+        policy.scoring,
+      );
       return record({ ...next, result, status: 'awaiting_report' }, 'scored', system, { ...result });
     }
     case 'submitReport':
-      return record({ ...state, report: { summary: action.summary, at: ctx.at }, status: 'awaiting_review' }, 'report_submitted', ctx, { summary: action.summary });
+      return record({ ...state, report: { summary: action.summary, at: ctx.at }, status: 'awaiting_review' }, 'report_submitted', ctx, {
+        summary: action.summary,
+      });
     case 'review': {
       const review = { outcome: action.outcome, by: ctx.actor.id, reasons: action.reasons };
       if (action.outcome === 'pass') return record({ ...state, review, status: 'closed', outcome: 'passed' }, 'review_pass', ctx, { reasons: action.reasons });
       const items = action.items ?? state.result!.failedItems;
-      return record({ ...state, review, status: 'rectification', rectifications: [{ round: 1, items }] }, 'rectification_ordered', ctx, { items, reasons: action.reasons });
+      return record({ ...state, review, status: 'rectification', rectifications: [{ round: 1, items }] }, 'rectification_ordered', ctx, {
+        items,
+        reasons: action.reasons,
+      });
     }
     case 'submitRectification':
       return record(
@@ -330,20 +341,30 @@ export function applyInspectionAction(state: InspectionState, action: Inspection
       // After a warning or a suspension the station gets another round for what is still failing.
       const previous = currentOrder(state)!;
       const items = previous.verification?.failedItems.length ? previous.verification.failedItems : previous.items;
-      return record({ ...decided, status: 'rectification', rectifications: [...state.rectifications, { round: previous.round + 1, items }] }, 'rectification_ordered', system, {
-        items,
-        round: previous.round + 1,
-      });
+      return record(
+        { ...decided, status: 'rectification', rectifications: [...state.rectifications, { round: previous.round + 1, items }] },
+        'rectification_ordered',
+        system,
+        {
+          items,
+          round: previous.round + 1,
+        },
+      );
     }
   }
 }
 
 /** The station missed the rectification deadline: the next rung is proposed to a supervisor. */
 export function rectificationMissed(state: InspectionState, at: string, dueAt: string): InspectionState {
-  return record({ ...state, status: 'awaiting_sanction', proposedSanction: nextSanction(state) }, 'rectification_missed', { actor: SYSTEM, at }, {
-    dueAt,
-    proposedSanction: nextSanction(state),
-  });
+  return record(
+    { ...state, status: 'awaiting_sanction', proposedSanction: nextSanction(state) },
+    'rectification_missed',
+    { actor: SYSTEM, at },
+    {
+      dueAt,
+      proposedSanction: nextSanction(state),
+    },
+  );
 }
 
 function replaceOrder(state: InspectionState, order: RectificationOrder): RectificationOrder[] {
@@ -351,3 +372,40 @@ function replaceOrder(state: InspectionState, order: RectificationOrder): Rectif
 }
 
 export type { Rating };
+
+/** The policy deadline of each status an inspection waits in. */
+const STEP_DEADLINES: Partial<Record<InspectionStatus, keyof InspectionPolicy['deadlines']>> = {
+  awaiting_team: 'assignTeam',
+  awaiting_acknowledgement: 'acknowledge',
+  fieldwork: 'fieldwork',
+  awaiting_report: 'report',
+  awaiting_review: 'review',
+  rectification: 'rectification',
+  verification: 'verification',
+  awaiting_sanction: 'sanctionDecision',
+};
+
+/** An inspection's row: the case without its timeline, and its checklist named by id and version (the items stay in the history once). */
+export type InspectionProjection = Omit<InspectionState, 'timeline' | 'template'> & { template: Pick<ChecklistTemplate, 'id' | 'version'> };
+
+export const inspectionRules: CaseRules<InspectionState, InspectionAction, InspectionPolicy, InspectionProjection> = {
+  statuses: INSPECTION_STATUSES,
+  check: (s, action, actor, policy) => checkInspectionAction(s, action, actor, policy),
+  apply: applyInspectionAction,
+  pendingOn: inspectionPendingOn,
+  mailsFor: (entry, s, policy) => inspectionMailsFor(entry, s, policy.deadlines.rectification),
+  isFinal: (s) => isInspectionFinal(s.status),
+  deadline: deadlineByStatus<InspectionState>(STEP_DEADLINES),
+  project: (s) => ({ ...withoutTimeline(s), template: { id: s.template.id, version: s.template.version } }),
+  hold: {
+    deadlines: STEP_DEADLINES,
+    label: (s) => `inspection ${s.id} of ${s.station.name}`,
+    region: (s) => s.station,
+    holders: (s, pending) =>
+      pending.userIds.length
+        ? { emails: s.team.filter((p) => pending.userIds.includes(p.id)).map((p) => p.email) }
+        : { role: pending.role, at: escalationChain(s.station) },
+    // A missed rectification climbs the sanctions ladder.
+    missed: (s, pending, dueAt, at) => (pending.action === 'submitRectification' ? rectificationMissed(s, at, dueAt) : null),
+  },
+};

@@ -45,7 +45,10 @@ export function escalationChain(region: { provinceCode: string; cityCode: string
  * Who among the people to assign acts outside the place (a city's case goes to officials of that city,
  * its province or the nation); people whose jurisdictions are not known are not judged.
  */
-export function outsideJurisdiction(people: ReadonlyArray<{ id: string; jurisdictions?: string[] }>, region: { provinceCode: string; cityCode: string }): string | null {
+export function outsideJurisdiction(
+  people: ReadonlyArray<{ id: string; jurisdictions?: string[] }>,
+  region: { provinceCode: string; cityCode: string },
+): string | null {
   const outside = people.filter((p) => p.jurisdictions && !coversRegion(p.jurisdictions, region)).map((p) => p.id);
   return outside.length ? `${outside.join(', ')} ${outside.length > 1 ? 'act' : 'acts'} outside the station's jurisdiction` : null;
 }

@@ -41,16 +41,34 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
   const applicant = [s.application.contactEmail];
   const reasons = (entry.data?.reasons as string[] | undefined) ?? [];
   const resubmitBy = () => new Date(Date.parse(entry.at) + durationMs(policy.deadlines.resubmission)).toISOString();
-  const mail = (to: string[], subject: string, text: string): Mail[] => [{ key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Station application ${s.id}: ${subject}`, text } }];
+  const mail = (to: string[], subject: string, text: string): Mail[] => [
+    { key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Station application ${s.id}: ${subject}`, text } },
+  ];
   switch (entry.action) {
     case 'completeness_failed':
-      return mail(applicant, 'documents incomplete', `Your ${ref(s)} is incomplete. Please resubmit it by ${resubmitBy()} with:\n${lines((entry.data?.gaps as string[]) ?? [])}\n\nWithout a resubmission by then the application is withdrawn.`);
+      return mail(
+        applicant,
+        'documents incomplete',
+        `Your ${ref(s)} is incomplete. Please resubmit it by ${resubmitBy()} with:\n${lines((entry.data?.gaps as string[]) ?? [])}\n\nWithout a resubmission by then the application is withdrawn.`,
+      );
     case 'reviewer_assigned':
-      return mail([s.reviewer!.email], 'review the documents', `You have been assigned to review the documents of ${ref(s)} by ${s.application.organisation.name}.`);
+      return mail(
+        [s.reviewer!.email],
+        'review the documents',
+        `You have been assigned to review the documents of ${ref(s)} by ${s.application.organisation.name}.`,
+      );
     case 'review_return':
-      return mail(applicant, 'returned for changes', `The reviewer returned your ${ref(s)} for these reasons:\n${lines(reasons)}\n\nPlease resubmit by ${resubmitBy()}.`);
+      return mail(
+        applicant,
+        'returned for changes',
+        `The reviewer returned your ${ref(s)} for these reasons:\n${lines(reasons)}\n\nPlease resubmit by ${resubmitBy()}.`,
+      );
     case 'assessors_assigned':
-      return mail(s.assessors.map((a) => a.email), 'assess the station on site', `You have been assigned to assess ${ref(s)} by ${s.application.organisation.name} on site.`);
+      return mail(
+        s.assessors.map((a) => a.email),
+        'assess the station on site',
+        `You have been assigned to assess ${ref(s)} by ${s.application.organisation.name} on site.`,
+      );
     case 'review_reject':
     case 'decision_reject':
       return mail(applicant, 'rejected', `Your ${ref(s)} is rejected for these reasons:\n${lines(reasons)}`);
@@ -61,7 +79,11 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
       const licence = s.licence!;
       const scope = lines(licence.scope.map((e) => `${e.occupationCode} up to level ${e.highestLevel}`));
       const notes = s.decision?.reasons.length ? `\n\nNotes:\n${lines(s.decision.reasons)}` : '';
-      return mail(applicant, `approved, licence ${licence.licenceNumber}`, `Your ${ref(s)} is approved. Licence ${licence.licenceNumber}, valid until ${licence.validUntil}, covers:\n${scope}${notes}`);
+      return mail(
+        applicant,
+        `approved, licence ${licence.licenceNumber}`,
+        `Your ${ref(s)} is approved. Licence ${licence.licenceNumber}, valid until ${licence.validUntil}, covers:\n${scope}${notes}`,
+      );
     }
     default:
       return [];
@@ -72,11 +94,17 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
 export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rectificationPeriod: string): Mail[] {
   const label = `inspection ${s.id} of ${s.station.name}`;
   const station = [s.station.adminEmail];
-  const mail = (to: string[], subject: string, text: string): Mail[] => [{ key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Inspection ${s.id}: ${subject}`, text } }];
+  const mail = (to: string[], subject: string, text: string): Mail[] => [
+    { key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Inspection ${s.id}: ${subject}`, text } },
+  ];
   const items = (entry.data?.items as string[] | undefined) ?? [];
   switch (entry.action) {
     case 'team_assigned':
-      return mail(s.team.map((p) => p.email), 'you are on the team', `You are on the team for ${label} (lead: ${s.leadId}). Please acknowledge.`);
+      return mail(
+        s.team.map((p) => p.email),
+        'you are on the team',
+        `You are on the team for ${label} (lead: ${s.leadId}). Please acknowledge.`,
+      );
     case 'rectification_ordered': {
       const by = new Date(Date.parse(entry.at) + durationMs(rectificationPeriod)).toISOString();
       const texts = items.map((id) => s.template.items.find((i) => i.id === id)?.text ?? id);
@@ -85,10 +113,18 @@ export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rec
     case 'sanction_warning':
     case 'sanction_suspension':
     case 'sanction_revocation':
-      return mail(station, entry.action.replace('sanction_', 'sanction: '), `After ${label}, the authority decided: ${entry.action.replace('sanction_', '')}.\n${lines((entry.data?.reasons as string[]) ?? [])}`);
+      return mail(
+        station,
+        entry.action.replace('sanction_', 'sanction: '),
+        `After ${label}, the authority decided: ${entry.action.replace('sanction_', '')}.\n${lines((entry.data?.reasons as string[]) ?? [])}`,
+      );
     case 'review_pass':
     case 'rectification_verified':
-      return mail(station, 'closed', `${label} is closed (${entry.action === 'review_pass' ? 'passed' : 'rectification verified'}), rating ${s.result?.rating ?? 'n/a'}.`);
+      return mail(
+        station,
+        'closed',
+        `${label} is closed (${entry.action === 'review_pass' ? 'passed' : 'rectification verified'}), rating ${s.result?.rating ?? 'n/a'}.`,
+      );
     default:
       return [];
   }
@@ -101,17 +137,20 @@ export function qualificationMailsFor(entry: TimelineEntry, s: QualificationStat
   const texts: Record<string, [string, string]> = {
     admitted: ['admitted', `Your examiner qualification ${what} is issued, valid until ${s.expiresAt}.`],
     admission_rejected: ['admission rejected', `Your application for ${what} is rejected:\n${reasons}`],
-    renewal_reminder: ['renewal due', `Your qualification ${what} expires at ${s.expiresAt}. Submit your renewal (training hours and sessions conducted) before then.`],
+    renewal_reminder: [
+      'renewal due',
+      `Your qualification ${what} expires at ${s.expiresAt}. Submit your renewal (training hours and sessions conducted) before then.`,
+    ],
     renewal_returned: ['renewal returned', `Your renewal of ${what} needs more evidence:\n${reasons}`],
     renewed: ['renewed', `Your qualification ${what} is renewed until ${s.expiresAt}.`],
     renewal_rejected: ['renewal rejected', `Your renewal of ${what} is rejected; the qualification lapses at ${s.expiresAt}:\n${reasons}`],
     lapsed: ['lapsed (退出)', `Your qualification ${what} has lapsed without an approved renewal. You are no longer assigned; re-entry is through admission.`],
-    suspended: ['suspended', `Your qualification ${what} is suspended until ${entry.data?.until}:\n${reasons}`],
+    suspended: ['suspended', `Your qualification ${what} is suspended until ${String(entry.data?.until)}:\n${reasons}`],
     reinstated: ['reinstated', `Your suspension has ended; ${what} is valid until ${s.expiresAt}.`],
     revoked: ['revoked', `Your qualification ${what} is revoked:\n${reasons}`],
   };
   const text = texts[entry.action];
   if (!text) return [];
-  const key = entry.action === 'renewal_reminder' ? `c${s.cycle}-reminder-${entry.data?.offset}` : `${entry.seq}-${entry.action}`;
+  const key = entry.action === 'renewal_reminder' ? `c${s.cycle}-reminder-${String(entry.data?.offset)}` : `${entry.seq}-${entry.action}`;
   return [{ key, to: [s.examiner.email], notice: { subject: `Examiner qualification ${s.id}: ${text[0]}`, text: text[1] } }];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FRAUD_RULES } from './session';
 import { durationMs, isIsoDuration } from './duration';
 
 /**
@@ -13,13 +14,7 @@ const escalationSchema = z.object({
   maxLevel: z.number().int().min(1).max(10),
 });
 
-export const ON_SITE_ITEMS = [
-  'organisation_management',
-  'post_setup',
-  'staffing',
-  'appraisal_process_control',
-  'site_and_equipment',
-] as const;
+export const ON_SITE_ITEMS = ['organisation_management', 'post_setup', 'staffing', 'appraisal_process_control', 'site_and_equipment'] as const;
 export type OnSiteItem = (typeof ON_SITE_ITEMS)[number];
 
 export const stationApprovalPolicySchema = z.object({
@@ -134,6 +129,37 @@ export const housekeepingPolicySchema = z.object({
   deleteBatch: z.number().int().min(1).max(50_000),
 });
 
+export const sessionPolicySchema = z.object({
+  /** A session is registered at least this many days before it is held. */
+  registerDaysAhead: z.number().int().min(0),
+  /** The real-name roster (实名制) locks this many days before the session day. */
+  rosterLockDaysBefore: z.number().int().min(0),
+  /** Examiners a session needs: at least `highLevels` for levels 1–2, `otherLevels` otherwise, and one per `candidatesPerExaminer` expected candidates. */
+  minExaminers: z.object({ highLevels: z.number().int().min(1), otherLevels: z.number().int().min(1), candidatesPerExaminer: z.number().int().min(1) }),
+  maxCandidates: z.number().int().min(1),
+  /** Both the theory and the practical part at least this to pass. */
+  passMark: z.number().min(0).max(100),
+  /** A second examiner confirms each practical score (two-person rule). */
+  twoPersonPractical: z.boolean(),
+  /** The reviewer re-enters this share of candidates' scores (at least one); a difference beyond the tolerance returns the results. */
+  recheckShare: z.number().min(0).max(1),
+  recheckTolerance: z.number().min(0),
+  /** A quality supervisor (质量督导) is required up to this level (1 is the highest), and for this share of the other sessions, drawn at random. */
+  supervisionRequiredUpToLevel: z.number().int().min(0).max(5),
+  supervisionShare: z.number().min(0).max(1),
+  /** A supervisor may not supervise the station again within its last this many sessions. */
+  supervisorRotation: z.number().int().min(0),
+  deadlines: z.object({ resultsSubmission: duration, review: duration }),
+  escalation: escalationSchema,
+  /** Fraud signals (虚假鉴定): thresholds, and which rules are serious (they hold approval and open a complaint). */
+  fraud: z.object({
+    perfectRateMinCandidates: z.number().int().min(1),
+    stationRateMargin: z.number().min(0).max(1),
+    repeatPassWindow: duration,
+    serious: z.array(z.enum(FRAUD_RULES)),
+  }),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
   complaint: complaintPolicySchema,
@@ -141,6 +167,7 @@ export const policySchema = z.object({
   inspection: inspectionPolicySchema,
   programme: programmePolicySchema,
   housekeeping: housekeepingPolicySchema,
+  session: sessionPolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -150,6 +177,7 @@ export type ProgrammePolicy = z.infer<typeof programmePolicySchema>;
 export type QualificationPolicy = z.infer<typeof qualificationPolicySchema>;
 export type ComplaintPolicy = z.infer<typeof complaintPolicySchema>;
 export type HousekeepingPolicy = z.infer<typeof housekeepingPolicySchema>;
+export type SessionPolicy = z.infer<typeof sessionPolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -226,6 +254,27 @@ export const defaultPolicy: Policy = {
     sessionRegion: 'province',
   },
   housekeeping: { idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 5000 },
+  session: {
+    registerDaysAhead: 7,
+    rosterLockDaysBefore: 3,
+    minExaminers: { highLevels: 3, otherLevels: 2, candidatesPerExaminer: 15 },
+    maxCandidates: 500,
+    passMark: 60,
+    twoPersonPractical: true,
+    recheckShare: 0.1,
+    recheckTolerance: 2,
+    supervisionRequiredUpToLevel: 2,
+    supervisionShare: 0.2,
+    supervisorRotation: 3,
+    deadlines: { resultsSubmission: 'P7D', review: 'P10D' },
+    escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
+    fraud: {
+      perfectRateMinCandidates: 30,
+      stationRateMargin: 0.3,
+      repeatPassWindow: 'P365D',
+      serious: ['scored_before_end', 'not_on_roster', 'more_passes_than_present', 'repeat_pass', 'own_organisation', 'serious_irregularity'],
+    },
+  },
 };
 
 /** Parses a policy, refusing one whose weights do not cover every item or do not sum to 1. */

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { record, type ActionContext, type CaseRules, type TimelineEntry } from './case';
 import { singleLine } from './text';
 import type { Rating } from './checklist';
 import { durationMs } from './duration';
-import { Refusal, invalid, notAllowed } from './errors';
+import { Refusal, forbidden, invalid, notAllowed } from './errors';
 import type { InspectionKind, Sanction, StationSnapshot } from './inspection';
 import type { ProgrammePolicy } from './policy';
 import { ELIGIBLE_STATUSES, type QualificationStatus } from './qualification';
 import type { Region } from './region';
+import { hasRole, type Actor } from './roles';
 import type { ScopeEntry } from './stationApproval';
 
 /** A station's supervision programme: the risk-based inspection cycle, its status, sanctions and sessions. */
@@ -32,6 +34,8 @@ export interface ProgrammeState {
   sanctions: Array<{ level: Sanction; inspectionId: string; at: string }>;
   /** Grows with each change; also the sequence of the programme's events. */
   version: number;
+  /** The programme's latest entries (the audit trail keeps them all; a run continued as new carries the last few). */
+  timeline: TimelineEntry[];
 }
 
 export interface InspectionConclusion {
@@ -138,3 +142,155 @@ export function sessionRefusal(state: ProgrammeState, session: AppraisalSession,
   if (refused.length) return new Refusal('NotAllowed', `examiner not qualified for this session (考评员资格): ${refused.join('; ')}`, 'examinerIds');
   return null;
 }
+
+/** What other processes tell the programme: inspections, rectifications, sanctions, complaint findings. */
+export type ProgrammeEvent =
+  | ({ type: 'inspection_concluded' } & InspectionConclusion)
+  | { type: 'rectification_opened'; inspectionId: string; at: string }
+  | { type: 'rectification_closed'; inspectionId: string; at: string }
+  | { type: 'sanction'; level: Sanction; inspectionId: string; at: string }
+  | { type: 'complaint_substantiated'; complaintId: string; at: string };
+
+/** Every change of a programme: other processes' events, people's actions, and its own routine cycle. */
+export type ProgrammeAction =
+  | ProgrammeEvent
+  | { type: 'registerSession'; sessionId: string; session: AppraisalSession; facts: SessionFacts }
+  | { type: 'decideDemonstration'; confirm: boolean; reasons: string[] }
+  | { type: 'dispatchQualitySupervisor'; sessionId: string; qualitySupervisorId: string }
+  | { type: 'startRoutineInspection'; inspectionId: string };
+
+export function initialProgramme(station: ProgrammeState['station'], policy: ProgrammePolicy, at: string): ProgrammeState {
+  return {
+    station,
+    status: 'active',
+    cycle: 0,
+    ratings: [],
+    lastRoutineTeamIds: [],
+    openRectifications: [],
+    substantiatedComplaintsAt: [],
+    nextDueAt: new Date(Date.parse(at) + durationMs(policy.intervals.unrated)).toISOString(),
+    demonstration: 'none',
+    sanctions: [],
+    version: 0,
+    timeline: [],
+  };
+}
+
+const earlier = (a: string, b: string) => (Date.parse(a) <= Date.parse(b) ? a : b);
+
+/** Who may do what on a programme; events from other processes and its own cycle need no check. */
+export function checkProgrammeAction(state: ProgrammeState, action: ProgrammeAction, actor: Actor, policy: ProgrammePolicy, at: string): void {
+  switch (action.type) {
+    case 'registerSession': {
+      if (actor.id !== state.station.adminId) throw forbidden("only the station's administrator may register its sessions");
+      const refusal = sessionRefusal(state, action.session, action.facts, policy, at.slice(0, 10));
+      if (refusal) throw refusal;
+      return;
+    }
+    case 'decideDemonstration':
+      if (!hasRole(actor, 'supervisor')) throw forbidden('only a supervisor decides on demonstration stations');
+      if (state.demonstration !== 'candidate') throw notAllowed(`the station is not a demonstration candidate (${state.demonstration})`);
+      return;
+    case 'dispatchQualitySupervisor':
+      if (!hasRole(actor, 'supervisor')) throw forbidden('only a supervisor dispatches quality supervisors (督导员)');
+      return;
+    default:
+      return;
+  }
+}
+
+/** The programme after an action, with its timeline entry; `ctx.at` is when it is recorded, an event's own `at` when it happened. */
+export function applyProgrammeAction(state: ProgrammeState, action: ProgrammeAction, ctx: ActionContext, policy: ProgrammePolicy): ProgrammeState {
+  const next = (changed: ProgrammeState, entry: string, data: Record<string, unknown>) =>
+    record(changed, entry, { ...ctx, role: ctx.role ?? ctx.actor.roles[0] }, data);
+  let s = state;
+  switch (action.type) {
+    case 'registerSession': {
+      const { sessionId, session } = action;
+      return next(s, 'session_registered', { sessionId, occupationCode: session.occupationCode, level: session.level, date: session.date });
+    }
+    case 'decideDemonstration':
+      return next({ ...s, demonstration: action.confirm ? 'confirmed' : 'declined' }, action.confirm ? 'demonstration_confirmed' : 'demonstration_declined', {
+        reasons: action.reasons,
+      });
+    case 'dispatchQualitySupervisor':
+      return next(s, 'quality_supervisor_dispatched', { sessionId: action.sessionId, qualitySupervisorId: action.qualitySupervisorId });
+    case 'startRoutineInspection': {
+      const cycle = s.cycle + 1;
+      s = {
+        ...s,
+        cycle,
+        openRoutineInspectionId: action.inspectionId,
+        nextDueAt: new Date(Date.parse(ctx.at) + durationMs(policy.intervals.unrated)).toISOString(),
+      };
+      return next(s, 'routine_inspection_started', { inspectionId: action.inspectionId, cycle });
+    }
+    case 'inspection_concluded': {
+      const routine = action.kind === 'routine';
+      s = {
+        ...s,
+        ratings: [...s.ratings, action.rating].slice(-10),
+        lastRoutineTeamIds: routine ? action.teamIds : s.lastRoutineTeamIds,
+        openRoutineInspectionId: s.openRoutineInspectionId === action.inspectionId ? undefined : s.openRoutineInspectionId,
+      };
+      s = { ...s, nextDueAt: nextInspectionDue(s, action.at, policy) };
+      if (s.demonstration === 'none' && isDemonstrationCandidate(s, action.at, policy)) s = { ...s, demonstration: 'candidate' };
+      break;
+    }
+    case 'rectification_opened':
+      s = { ...s, openRectifications: [...new Set([...s.openRectifications, action.inspectionId])] };
+      s = { ...s, nextDueAt: earlier(s.nextDueAt, nextInspectionDue(s, action.at, policy)) };
+      break;
+    case 'rectification_closed':
+      s = { ...s, openRectifications: s.openRectifications.filter((id) => id !== action.inspectionId) };
+      // A passing re-inspection lifts the suspension the same inspection imposed.
+      if (s.status === 'suspended' && s.sanctions.some((x) => x.level === 'suspension' && x.inspectionId === action.inspectionId)) {
+        s = { ...s, status: 'active' };
+        s = { ...s, nextDueAt: nextInspectionDue(s, action.at, policy) };
+      }
+      break;
+    case 'sanction': {
+      const status = action.level === 'revocation' ? 'revoked' : action.level === 'suspension' ? 'suspended' : s.status;
+      s = { ...s, status, sanctions: [...s.sanctions, { level: action.level, inspectionId: action.inspectionId, at: action.at }] };
+      if (status !== 'active' && s.demonstration !== 'none') s = { ...s, demonstration: 'declined' };
+      break;
+    }
+    case 'complaint_substantiated':
+      s = { ...s, substantiatedComplaintsAt: [...s.substantiatedComplaintsAt, action.at] };
+      s = { ...s, nextDueAt: earlier(s.nextDueAt, nextInspectionDue(s, action.at, policy)) };
+      if (s.demonstration === 'candidate') s = { ...s, demonstration: 'none' };
+      break;
+  }
+  return next(s, action.type, { ...action });
+}
+
+/** The station's row in the register, as the programme keeps it. */
+export interface ProgrammeRow {
+  stationId: number;
+  status: StationStatus;
+  rating: Rating | null;
+  nextDueAt: string;
+  demonstration: Demonstration;
+  lastTeamIds: string[];
+  version: number;
+}
+
+export const programmeRules: CaseRules<ProgrammeState, ProgrammeAction, ProgrammePolicy, ProgrammeRow> = {
+  statuses: ['active', 'suspended', 'revoked'],
+  check: checkProgrammeAction,
+  apply: applyProgrammeAction,
+  // Nobody is asked to act on a programme; its routine inspections are cases of their own.
+  pendingOn: () => null,
+  mailsFor: () => [],
+  isFinal: (s) => s.status === 'revoked',
+  deadline: (_before, after) => (after.status === 'active' ? { dueAt: after.nextDueAt, escalationLevel: 0 } : undefined),
+  project: (s) => ({
+    stationId: s.station.id,
+    status: s.status,
+    rating: s.ratings[s.ratings.length - 1] ?? null,
+    nextDueAt: s.nextDueAt,
+    demonstration: s.demonstration,
+    lastTeamIds: s.lastRoutineTeamIds,
+    version: s.version,
+  }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SYSTEM, record, type ActionContext, type CaseRecord, type Pending as CasePending } from './case';
+import { SYSTEM, record, withoutTimeline, type ActionContext, type CaseRecord, type CaseRules, type Pending as CasePending } from './case';
+import { qualificationMailsFor } from './notices';
 import { durationMs } from './duration';
 import { forbidden, invalid, notAllowed } from './errors';
 import type { QualificationPolicy } from './policy';
@@ -91,11 +92,16 @@ export function initialQualification(input: {
     ...(input.admission ? { admission: input.admission } : {}),
     ...(input.issued ? { ...input.issued, cycleStartedAt: input.issued.issuedAt } : {}),
   };
-  return record(base, input.issued ? 'imported' : 'admission_applied', { actor: input.actor, role: input.actor.roles[0], at: input.at }, {
-    occupationCode: input.occupationCode,
-    level: input.level,
-    ...(input.admission ?? {}),
-  });
+  return record(
+    base,
+    input.issued ? 'imported' : 'admission_applied',
+    { actor: input.actor, role: input.actor.roles[0], at: input.at },
+    {
+      occupationCode: input.occupationCode,
+      level: input.level,
+      ...(input.admission ?? {}),
+    },
+  );
 }
 
 export function isQualificationFinal(status: QualificationStatus): boolean {
@@ -105,14 +111,17 @@ export function isQualificationFinal(status: QualificationStatus): boolean {
 /** The admission minimums (准入): a reason the applicant falls short, or null. */
 export function admissionShortfall(admission: { trainingHours: number; examScore: number }, policy: QualificationPolicy): string | null {
   if (admission.examScore < policy.admission.minExamScore) return `exam score ${admission.examScore} is below ${policy.admission.minExamScore}`;
-  if (admission.trainingHours < policy.admission.minTrainingHours) return `training ${admission.trainingHours} h is below ${policy.admission.minTrainingHours} h`;
+  if (admission.trainingHours < policy.admission.minTrainingHours)
+    return `training ${admission.trainingHours} h is below ${policy.admission.minTrainingHours} h`;
   return null;
 }
 
 /** The renewal minimums: training hours and sessions conducted in the period. */
 export function renewalShortfall(renewal: { trainingHours: number; sessionsConducted: number }, policy: QualificationPolicy): string | null {
-  if (renewal.trainingHours < policy.renewal.minTrainingHours) return `training ${renewal.trainingHours} h in the period is below ${policy.renewal.minTrainingHours} h`;
-  if (renewal.sessionsConducted < policy.renewal.minSessions) return `${renewal.sessionsConducted} sessions conducted in the period, below ${policy.renewal.minSessions}`;
+  if (renewal.trainingHours < policy.renewal.minTrainingHours)
+    return `training ${renewal.trainingHours} h in the period is below ${policy.renewal.minTrainingHours} h`;
+  if (renewal.sessionsConducted < policy.renewal.minSessions)
+    return `${renewal.sessionsConducted} sessions conducted in the period, below ${policy.renewal.minSessions}`;
   return null;
 }
 
@@ -182,38 +191,82 @@ export function checkQualificationAction(s: QualificationState, action: Qualific
   }
 }
 
-export function applyQualificationAction(s: QualificationState, action: QualificationAction, ctx: ActionContext, policy: QualificationPolicy): QualificationState {
-  const role: Role = action.type === 'submitRenewal' ? 'examiner' : action.type === 'decideAdmission' ? 'reviewer' : action.type === 'decideRenewal' && s.status === 'renewal_submitted' ? 'reviewer' : 'supervisor';
+export function applyQualificationAction(
+  s: QualificationState,
+  action: QualificationAction,
+  ctx: ActionContext,
+  policy: QualificationPolicy,
+): QualificationState {
+  const role: Role =
+    action.type === 'submitRenewal'
+      ? 'examiner'
+      : action.type === 'decideAdmission'
+        ? 'reviewer'
+        : action.type === 'decideRenewal' && s.status === 'renewal_submitted'
+          ? 'reviewer'
+          : 'supervisor';
   const c = { ...ctx, role };
   switch (action.type) {
     case 'decideAdmission': {
-      if (action.outcome === 'reject') return record({ ...s, status: 'rejected', endReason: action.reasons.join('; ') }, 'admission_rejected', c, { reasons: action.reasons });
+      if (action.outcome === 'reject')
+        return record({ ...s, status: 'rejected', endReason: action.reasons.join('; ') }, 'admission_rejected', c, { reasons: action.reasons });
       const issuedAt = c.at;
       const expiresAt = new Date(Date.parse(issuedAt) + durationMs(policy.validity)).toISOString();
-      return record({ ...s, status: 'active', cardNumber: cardNumber(s), issuedAt, expiresAt, cycleStartedAt: issuedAt }, 'admitted', c, { cardNumber: cardNumber(s), expiresAt });
+      return record({ ...s, status: 'active', cardNumber: cardNumber(s), issuedAt, expiresAt, cycleStartedAt: issuedAt }, 'admitted', c, {
+        cardNumber: cardNumber(s),
+        expiresAt,
+      });
     }
     case 'submitRenewal': {
-      const renewal: Renewal = { trainingHours: action.trainingHours, sessionsConducted: action.sessionsConducted, violations: action.violations, notes: action.notes, submittedAt: c.at, returns: s.renewal?.returns ?? [] };
-      return record({ ...s, status: 'renewal_submitted', renewal }, 'renewal_submitted', c, { trainingHours: action.trainingHours, sessionsConducted: action.sessionsConducted, violations: action.violations });
+      const renewal: Renewal = {
+        trainingHours: action.trainingHours,
+        sessionsConducted: action.sessionsConducted,
+        violations: action.violations,
+        notes: action.notes,
+        submittedAt: c.at,
+        returns: s.renewal?.returns ?? [],
+      };
+      return record({ ...s, status: 'renewal_submitted', renewal }, 'renewal_submitted', c, {
+        trainingHours: action.trainingHours,
+        sessionsConducted: action.sessionsConducted,
+        violations: action.violations,
+      });
     }
     case 'decideRenewal': {
       const renewal = s.renewal!;
       if (action.outcome === 'return') {
-        return record({ ...s, status: 'active', renewal: { ...renewal, returns: [...renewal.returns, action.reasons] } }, 'renewal_returned', c, { reasons: action.reasons });
+        return record({ ...s, status: 'active', renewal: { ...renewal, returns: [...renewal.returns, action.reasons] } }, 'renewal_returned', c, {
+          reasons: action.reasons,
+        });
       }
-      if (action.outcome === 'reject') return record({ ...s, status: 'active', renewalRejected: action.reasons }, 'renewal_rejected', c, { reasons: action.reasons });
+      if (action.outcome === 'reject')
+        return record({ ...s, status: 'active', renewalRejected: action.reasons }, 'renewal_rejected', c, { reasons: action.reasons });
       // With two or more violations in the period, the reviewer's approval needs a supervisor's too.
       if (s.status === 'renewal_submitted' && renewal.violations >= policy.renewal.violationsNeedingSupervisor) {
-        return record({ ...s, status: 'awaiting_supervisor', renewal: { ...renewal, reviewerApprovedBy: c.actor.id } }, 'renewal_approved_by_reviewer', c, { violations: renewal.violations });
+        return record({ ...s, status: 'awaiting_supervisor', renewal: { ...renewal, reviewerApprovedBy: c.actor.id } }, 'renewal_approved_by_reviewer', c, {
+          violations: renewal.violations,
+        });
       }
       // The next cycle starts where this one ends; the workflow continues as new from here.
       const expiresAt = new Date(Date.parse(s.expiresAt!) + durationMs(policy.validity)).toISOString();
-      const next = { ...s, status: 'active' as const, expiresAt, cycle: s.cycle + 1, cycleStartedAt: s.expiresAt, remindersSent: [], renewal: undefined, renewalRejected: undefined };
+      const next = {
+        ...s,
+        status: 'active' as const,
+        expiresAt,
+        cycle: s.cycle + 1,
+        cycleStartedAt: s.expiresAt,
+        remindersSent: [],
+        renewal: undefined,
+        renewalRejected: undefined,
+      };
       return record(next, 'renewed', c, { expiresAt, cycle: s.cycle + 1 });
     }
     case 'suspend': {
       const resumeStatus = s.status === 'suspended' ? s.suspension!.resumeStatus : s.status;
-      return record({ ...s, status: 'suspended', suspension: { until: action.until, reasons: action.reasons, by: c.actor.id, resumeStatus } }, 'suspended', c, { until: action.until, reasons: action.reasons });
+      return record({ ...s, status: 'suspended', suspension: { until: action.until, reasons: action.reasons, by: c.actor.id, resumeStatus } }, 'suspended', c, {
+        until: action.until,
+        reasons: action.reasons,
+      });
     }
     case 'revoke':
       return record({ ...s, status: 'revoked', endReason: action.reasons.join('; ') }, 'revoked', c, { reasons: action.reasons });
@@ -249,3 +302,15 @@ export function nextReminder(s: QualificationState, policy: QualificationPolicy)
 function cardNumber(s: QualificationState): string {
   return `KP-${s.occupationCode.replace(/-/g, '')}-${s.level}-${s.id.slice(-8)}`;
 }
+
+export const qualificationRules: CaseRules<QualificationState, QualificationAction, QualificationPolicy> = {
+  statuses: QUALIFICATION_STATUSES,
+  check: checkQualificationAction,
+  apply: applyQualificationAction,
+  pendingOn: qualificationPendingOn,
+  mailsFor: (entry, s) => qualificationMailsFor(entry, s),
+  isFinal: (s) => isQualificationFinal(s.status),
+  // The cycle's own clock (reminders, expiry, a suspension's end) drives it; no step waits under a deadline.
+  deadline: () => undefined,
+  project: withoutTimeline,
+};

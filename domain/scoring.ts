@@ -13,10 +13,7 @@ export interface OnSiteResult {
 }
 
 /** Scores the on-site assessment against the standard: mean per item, weighted total, pass mark and item floor. */
-export function scoreOnSite(
-  sheets: ItemScores[],
-  rule: { weights: Partial<Record<OnSiteItem, number>>; passScore: number; itemFloor: number },
-): OnSiteResult {
+export function scoreOnSite(sheets: ItemScores[], rule: { weights: Partial<Record<OnSiteItem, number>>; passScore: number; itemFloor: number }): OnSiteResult {
   if (sheets.length === 0) throw new RangeError('no score sheets');
   const items = {} as ItemScores;
   let total = 0;

@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import { SYSTEM, record, type ActionContext, type Deadline, type Pending as CasePending, type TimelineEntry } from './case';
+import {
+  SYSTEM,
+  deadlineByStatus,
+  record,
+  withoutTimeline,
+  type ActionContext,
+  type CaseRules,
+  type Deadline,
+  type Pending as CasePending,
+  type TimelineEntry,
+} from './case';
+import { stationMailsFor } from './notices';
 import { forbidden, invalid, notAllowed } from './errors';
 import type { StationApprovalPolicy } from './policy';
-import { outsideJurisdiction } from './jurisdiction';
+import { escalationChain, outsideJurisdiction } from './jurisdiction';
 import { recusalReason } from './recusal';
 import { regionSchema } from './region';
 import { hasRole, type Actor, type Person, type Role } from './roles';
@@ -73,15 +84,12 @@ export type ActionType = StationApprovalAction['type'];
 export type Pending = CasePending<ActionType>;
 export { SYSTEM, record, type ActionContext, type Deadline, type TimelineEntry };
 
-
 export interface Assessment {
   assessorId: string;
   scores: ItemScores;
   notes: string;
   at: string;
 }
-
-
 
 export interface Licence {
   stationId: number;
@@ -115,7 +123,6 @@ export interface ApplicationState {
   timeline: TimelineEntry[];
 }
 
-
 /** The role each action is taken in. */
 export const ACTION_ROLE: Record<ActionType, Role> = {
   resubmit: 'station_admin',
@@ -127,7 +134,6 @@ export const ACTION_ROLE: Record<ActionType, Role> = {
   concur: 'supervisor',
   decide: 'supervisor',
 };
-
 
 export function initialState(input: {
   id: string;
@@ -301,12 +307,7 @@ export function checkAction(state: ApplicationState, action: StationApprovalActi
 }
 
 /** Applies an allowed action; pure, so the workflow's history replays it exactly. */
-export function applyAction(
-  state: ApplicationState,
-  action: StationApprovalAction,
-  actionCtx: ActionContext,
-  policy: StationApprovalPolicy,
-): ApplicationState {
+export function applyAction(state: ApplicationState, action: StationApprovalAction, actionCtx: ActionContext, policy: StationApprovalPolicy): ApplicationState {
   const ctx = { ...actionCtx, role: ACTION_ROLE[action.type] };
   switch (action.type) {
     case 'resubmit':
@@ -334,8 +335,16 @@ export function applyAction(
       const assessments = [...state.assessments, { assessorId: ctx.actor.id, scores: action.scores, notes: action.notes, at: ctx.at }];
       let next: ApplicationState = record({ ...state, assessments }, 'assessment_submitted', ctx, { scores: action.scores });
       if (assessments.length === state.assessors.length) {
-        const onSiteResult = scoreOnSite(assessments.map((a) => a.scores), policy.onSite);
-        next = record({ ...next, onSiteResult, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' }, 'on_site_scored', { ...ctx, actor: SYSTEM, role: undefined }, { ...onSiteResult });
+        const onSiteResult = scoreOnSite(
+          assessments.map((a) => a.scores),
+          policy.onSite,
+        );
+        next = record(
+          { ...next, onSiteResult, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' },
+          'on_site_scored',
+          { ...ctx, actor: SYSTEM, role: undefined },
+          { ...onSiteResult },
+        );
       }
       return next;
     }
@@ -346,7 +355,9 @@ export function applyAction(
       }
       const concurrence = { required: state.concurrence!.required, given: [...state.concurrence!.given, { jurisdiction, by: ctx.actor.id, at: ctx.at }] };
       const next = { ...state, concurrence };
-      return record({ ...next, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' }, 'industry_concurred', ctx, { jurisdiction });
+      return record({ ...next, status: outstandingConcurrences(next).length ? 'awaiting_concurrence' : 'awaiting_decision' }, 'industry_concurred', ctx, {
+        jurisdiction,
+      });
     }
     case 'decide':
       return record(
@@ -362,12 +373,10 @@ export function applyAction(
   }
 }
 
-
 /** The scope the licence covers after a decision. */
 export function licensedScope(state: ApplicationState): ScopeEntry[] {
   return state.decision?.outcome === 'approve_reduced' && state.decision.scope ? state.decision.scope : state.application.scope;
 }
-
 
 /** The industry authorities whose concurrence the case still waits for. */
 export function outstandingConcurrences(state: ApplicationState): string[] {
@@ -384,7 +393,60 @@ function concurringFor(state: ApplicationState, actor: Actor): string | undefine
  * The policy names the occupations (by code prefix) whose stations need their industry authority's
  * concurrence; an application needs it from each authority holding one of its occupations.
  */
-export function requiredConcurrences(scope: ScopeEntry[], concurrenceOccupations: string[], industryOccupations: Array<{ jurisdiction: string; prefix: string }>): string[] {
+export function requiredConcurrences(
+  scope: ScopeEntry[],
+  concurrenceOccupations: string[],
+  industryOccupations: Array<{ jurisdiction: string; prefix: string }>,
+): string[] {
   const needing = scope.map((e) => e.occupationCode).filter((code) => concurrenceOccupations.some((p) => code.startsWith(p)));
   return [...new Set(industryOccupations.filter((io) => needing.some((code) => code.startsWith(io.prefix))).map((io) => io.jurisdiction))].sort();
 }
+
+/** The policy deadline of each status an application waits in. */
+const STEP_DEADLINES: Partial<Record<ApplicationStatus, keyof StationApprovalPolicy['deadlines']>> = {
+  incomplete: 'resubmission',
+  awaiting_reviewer: 'assignReviewer',
+  in_review: 'documentReview',
+  returned: 'resubmission',
+  awaiting_assessors: 'assignAssessors',
+  on_site: 'onSiteAssessment',
+  awaiting_concurrence: 'industryConcurrence',
+  awaiting_decision: 'finalDecision',
+};
+
+/** The people named on the application, by id: the applicant at the contact address, the reviewer, the assessors. */
+function emailsOf(s: ApplicationState, ids: string[]): string[] {
+  const people = [s.reviewer, ...s.assessors].filter((p) => p !== undefined);
+  return ids.map((id) => (id === s.applicantId ? s.application.contactEmail : people.find((p) => p.id === id)?.email)).filter((e): e is string => !!e);
+}
+
+export const stationApprovalRules: CaseRules<ApplicationState, StationApprovalAction, StationApprovalPolicy> = {
+  statuses: STATUSES,
+  check: (s, action, actor, policy) => checkAction(s, action, actor, policy),
+  apply: applyAction,
+  pendingOn,
+  mailsFor: stationMailsFor,
+  isFinal: (s) => isFinal(s.status),
+  deadline: deadlineByStatus<ApplicationState>(STEP_DEADLINES),
+  project: withoutTimeline,
+  hold: {
+    deadlines: STEP_DEADLINES,
+    label: (s) => `station application ${s.id} (${s.application.stationName})`,
+    region: (s) => s.application.region,
+    // A step held by a role goes to its officials covering the place, or for concurrence to the industry authority's.
+    holders: (s, pending) =>
+      pending.userIds.length
+        ? { emails: emailsOf(s, pending.userIds) }
+        : { role: pending.role, at: pending.action === 'concur' ? outstandingConcurrences(s) : escalationChain(s.application.region) },
+    // An applicant who misses the resubmission deadline withdraws the application.
+    missed: (s, pending, dueAt, at) =>
+      pending.role === 'station_admin'
+        ? record<ApplicationState>(
+            { ...s, status: 'withdrawn', withdrawnReason: `no resubmission by ${dueAt}` },
+            'withdrawn_by_deadline',
+            { actor: SYSTEM, at },
+            { dueAt },
+          )
+        : null,
+  },
+};

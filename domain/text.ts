@@ -14,5 +14,8 @@ export function singleLine(min: number, max: number) {
     .trim()
     .min(min)
     .max(max)
-    .refine((text) => !NOT_ONE_LINE.test(text), { message: 'must be one line, without control characters or direction overrides', params: { code: 'not_one_line' } });
+    .refine((text) => !NOT_ONE_LINE.test(text), {
+      message: 'must be one line, without control characters or direction overrides',
+      params: { code: 'not_one_line' },
+    });
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, loadConfig } from '../activities/config';
+import { ROOT, loadConfig } from '../platform/config';
 import { mintToken } from '../api/auth';
 import { Client } from '@temporalio/client';
 import { connect, migrateDatabase } from '../db/connect';
-import { DEMO_USERS, seedDemo, startDemoCycles } from '../db/seeds/demo';
+import { DEMO_USERS, seedDemo } from '../db/seeds/demo';
+import { startDemoCycles } from './demoCycles';
 import { connectWhenReady, ensureSearchAttributes, startDevServer } from './temporal';
 
 /**
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
 
   // The demo register's qualification cycles, once the worker takes them (the seed could not: no worker then).
   const db = connect(config.databaseUrl);
-  startDemoCycles({ db, temporal: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, policy: config.policy.qualification }, demoImport)
+  startDemoCycles(
+    { db, temporal: new Client({ connection, namespace: config.namespace }), taskQueue: config.taskQueue, policy: config.policy.qualification },
+    demoImport,
+  )
     .then(() => console.log('Demo examiners: qualification cycles running'))
     .catch((error) => console.error('Demo examiners: could not start their qualification cycles', error))
     .finally(() => Promise.all([db.destroy(), connection.close()]));

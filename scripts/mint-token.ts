@@ -1,4 +1,4 @@
-import { loadConfig } from '../activities/config';
+import { loadConfig } from '../platform/config';
 import { mintToken } from '../api/auth';
 import { connect } from '../db/connect';
 import { findUser } from '../db/queries/users';
@@ -18,6 +18,6 @@ async function main(userId?: string, ttl = '12h'): Promise<void> {
 }
 
 main(process.argv[2], process.argv[3]).catch((error) => {
-  console.error(error.message);
+  console.error((error as Error).message);
   process.exit(1);
 });

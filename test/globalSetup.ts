@@ -18,7 +18,7 @@ function run(script: string): string {
   try {
     return execFileSync('bash', [path.join(root, 'scripts', script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   } catch (error) {
-    throw new Error(`scripts/${script} failed: ${(error as Error).message}`);
+    throw new Error(`scripts/${script} failed: ${(error as Error).message}`, { cause: error });
   }
 }
 

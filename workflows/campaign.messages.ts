@@ -1,3 +1,5 @@
+import type { campaign } from './campaign';
+import { workflowName } from './caseMessages';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { StationFilter } from '../db/queries/stations';
 import type { InspectionPolicy } from '../domain/policy';
@@ -29,3 +31,6 @@ export const campaignProgress = defineQuery<CampaignProgress>('progress');
 
 /** Sent with the start: answers once the campaign has counted its stations and is recorded. */
 export const campaignRecorded = defineUpdate<CampaignProgress>('campaignRecorded');
+
+/** The workflow's type name, for starters (see caseMessages.ts). */
+export const campaignWorkflow = workflowName<typeof campaign>('campaign');

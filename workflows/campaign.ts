@@ -3,7 +3,6 @@ import { campaignProgress, campaignRecorded, type CampaignInput, type CampaignPr
 import { CaseStatus, CaseType } from './searchAttributes';
 import { now, setRecordedHandler, starter, store } from './support';
 
-
 /** Pages per run before continuing as new, so the history stays small however many stations match. */
 const PAGES_PER_RUN = 20;
 
@@ -15,7 +14,11 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
   let recorded = false;
   let progress: CampaignProgress = input.progress ?? { matched: 0, started: 0, afterStationId: 0, status: 'running', startedAt: now() };
   setHandler(campaignProgress, () => progress);
-  setRecordedHandler(campaignRecorded, () => recorded, () => progress);
+  setRecordedHandler(
+    campaignRecorded,
+    () => recorded,
+    () => progress,
+  );
   upsertSearchAttributes([
     { key: CaseType, value: 'campaign' },
     { key: CaseStatus, value: 'running' },
@@ -34,14 +37,35 @@ export async function campaign(input: CampaignInput): Promise<CampaignProgress> 
       await save();
       return progress;
     }
-    const started = await starter.startCampaignInspections({ campaignId: input.id, stationIds, policy: input.policy, startedBy: input.startedBy, templateId: input.templateId, reason: input.name });
-    progress = { ...progress, started: progress.started + started, afterStationId: stationIds[stationIds.length - 1], matched: Math.max(progress.matched, progress.started + started) };
+    const started = await starter.startCampaignInspections({
+      campaignId: input.id,
+      stationIds,
+      policy: input.policy,
+      startedBy: input.startedBy,
+      templateId: input.templateId,
+      reason: input.name,
+    });
+    progress = {
+      ...progress,
+      started: progress.started + started,
+      afterStationId: stationIds[stationIds.length - 1],
+      matched: Math.max(progress.matched, progress.started + started),
+    };
     await save();
     if (workflowInfo().continueAsNewSuggested) break;
   }
   return continueAsNew<typeof campaign>({ ...input, progress });
 
   async function save(): Promise<void> {
-    await store.saveCampaign({ id: input.id, name: input.name, filter: input.filter, status: progress.status, matched: progress.matched, started: progress.started, createdBy: input.startedBy.id, at: now() });
+    await store.saveCampaign({
+      id: input.id,
+      name: input.name,
+      filter: input.filter,
+      status: progress.status,
+      matched: progress.matched,
+      started: progress.started,
+      createdBy: input.startedBy.id,
+      at: now(),
+    });
   }
 }

@@ -1,10 +1,10 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import type { complaint } from './complaint';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Deadline } from '../domain/case';
 import type { ComplaintAction, ComplaintActionType, ComplaintPending, ComplaintState, Intake } from '../domain/complaint';
 import type { ComplaintPolicy, InspectionPolicy } from '../domain/policy';
 import type { SessionRegion } from '../domain/programme';
-import type { Actor, Role } from '../domain/roles';
+import type { Role } from '../domain/roles';
+import { defineActionUpdates, workflowName, type ActionResult, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
 
 export const complaintWorkflowId = (complaintId: string) => `complaint:${complaintId}`;
 
@@ -21,30 +21,22 @@ export interface ComplaintInput {
   sessionRegion?: SessionRegion;
 }
 
-export type ComplaintPayload<T extends ComplaintActionType> = Omit<Extract<ComplaintAction, { type: T }>, 'type'>;
-export interface ComplaintRequest<T extends ComplaintActionType> {
-  actor: Actor;
-  requestId?: string;
-  payload: ComplaintPayload<T>;
-}
-export interface ComplaintView extends ComplaintState {
-  pending: (ComplaintPending & Partial<Deadline>) | null;
-  appealUntil: string | null;
-}
+export type ComplaintPayload<T extends ComplaintActionType> = PayloadOf<ComplaintAction, T>;
+export type ComplaintRequest<T extends ComplaintActionType> = CaseRequest<ComplaintAction, T>;
+export type ComplaintView = CaseView<ComplaintState, ComplaintPending> & { appealUntil: string | null };
 
-const update = <T extends ComplaintActionType>(type: T) => defineUpdate<ComplaintView, [ComplaintRequest<T>]>(type);
-export const complaintUpdates: { [T in ComplaintActionType]: UpdateDefinition<ComplaintView, [ComplaintRequest<T>]> } = {
-  answer: update('answer'),
-  convert: update('convert'),
-  triage: update('triage'),
-  merge: update('merge'),
-  assignInvestigator: update('assignInvestigator'),
-  extendDeadline: update('extendDeadline'),
-  submitFinding: update('submitFinding'),
-};
+export const complaintUpdates = defineActionUpdates<ComplaintAction, ComplaintView>([
+  'answer',
+  'convert',
+  'triage',
+  'merge',
+  'assignInvestigator',
+  'extendDeadline',
+  'submitFinding',
+]);
 
 /** The complainant appeals once, within the window (validated against the case's state). */
-export const complaintAppeal = defineUpdate<ComplaintView, [{ reason: string }]>('appeal');
+export const complaintAppeal = defineUpdate<ActionResult<ComplaintView>, [{ reason: string }]>('appeal');
 /** A duplicate merged into this case: its complainant follows this one. */
 export const duplicateMerged = defineSignal<[{ complaintId: string }]>('duplicateMerged');
 /** The former reveal (saved nothing by itself): kept for the histories that hold it; the API sends `identityReveal`. */
@@ -54,3 +46,6 @@ export const identityReveal = defineUpdate<void, [{ by: string; role: Role; requ
 
 export const complaintState = defineQuery<ComplaintView>('state');
 export const complaintRecorded = defineUpdate<ComplaintView>('complaintRecorded');
+
+/** The workflow's type name, for starters (see caseMessages.ts). */
+export const complaintWorkflow = workflowName<typeof complaint>('complaint');

@@ -1,18 +1,7 @@
 import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../domain/duration';
-import type { QualificationPolicy } from '../domain/policy';
-import type { Actor } from '../domain/roles';
+import type { ExaminerImportInput } from './examinerImport.messages';
 import { starter, store } from './support';
-
-export const examinerImportWorkflowId = (importId: string) => `examiner-import:${importId}`;
-
-export interface ExaminerImportInput {
-  importId: string;
-  policy: QualificationPolicy;
-  startedBy: Actor;
-  afterId?: string;
-  started?: number;
-}
 
 /** Starts one renewal cycle per imported qualification, a batch per policy pace: a bounded rate, never the whole list in one history. */
 export async function examinerImport(input: ExaminerImportInput): Promise<{ started: number }> {

@@ -1,16 +1,13 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { HousekeepingActivities } from '../activities';
 import { durationMs } from '../domain/duration';
 import type { HousekeepingPolicy } from '../domain/policy';
-
-/** One schedule per task queue (tests share a namespace, each with its own queue); its runs get this id plus their time. */
-export const housekeepingScheduleId = (taskQueue: string) => `housekeeping:${taskQueue}`;
 
 /**
  * Each call is one bounded DELETE. A few retries ride out a short outage; a run that still fails leaves the
  * rows to the next run, rather than retrying past it.
  */
-const cleanup = proxyActivities<Activities>({
+const cleanup = proxyActivities<HousekeepingActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
 });

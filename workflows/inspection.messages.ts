@@ -1,8 +1,16 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import type { inspection } from './inspection';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Deadline } from '../domain/case';
 import type { ChecklistTemplate } from '../domain/checklist';
-import type { InspectionAction, InspectionActionType, InspectionKind, InspectionPending, InspectionState, StationSnapshot } from '../domain/inspection';
+import {
+  INSPECTION_ACTION_ROLE,
+  type InspectionAction,
+  type InspectionActionType,
+  type InspectionKind,
+  type InspectionPending,
+  type InspectionState,
+  type StationSnapshot,
+} from '../domain/inspection';
+import { defineActionUpdates, workflowName, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
 import type { InspectionPolicy } from '../domain/policy';
 import type { Actor } from '../domain/roles';
 
@@ -25,32 +33,16 @@ export interface InspectionInput {
   reason?: string;
 }
 
-export type InspectionPayload<T extends InspectionActionType> = Omit<Extract<InspectionAction, { type: T }>, 'type'>;
+export type InspectionPayload<T extends InspectionActionType> = PayloadOf<InspectionAction, T>;
+export type InspectionRequest<T extends InspectionActionType> = CaseRequest<InspectionAction, T>;
+export type InspectionView = CaseView<InspectionState, InspectionPending>;
 
-export interface InspectionRequest<T extends InspectionActionType> {
-  actor: Actor;
-  requestId?: string;
-  payload: InspectionPayload<T>;
-}
-
-export interface InspectionView extends InspectionState {
-  pending: (InspectionPending & Partial<Deadline>) | null;
-}
-
-const update = <T extends InspectionActionType>(type: T) => defineUpdate<InspectionView, [InspectionRequest<T>]>(type);
-
-export const inspectionUpdates: { [T in InspectionActionType]: UpdateDefinition<InspectionView, [InspectionRequest<T>]> } = {
-  assignTeam: update('assignTeam'),
-  acknowledge: update('acknowledge'),
-  submitScores: update('submitScores'),
-  submitReport: update('submitReport'),
-  review: update('review'),
-  submitRectification: update('submitRectification'),
-  verify: update('verify'),
-  decideSanction: update('decideSanction'),
-};
+export const inspectionUpdates = defineActionUpdates<InspectionAction, InspectionView>(Object.keys(INSPECTION_ACTION_ROLE) as InspectionActionType[]);
 
 export const inspectionState = defineQuery<InspectionView>('state');
 
 /** Sent with the start (update-with-start): answers once the inspection is recorded, so the 201 is followed by a readable record. */
 export const inspectionRecorded = defineUpdate<InspectionView>('inspectionRecorded');
+
+/** The workflow's type name, for starters (see caseMessages.ts). */
+export const inspectionWorkflow = workflowName<typeof inspection>('inspection');

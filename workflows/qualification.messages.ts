@@ -1,8 +1,9 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import type { qualification } from './qualification';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { QualificationPolicy } from '../domain/policy';
 import type { ExaminerRef, QualificationAction, QualificationActionType, QualificationPending, QualificationState } from '../domain/qualification';
 import type { Actor } from '../domain/roles';
+import { defineActionUpdates, workflowName, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
 
 /** Messages of an examiner's qualification cycle (`qualification:<id>`), for the workflow and the API. */
 
@@ -22,30 +23,26 @@ export interface QualificationInput {
   state?: QualificationState;
 }
 
-export type QualificationPayload<T extends QualificationActionType> = Omit<Extract<QualificationAction, { type: T }>, 'type'>;
+export type QualificationPayload<T extends QualificationActionType> = PayloadOf<QualificationAction, T>;
+export type QualificationRequest<T extends QualificationActionType> = CaseRequest<QualificationAction, T>;
+export type QualificationView = CaseView<QualificationState, QualificationPending>;
 
-export interface QualificationRequest<T extends QualificationActionType> {
-  actor: Actor;
-  requestId?: string;
-  payload: QualificationPayload<T>;
-}
-
-export interface QualificationView extends QualificationState {
-  pending: QualificationPending | null;
-}
-
-const update = <T extends QualificationActionType>(type: T) => defineUpdate<QualificationView, [QualificationRequest<T>]>(type);
-
-export const qualificationUpdates: { [T in QualificationActionType]: UpdateDefinition<QualificationView, [QualificationRequest<T>]> } = {
-  decideAdmission: update('decideAdmission'),
-  submitRenewal: update('submitRenewal'),
-  decideRenewal: update('decideRenewal'),
-  suspend: update('suspend'),
-  revoke: update('revoke'),
-};
+export const qualificationUpdates = defineActionUpdates<QualificationAction, QualificationView>([
+  'decideAdmission',
+  'submitRenewal',
+  'decideRenewal',
+  'suspend',
+  'revoke',
+]);
 
 /** Another process (a substantiated complaint finding) suspends or revokes without a person's update. */
-export const qualificationSanction = defineSignal<[{ kind: 'suspend'; until: string; reasons: string[]; source: string } | { kind: 'revoke'; reasons: string[]; source: string }]>('qualificationSanction');
+export const qualificationSanction =
+  defineSignal<[{ kind: 'suspend'; until: string; reasons: string[]; source: string } | { kind: 'revoke'; reasons: string[]; source: string }]>(
+    'qualificationSanction',
+  );
 
 export const qualificationState = defineQuery<QualificationView>('state');
 export const qualificationRecorded = defineUpdate<QualificationView>('qualificationRecorded');
+
+/** The workflow's type name, for starters (see caseMessages.ts). */
+export const qualificationWorkflow = workflowName<typeof qualification>('qualification');

@@ -1,7 +1,14 @@
-import type { UpdateDefinition } from '@temporalio/common';
+import type { stationApproval } from './stationApproval';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/roles';
-import type { ActionType, ApplicationState, Deadline, Pending, StationApplication, StationApprovalAction } from '../domain/stationApproval';
+import {
+  ACTION_ROLE,
+  type ActionType,
+  type ApplicationState,
+  type Pending,
+  type StationApplication,
+  type StationApprovalAction,
+} from '../domain/stationApproval';
+import { defineActionUpdates, workflowName, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
 import type { InspectionPolicy, ProgrammePolicy, StationApprovalPolicy } from '../domain/policy';
 
 /** Messages of the station approval workflow, imported by the workflow and by the API alike. */
@@ -21,32 +28,11 @@ export interface StationApprovalInput {
   requestId?: string;
 }
 
-export type ActionPayload<T extends ActionType> = Omit<Extract<StationApprovalAction, { type: T }>, 'type'>;
+export type ActionPayload<T extends ActionType> = PayloadOf<StationApprovalAction, T>;
+export type ActionRequest<T extends ActionType> = CaseRequest<StationApprovalAction, T>;
+export type StationApprovalView = CaseView<ApplicationState, Pending>;
 
-/** Every human action carries who takes it and the request it came from. */
-export interface ActionRequest<T extends ActionType> {
-  actor: Actor;
-  requestId?: string;
-  payload: ActionPayload<T>;
-}
-
-/** The case as the workflow holds it, with who must act next and by when. */
-export interface StationApprovalView extends ApplicationState {
-  pending: (Pending & Partial<Deadline>) | null;
-}
-
-const update = <T extends ActionType>(type: T) => defineUpdate<StationApprovalView, [ActionRequest<T>]>(type);
-
-export const stationApprovalUpdates: { [T in ActionType]: UpdateDefinition<StationApprovalView, [ActionRequest<T>]> } = {
-  resubmit: update('resubmit'),
-  withdraw: update('withdraw'),
-  assignReviewer: update('assignReviewer'),
-  review: update('review'),
-  assignAssessors: update('assignAssessors'),
-  submitAssessment: update('submitAssessment'),
-  concur: update('concur'),
-  decide: update('decide'),
-};
+export const stationApprovalUpdates = defineActionUpdates<StationApprovalAction, StationApprovalView>(Object.keys(ACTION_ROLE) as ActionType[]);
 
 export const stationApprovalState = defineQuery<StationApprovalView>('state');
 
@@ -56,3 +42,6 @@ export const stationApprovalState = defineQuery<StationApprovalView>('state');
  * case stands and is followed by a readable record.
  */
 export const submissionRecorded = defineUpdate<StationApprovalView>('submissionRecorded');
+
+/** The workflow's type name, for starters (see caseMessages.ts). */
+export const stationApprovalWorkflow = workflowName<typeof stationApproval>('stationApproval');

@@ -1,7 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InspectionPolicy, ProgrammePolicy } from '../domain/policy';
-import type { AppraisalSession, InspectionConclusion, ProgrammeState, SessionFacts } from '../domain/programme';
-import type { Sanction } from '../domain/inspection';
+import type { AppraisalSession, ProgrammeEvent, ProgrammeState, SessionFacts } from '../domain/programme';
 import type { Actor } from '../domain/roles';
 
 /** Messages of a station's supervision programme (`station:<id>`), for workflows and the API. */
@@ -16,13 +15,7 @@ export interface ProgrammeInput {
   state?: ProgrammeState;
 }
 
-/** What other processes tell the programme: inspections, rectifications, sanctions, complaint findings. */
-export type ProgrammeEvent =
-  | ({ type: 'inspection_concluded' } & InspectionConclusion)
-  | { type: 'rectification_opened'; inspectionId: string; at: string }
-  | { type: 'rectification_closed'; inspectionId: string; at: string }
-  | { type: 'sanction'; level: Sanction; inspectionId: string; at: string }
-  | { type: 'complaint_substantiated'; complaintId: string; at: string };
+export type { ProgrammeEvent };
 
 export const programmeEvent = defineSignal<[ProgrammeEvent]>('programmeEvent');
 
@@ -35,8 +28,18 @@ export interface SessionRequest {
 }
 export const registerSession = defineUpdate<{ sessionId: string }, [SessionRequest]>('registerSession');
 
-export const decideDemonstration = defineUpdate<ProgrammeState, [{ actor: Actor; confirm: boolean; reasons: string[] }]>('decideDemonstration');
+export interface DemonstrationRequest {
+  actor: Actor;
+  confirm: boolean;
+  reasons: string[];
+}
+export const decideDemonstration = defineUpdate<ProgrammeState, [DemonstrationRequest]>('decideDemonstration');
 
 export const programmeState = defineQuery<ProgrammeState>('programme');
 
-export const dispatchQualitySupervisor = defineUpdate<{ sessionId: string; qualitySupervisorId: string }, [{ actor: Actor; sessionId: string; qualitySupervisorId: string }]>('dispatchQualitySupervisor');
+export interface DispatchRequest {
+  actor: Actor;
+  sessionId: string;
+  qualitySupervisorId: string;
+}
+export const dispatchQualitySupervisor = defineUpdate<{ sessionId: string; qualitySupervisorId: string }, [DispatchRequest]>('dispatchQualitySupervisor');

@@ -9,19 +9,29 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseEvent } from '../db/queries/events';
+import type { ActionContext } from '../domain/case';
 import { durationMs } from '../domain/duration';
-import { forbidden, notAllowed } from '../domain/errors';
-import { isDemonstrationCandidate, nextInspectionDue, sessionRefusal, type ProgrammeState } from '../domain/programme';
-import { hasRole, type Actor } from '../domain/roles';
+import { initialProgramme, programmeRules, type ProgrammeAction, type ProgrammeState } from '../domain/programme';
+import type { Actor } from '../domain/roles';
 import { inspection } from './inspection';
 import { inspectionWorkflowId, routineInspectionId } from './inspection.messages';
 import { CaseStatus, CaseType, DueTime, Region } from './searchAttributes';
-import { decideDemonstration, dispatchQualitySupervisor, programmeEvent, programmeState, registerSession, type ProgrammeEvent, type ProgrammeInput } from './stationProgramme.messages';
+import {
+  decideDemonstration,
+  dispatchQualitySupervisor,
+  programmeEvent,
+  programmeState,
+  registerSession,
+  type DemonstrationRequest,
+  type DispatchRequest,
+  type ProgrammeInput,
+  type SessionRequest,
+} from './stationProgramme.messages';
 import { now, refuseAsFailure, store } from './support';
 
-
 export const ROUTINE_TEMPLATE = 'station-routine';
+
+const SYSTEM_ACTOR: Actor = { id: 'system', roles: [] };
 
 /**
  * A licensed station's supervision programme (`station:<id>`), for the station's whole life:
@@ -31,75 +41,47 @@ export const ROUTINE_TEMPLATE = 'station-routine';
  * demonstration decision are updates. It continues as new when its history grows long.
  */
 export async function stationProgramme(input: ProgrammeInput): Promise<ProgrammeState> {
-  const policy = input.policy;
-  let state: ProgrammeState = input.state ?? {
-    station: input.station,
-    status: 'active',
-    cycle: 0,
-    ratings: [],
-    lastRoutineTeamIds: [],
-    openRectifications: [],
-    substantiatedComplaintsAt: [],
-    nextDueAt: new Date(Date.now() + durationMs(policy.intervals.unrated)).toISOString(),
-    demonstration: 'none',
-    sanctions: [],
-    version: 0,
-  };
-  let events: CaseEvent[] = [];
-  let notedStatus = state.status;
+  const { policy } = input;
+  // Runs continued before the programme kept a timeline carry none.
+  let state: ProgrammeState = input.state ? { ...input.state, timeline: input.state.timeline ?? [] } : initialProgramme(input.station, policy, now());
+  let written = state.version;
   let changed = false;
 
-  setHandler(programmeState, () => state);
-  setHandler(programmeEvent, (event) => {
-    apply(event);
+  const check = (action: ProgrammeAction, actor: Actor) => refuseAsFailure(() => programmeRules.check(state, action, actor, policy, now()));
+  const apply = (action: ProgrammeAction, actor: Actor) => {
+    const ctx: ActionContext = { actor, at: now() };
+    state = programmeRules.apply(state, action, ctx, policy);
     changed = true;
-  });
+  };
+  setHandler(programmeState, () => state);
+  setHandler(programmeEvent, (event) => apply(event, SYSTEM_ACTOR));
   setHandler(
     registerSession,
-    async ({ actor, sessionId, session }) => {
+    async ({ actor, sessionId, session, facts }) => {
       await store.recordSession({ ...session, id: sessionId, stationId: state.station.id, registeredBy: actor.id, at: now() });
-      note('session_registered', actor, { sessionId, occupationCode: session.occupationCode, level: session.level, date: session.date });
-      changed = true;
+      apply({ type: 'registerSession', sessionId, session, facts }, actor);
       return { sessionId };
     },
-    {
-      validator: ({ actor, session, facts }) =>
-        refuseAsFailure(() => {
-          if (actor.id !== state.station.adminId) throw forbidden("only the station's administrator may register its sessions");
-          const refusal = sessionRefusal(state, session, facts, policy, now().slice(0, 10));
-          if (refusal) throw refusal;
-        }),
-    },
+    { validator: ({ actor, sessionId, session, facts }: SessionRequest) => check({ type: 'registerSession', sessionId, session, facts }, actor) },
   );
   setHandler(
     decideDemonstration,
     async ({ actor, confirm, reasons }) => {
-      state = { ...state, demonstration: confirm ? 'confirmed' : 'declined' };
-      note(confirm ? 'demonstration_confirmed' : 'demonstration_declined', actor, { reasons });
-      changed = true;
+      apply({ type: 'decideDemonstration', confirm, reasons }, actor);
       return state;
     },
-    {
-      validator: ({ actor }) =>
-        refuseAsFailure(() => {
-          if (!hasRole(actor, 'supervisor')) throw forbidden('only a supervisor decides on demonstration stations');
-          if (state.demonstration !== 'candidate') throw notAllowed(`the station is not a demonstration candidate (${state.demonstration})`);
-        }),
-    },
+    { validator: ({ actor, confirm, reasons }: DemonstrationRequest) => check({ type: 'decideDemonstration', confirm, reasons }, actor) },
   );
   setHandler(
     dispatchQualitySupervisor,
     async ({ actor, sessionId, qualitySupervisorId }) => {
       await store.assignQualitySupervisor(state.station.id, sessionId, qualitySupervisorId);
-      note('quality_supervisor_dispatched', actor, { sessionId, qualitySupervisorId });
-      changed = true;
+      apply({ type: 'dispatchQualitySupervisor', sessionId, qualitySupervisorId }, actor);
       return { sessionId, qualitySupervisorId };
     },
     {
-      validator: ({ actor }) =>
-        refuseAsFailure(() => {
-          if (!hasRole(actor, 'supervisor')) throw forbidden('only a supervisor dispatches quality supervisors (督导员)');
-        }),
+      validator: ({ actor, sessionId, qualitySupervisorId }: DispatchRequest) =>
+        check({ type: 'dispatchQualitySupervisor', sessionId, qualitySupervisorId }, actor),
     },
   );
   upsertSearchAttributes([
@@ -113,7 +95,7 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
     await persist();
     if (workflowInfo().continueAsNewSuggested || state.version > 500 + (input.state?.version ?? 0)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof stationProgramme>({ ...input, state });
+      await continueAsNew<typeof stationProgramme>({ ...input, state: { ...state, timeline: state.timeline.slice(-20) } });
     }
     // Suspended: no routine inspection until a passing re-inspection reinstates the station.
     const wait = state.status === 'suspended' ? durationMs(policy.intervals.unrated) : Math.max(0, Date.parse(state.nextDueAt) - Date.now());
@@ -126,80 +108,26 @@ export async function stationProgramme(input: ProgrammeInput): Promise<Programme
 
   /** The next routine cycle: a child inspection that outlives this run (it reports back by signal). */
   async function startRoutineInspection(): Promise<void> {
-    const cycle = state.cycle + 1;
-    const id = routineInspectionId(state.station.id, cycle);
+    const id = routineInspectionId(state.station.id, state.cycle + 1);
     const template = await store.latestChecklistTemplate(ROUTINE_TEMPLATE, state.station.cityCode);
     const { scope: _scope, ...station } = state.station;
     await startChild(inspection, {
       workflowId: inspectionWorkflowId(id),
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ id, kind: 'routine', station, template, previousTeamIds: state.lastRoutineTeamIds, policy: input.inspectionPolicy, startedBy: { id: 'system', roles: [] } }],
+      args: [{ id, kind: 'routine', station, template, previousTeamIds: state.lastRoutineTeamIds, policy: input.inspectionPolicy, startedBy: SYSTEM_ACTOR }],
     });
-    state = { ...state, cycle, openRoutineInspectionId: id, nextDueAt: new Date(Date.now() + durationMs(policy.intervals.unrated)).toISOString() };
-    note('routine_inspection_started', { id: 'system', roles: [] }, { inspectionId: id, cycle });
+    apply({ type: 'startRoutineInspection', inspectionId: id }, SYSTEM_ACTOR);
   }
 
-  function apply(event: ProgrammeEvent): void {
-    const at = event.at;
-    switch (event.type) {
-      case 'inspection_concluded': {
-        const routine = event.kind === 'routine';
-        state = {
-          ...state,
-          ratings: [...state.ratings, event.rating].slice(-10),
-          lastRoutineTeamIds: routine ? event.teamIds : state.lastRoutineTeamIds,
-          openRoutineInspectionId: state.openRoutineInspectionId === event.inspectionId ? undefined : state.openRoutineInspectionId,
-        };
-        state = { ...state, nextDueAt: nextInspectionDue(state, at, policy) };
-        if (state.demonstration === 'none' && isDemonstrationCandidate(state, at, policy)) state = { ...state, demonstration: 'candidate' };
-        break;
-      }
-      case 'rectification_opened':
-        state = { ...state, openRectifications: [...new Set([...state.openRectifications, event.inspectionId])] };
-        state = { ...state, nextDueAt: earlier(state.nextDueAt, nextInspectionDue(state, at, policy)) };
-        break;
-      case 'rectification_closed':
-        state = { ...state, openRectifications: state.openRectifications.filter((id) => id !== event.inspectionId) };
-        // A passing re-inspection lifts the suspension the same inspection imposed.
-        if (state.status === 'suspended' && state.sanctions.some((s) => s.level === 'suspension' && s.inspectionId === event.inspectionId)) {
-          state = { ...state, status: 'active' };
-          state = { ...state, nextDueAt: nextInspectionDue(state, at, policy) };
-        }
-        break;
-      case 'sanction': {
-        const status = event.level === 'revocation' ? 'revoked' : event.level === 'suspension' ? 'suspended' : state.status;
-        state = { ...state, status, sanctions: [...state.sanctions, { level: event.level, inspectionId: event.inspectionId, at }] };
-        if (status !== 'active' && state.demonstration !== 'none') state = { ...state, demonstration: 'declined' };
-        break;
-      }
-      case 'complaint_substantiated':
-        state = { ...state, substantiatedComplaintsAt: [...state.substantiatedComplaintsAt, at] };
-        state = { ...state, nextDueAt: earlier(state.nextDueAt, nextInspectionDue(state, at, policy)) };
-        if (state.demonstration === 'candidate') state = { ...state, demonstration: 'none' };
-        break;
-    }
-    note(event.type, { id: 'system', roles: [] }, { ...event });
-  }
-
-  function note(action: string, actor: Actor, data: Record<string, unknown>): void {
-    state = { ...state, version: state.version + 1 };
-    events.push({ seq: state.version, at: now(), action, actorId: actor.id, actorRole: actor.roles[0] ?? 'system', statusBefore: notedStatus, statusAfter: state.status, data });
-    notedStatus = state.status;
-  }
-
+  /** Writes the station's row and the programme's new entries. */
   async function persist(): Promise<void> {
     upsertSearchAttributes([
       { key: CaseStatus, value: state.status },
       { key: DueTime, value: state.status === 'active' ? new Date(state.nextDueAt) : null },
     ]);
-    const batch = events;
-    events = [];
-    const { station, status, ratings, nextDueAt, demonstration, lastRoutineTeamIds, version } = state;
-    await store.saveProgramme({ stationId: station.id, status, rating: ratings[ratings.length - 1] ?? null, nextDueAt, demonstration, lastTeamIds: lastRoutineTeamIds, version }, batch);
-    if (status === 'revoked') log.info('station programme ends: licence revoked', { stationId: station.id });
+    const events = state.timeline.filter((e) => e.seq > written);
+    written = state.version;
+    await store.saveProgramme(programmeRules.project(state), events);
+    if (state.status === 'revoked') log.info('station programme ends: licence revoked', { stationId: state.station.id });
   }
-}
-
-function earlier(a: string, b: string): string {
-  return Date.parse(a) <= Date.parse(b) ? a : b;
 }

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { MailActivities, StarterActivities, StoreActivities } from '../activities';
 import type { Actor } from '../domain/roles';
 import type { Deadline, Pending } from '../domain/case';
 import { Refusal } from '../domain/errors';
@@ -12,7 +12,12 @@ export function refuseAsFailure(check: () => void): void {
     check();
   } catch (error) {
     if (error instanceof Refusal) {
-      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: error.field ? [{ field: error.field, code: error.code }] : [] });
+      throw ApplicationFailure.create({
+        type: error.type,
+        message: error.message,
+        nonRetryable: true,
+        details: error.field ? [{ field: error.field, code: error.code }] : [],
+      });
     }
     throw error;
   }
@@ -64,19 +69,19 @@ export function setRecordedHandler<V>(update: UpdateDefinition<V, []>, recorded:
 }
 
 /** Database writes: short, retried until MySQL is back (nothing is lost while it is down). */
-export const store = proxyActivities<Activities>({
+export const store = proxyActivities<StoreActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 /** Mail: an SMTP server may be slow or away for a while; permanent refusals come back as 'failed'. */
-export const mail = proxyActivities<Activities>({
+export const mail = proxyActivities<MailActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
 /** Starting other workflows a page at a time: more time per call, retried as a whole (the starts are idempotent). */
-export const starter = proxyActivities<Activities>({
+export const starter = proxyActivities<StarterActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });

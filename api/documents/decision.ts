@@ -42,12 +42,14 @@ interface StoredOutcome {
  * a decision too; its reasons are the review's.
  */
 export async function licensingDecision(deps: ApiDeps, record: ApplicationRecord): Promise<LicensingDecision> {
-  if (record.status !== 'approved' && record.status !== 'rejected') throw new HttpError(409, 'not_allowed', `the application has no decision yet (it is ${record.status})`);
+  if (record.status !== 'approved' && record.status !== 'rejected')
+    throw new HttpError(409, 'not_allowed', `the application has no decision yet (it is ${record.status})`);
   const outcome = record.outcome as StoredOutcome;
   const timeline = await caseTimeline(deps.db, CASE_TYPE, record.id);
   const decided = timeline.find((e) => e.statusAfter === record.status && e.statusBefore !== e.statusAfter)!;
   const issued = timeline.find((e) => e.action === 'licence_issued');
-  if (record.status === 'approved' && (!outcome.licence || !issued)) throw new HttpError(409, 'not_allowed', 'the licence is being issued; try again in a moment');
+  if (record.status === 'approved' && (!outcome.licence || !issued))
+    throw new HttpError(409, 'not_allowed', 'the licence is being issued; try again in a moment');
   // A rejection at review or by an industry authority is still the licensing authority's: that of the supervisor who assigned the reviewer.
   const official = decided.action.startsWith('decision_') ? decided : timeline.find((e) => e.action === 'reviewer_assigned')!;
   const [decider] = await findUsers(deps.db, [official.actorId]);
@@ -63,7 +65,16 @@ export async function licensingDecision(deps: ApiDeps, record: ApplicationRecord
     stationName: application.stationName,
     address: application.address,
     appliedScope: application.scope,
-    ...(outcome.licence && issued ? { licence: { licenceNumber: outcome.licence.licenceNumber, validUntil: outcome.licence.validUntil, scope: outcome.licence.scope, licensedAt: issued.at } } : {}),
+    ...(outcome.licence && issued
+      ? {
+          licence: {
+            licenceNumber: outcome.licence.licenceNumber,
+            validUntil: outcome.licence.validUntil,
+            scope: outcome.licence.scope,
+            licensedAt: issued.at,
+          },
+        }
+      : {}),
     reasons: outcome.decision?.reasons.length ? outcome.decision.reasons : outcome.reviewReasons,
   };
 }
@@ -94,14 +105,17 @@ export async function decisionPdf(d: LicensingDecision): Promise<Uint8Array> {
       w.paragraph('七、核减许可范围的理由：');
       for (const line of numbered(d.reasons)) w.paragraph(line, { indent: 2 });
     }
-    w.space(6).paragraph('请你单位在许可范围和有效期内开展职业技能鉴定活动，接受监督检查；超出许可范围、地区或有效期开展鉴定的，依照有关规定处理。', { indent: 2 });
+    w.space(6).paragraph('请你单位在许可范围和有效期内开展职业技能鉴定活动，接受监督检查；超出许可范围、地区或有效期开展鉴定的，依照有关规定处理。', {
+      indent: 2,
+    });
   } else {
     w.paragraph('四、申请鉴定范围：');
     w.table(['序号', '职业（工种）代码', '最高鉴定等级'], scopeRows(d.appliedScope), [1, 4, 4]);
     w.paragraph('五、不予许可的理由：');
     for (const line of numbered(d.reasons)) w.paragraph(line, { indent: 2 });
   }
-  if (d.outcome !== 'approve') w.space(6).paragraph('如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。', { indent: 2 });
+  if (d.outcome !== 'approve')
+    w.space(6).paragraph('如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。', { indent: 2 });
   w.signature(d.authority, d.decidedAt);
   return w.save();
 }

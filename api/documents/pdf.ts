@@ -31,9 +31,14 @@ export function cjkFont(): Promise<CjkFont> {
 
 async function loadFont(): Promise<CjkFont> {
   const path = process.env.CJK_FONT_PATH || DEFAULT_FONTS.find((p) => existsSync(p));
-  const unavailable = (why: string) => new HttpError(503, 'unavailable', `no font for Chinese documents: ${why}; install fonts-wqy-microhei (scripts/ensure-fonts.sh) or set CJK_FONT_PATH`);
+  const unavailable = (why: string) =>
+    new HttpError(503, 'unavailable', `no font for Chinese documents: ${why}; install fonts-wqy-microhei (scripts/ensure-fonts.sh) or set CJK_FONT_PATH`);
   if (!path) throw unavailable(`none of ${DEFAULT_FONTS.join(', ')} exists`);
-  const bytes = new Uint8Array(await readFile(path).catch(() => { throw unavailable(`${path} cannot be read`); }));
+  const bytes = new Uint8Array(
+    await readFile(path).catch(() => {
+      throw unavailable(`${path} cannot be read`);
+    }),
+  );
   type Font = ReturnType<typeof fontkit.create>;
   let font: Font;
   try {
@@ -144,10 +149,7 @@ export class DocumentWriter {
     for (const line of lines) {
       this.need(size * LEADING);
       const width = this.font.widthOfTextAtSize(line, size);
-      const x =
-        options.align === 'center' ? (A4[0] - width) / 2
-        : options.align === 'right' ? A4[0] - MARGIN.side - width
-        : MARGIN.side;
+      const x = options.align === 'center' ? (A4[0] - width) / 2 : options.align === 'right' ? A4[0] - MARGIN.side - width : MARGIN.side;
       this.drawLine(line, x, size);
       this.y -= size * LEADING;
     }
@@ -176,8 +178,18 @@ export class DocumentWriter {
       }
       let x = MARGIN.side;
       wrapped.forEach((lines, i) => {
-        this.page.drawRectangle({ x, y: this.y - height, width: columns[i], height, borderColor: rgb(0, 0, 0), borderWidth: 0.6, ...(shaded ? { color: rgb(0.92, 0.92, 0.92) } : {}) });
-        lines.forEach((line, j) => this.page.drawText(line, { x: x + pad, y: this.y - pad - (j + 1) * size * 1.4 + size * 0.3, size, font: this.font, color: rgb(0, 0, 0) }));
+        this.page.drawRectangle({
+          x,
+          y: this.y - height,
+          width: columns[i],
+          height,
+          borderColor: rgb(0, 0, 0),
+          borderWidth: 0.6,
+          ...(shaded ? { color: rgb(0.92, 0.92, 0.92) } : {}),
+        });
+        lines.forEach((line, j) =>
+          this.page.drawText(line, { x: x + pad, y: this.y - pad - (j + 1) * size * 1.4 + size * 0.3, size, font: this.font, color: rgb(0, 0, 0) }),
+        );
         x += columns[i];
       });
       this.y -= height;

@@ -41,7 +41,10 @@ export async function rectificationNotice(deps: ApiDeps, record: InspectionRecor
   const timeline = await caseTimeline(deps.db, INSPECTION_CASE, record.id);
   const orderedIndex = timeline.map((e) => e.action).lastIndexOf('rectification_ordered');
   const ordered = timeline[orderedIndex];
-  const orderedBy = timeline.slice(0, orderedIndex + 1).reverse().find((e) => e.actorRole === 'supervisor');
+  const orderedBy = timeline
+    .slice(0, orderedIndex + 1)
+    .reverse()
+    .find((e) => e.actorRole === 'supervisor');
   const [template, station, [official]] = await Promise.all([
     templateVersion(deps.db, record.template.id, record.template.version),
     findStation(deps.db, record.stationId),
@@ -78,7 +81,12 @@ export async function rectificationNoticePdf(n: RectificationNotice): Promise<Ui
   w.paragraph('一、需整改的项目：');
   w.table(
     ['序号', '检查项目', '得分 / 满分', '关键项'],
-    n.items.map((item, i) => [String(i + 1), item.text, `${item.score === null ? '—' : score(item.score)} / ${item.maxScore}`, item.critical ? '是（关键项）' : '否']),
+    n.items.map((item, i) => [
+      String(i + 1),
+      item.text,
+      `${item.score === null ? '—' : score(item.score)} / ${item.maxScore}`,
+      item.critical ? '是（关键项）' : '否',
+    ]),
     [1, 8, 2.4, 2.2],
   );
   w.paragraph('二、整改要求：');

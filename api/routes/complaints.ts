@@ -2,20 +2,50 @@ import { timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { complaintCredentials, hashSecret, seal, unseal } from '../../activities/sealing';
-import { certificateInvalidation, complaintByTracking, complaintStatistics, COMPLAINT_CASE, findComplaint, listComplaints, recordRevealOnEndedCase, sealedContact, type ComplaintRecord } from '../../db/queries/complaints';
+import { hashSecret } from '../../platform/sealing';
+import {
+  certificateInvalidation,
+  complaintByTracking,
+  complaintStatistics,
+  COMPLAINT_CASE,
+  findComplaint,
+  listComplaints,
+  recordRevealOnEndedCase,
+  sealedContact,
+  type ComplaintRecord,
+} from '../../db/queries/complaints';
 import { sessionWithin } from '../../db/queries/complaintChecks';
-import { caseTimeline } from '../../db/queries/events';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
-import { CATEGORIES, COMPLAINT_STATUSES, FINDINGS, SEVERITIES, intakeSchema, isComplaintFinal, publicView, type ComplaintActionType, type ComplaintStatus } from '../../domain/complaint';
+import {
+  CATEGORIES,
+  COMPLAINT_STATUSES,
+  FINDINGS,
+  SEVERITIES,
+  intakeSchema,
+  isComplaintFinal,
+  publicView,
+  type ComplaintActionType,
+  type ComplaintStatus,
+  type Intake,
+} from '../../domain/complaint';
 import type { Actor, Role } from '../../domain/roles';
-import { complaint } from '../../workflows/complaint';
-import { complaintAppeal, complaintRecorded, complaintState, complaintUpdates, complaintWorkflowId, identityReveal, type ComplaintPayload } from '../../workflows/complaint.messages';
+import {
+  complaintAppeal,
+  complaintRecorded,
+  complaintState,
+  complaintUpdates,
+  complaintWorkflowId,
+  identityReveal,
+  type ComplaintInput,
+  type ComplaintPayload,
+  complaintWorkflow,
+} from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
-import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { chinaTime, queryFlag, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, caseReadRoutes, startCase, visibleCase, type CaseKind } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
 
@@ -30,8 +60,31 @@ const complaintId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a comp
 async function tracked({ deps, params, headers }: { deps: ApiDeps; params: Record<string, string>; headers: Record<string, string | undefined> }) {
   const found = await complaintByTracking(deps.db, params.trackingNumber);
   const given = Buffer.from(hashSecret(headers['x-complaint-secret'] ?? ''), 'hex');
-  if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex'))) throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
+  if (!found || !timingSafeEqual(given, Buffer.from(found.secretHash, 'hex')))
+    throw new HttpError(404, 'not_found', 'no complaint with this tracking number and secret');
   return found;
+}
+
+/**
+ * A new complaint's workflow input (contact sealed, only the secret's hash kept) and the secret handed to the
+ * complainant once; the benchmark starts the same workflow with exactly this input.
+ */
+export function complaintIntake({ config, sealer }: Pick<ApiDeps, 'config' | 'sealer'>, id: string, body: Intake): { input: ComplaintInput; secret: string } {
+  const { trackingNumber, secret } = sealer.complaintCredentials(id);
+  const { contact, ...intake } = body;
+  return {
+    input: {
+      id,
+      trackingNumber,
+      secretHash: hashSecret(secret),
+      sealedContact: contact ? sealer.seal(contact) : null,
+      intake,
+      policy: config.policy.complaint,
+      inspectionPolicy: config.policy.inspection,
+      sessionRegion: config.policy.programme.sessionRegion,
+    },
+    secret,
+  };
 }
 
 export const complaintBodies = {
@@ -65,20 +118,31 @@ export const complaintBodies = {
   }),
 };
 
-async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<ComplaintRecord> {
-  const parsed = complaintId.safeParse(id);
-  const record = parsed.success ? await findComplaint(deps.db, actor, parsed.data) : undefined;
-  if (!record) throw new HttpError(404, 'not_found', `no complaint ${id}`);
-  return record;
-}
+/** The complaint the caller may see, and its workflow (the eligible-investigators list finds it the same way). */
+export const complaints: CaseKind<ComplaintRecord> = {
+  basePath: '/v1/complaints',
+  caseType: COMPLAINT_CASE,
+  find: visibleCase(complaintId, findComplaint, 'complaint'),
+  workflowId: complaintWorkflowId,
+  // The workflow refuses actions on an ended complaint with its own reason, and answers for it while it stands.
+  ended: () => null,
+};
 
 /** What a body names outside the caller's jurisdictions gets the same answer as what does not exist. */
-const noSuch = (field: string, what: string) => new HttpError(400, 'invalid', `no such ${what}`, [{ field, code: `no_such_${what}`, message: `no such ${what}` }]);
+const noSuch = (field: string, what: string) =>
+  new HttpError(400, 'invalid', `no such ${what}`, [{ field, code: `no_such_${what}`, message: `no such ${what}` }]);
 
-const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(typeof complaintBodies)[T]>, actor: Actor) => Promise<ComplaintPayload<T>> } = {
+const toPayload: {
+  [T in ComplaintActionType]: (
+    deps: ApiDeps,
+    body: z.infer<(typeof complaintBodies)[T]>,
+    record: ComplaintRecord,
+    actor: Actor,
+  ) => Promise<ComplaintPayload<T>>;
+} = {
   answer: async (_d, body) => body,
   convert: async () => ({}),
-  triage: async (deps, { category, severity, ...targets }, actor) => {
+  triage: async (deps, { category, severity, ...targets }, _record, actor) => {
     const within = actor.jurisdictions ?? [];
     const station = targets.stationId ? await stationForInspection(deps.db, targets.stationId, within) : undefined;
     if (targets.stationId && !station) throw noSuch('stationId', 'station');
@@ -86,9 +150,15 @@ const toPayload: { [T in ComplaintActionType]: (deps: ApiDeps, body: z.infer<(ty
     if (targets.sessionId && !(await sessionWithin(deps.db, targets.sessionId, within))) throw noSuch('sessionId', 'session');
     // The investigator recuses against the station's organisation and its declared affiliations.
     const targetOrganisations = station ? [station.snapshot.organisation, ...station.snapshot.affiliations] : [];
-    return { category, severity, targets, targetOrganisations, ...(station ? { region: { provinceCode: station.snapshot.provinceCode, cityCode: station.snapshot.cityCode } } : {}) };
+    return {
+      category,
+      severity,
+      targets,
+      targetOrganisations,
+      ...(station ? { region: { provinceCode: station.snapshot.provinceCode, cityCode: station.snapshot.cityCode } } : {}),
+    };
   },
-  merge: async (deps, body, actor) => {
+  merge: async (deps, body, _record, actor) => {
     const into = await findComplaint(deps.db, actor, body.intoId);
     if (!into) throw noSuch('intoId', 'complaint');
     if (isComplaintFinal(into.status as ComplaintStatus)) throw new HttpError(409, 'not_allowed', 'merge only into an open complaint');
@@ -120,19 +190,14 @@ export const publicComplaintRoutes = [
     status: 201,
     body: intakeSchema.strict(),
     handler: async ({ deps, body, resourceId }) => {
-      const id = resourceId ?? ulid();
-      const { trackingNumber, secret } = complaintCredentials(id);
-      const { contact, ...intake } = body;
+      const { input, secret } = complaintIntake(deps, resourceId ?? ulid(), body);
       await startCase(
         deps,
-        complaint,
-        {
-          workflowId: complaintWorkflowId(id),
-          args: [{ id, trackingNumber, secretHash: hashSecret(secret), sealedContact: contact ? seal(contact) : null, intake, policy: deps.config.policy.complaint, inspectionPolicy: deps.config.policy.inspection, sessionRegion: deps.config.policy.programme.sessionRegion }],
-        },
+        complaintWorkflow,
+        { workflowId: complaintWorkflowId(input.id), args: [input] },
         { recorded: complaintRecorded, state: complaintState },
       );
-      return { trackingNumber, secret };
+      return { trackingNumber: input.trackingNumber, secret };
     },
   }),
   route({
@@ -154,8 +219,10 @@ export const publicComplaintRoutes = [
     body: z.strictObject({ reason: z.string().trim().min(5).max(5000) }),
     authorize: tracked,
     handler: async ({ deps, body, target: found, operationId }) => {
-      const view = await deps.temporal.workflow.getHandle(complaintWorkflowId(found.id)).executeUpdate(complaintAppeal, { args: [{ reason: body.reason }], updateId: `appeal:${found.id}:${operationId}` });
-      return publicView(view, false);
+      const handle = deps.temporal.workflow.getHandle(complaintWorkflowId(found.id));
+      await handle.executeUpdate(complaintAppeal, { args: [{ reason: body.reason }], updateId: `appeal:${found.id}:${operationId}` });
+      // The update answers without the timeline; the answer to the public reads the whole case.
+      return publicView(await handle.query(complaintState), false);
     },
   }),
 ];
@@ -172,15 +239,14 @@ export const complaintRoutes = [
     path: '/v1/complaints',
     file: 'complaints',
     title: '投诉台账',
-    summary: 'Complaints (an investigator sees those assigned), newest first or by due date: status, category, severity, place, occupation, created and due windows, overdue, waiting on me; search by tracking number or id; a total, cursor pagination',
+    summary:
+      'Complaints (an investigator sees those assigned), newest first or by due date: status, category, severity, place, occupation, created and due windows, overdue, waiting on me; search by tracking number or id; a total, cursor pagination',
     roles: ['complaint_handler', 'supervisor', 'inspector'],
     query: registerQuery.extend({
       status: z.enum(COMPLAINT_STATUSES).optional(),
       category: z.enum(CATEGORIES).optional(),
       severity: z.enum(SEVERITIES).optional(),
-      provinceCode: z.string().regex(/^\d{6}$/).optional(),
-      cityCode: z.string().regex(/^\d{6}$/).optional(),
-      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      ...registerFilters,
       pendingOnMe: queryFlag,
     }),
     list: (deps, actor, filter) => listComplaints(deps.db, actor, filter),
@@ -197,22 +263,11 @@ export const complaintRoutes = [
       { header: '受理时间', value: (r) => chinaTime(r.createdAt) },
     ],
   }),
-  route({
-    method: 'get',
-    path: '/v1/complaints/{id}',
+  ...caseReadRoutes(complaints, {
+    roles: ['complaint_handler', 'supervisor', 'inspector'],
+    state: complaintState,
     summary: 'One complaint with its live state (never the complainant identity)',
-    roles: ['complaint_handler', 'supervisor', 'inspector'],
-    handler: async ({ deps, actor, params }) => {
-      const record = await visible(deps, actor, params.id);
-      return { record, live: await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).query(complaintState) };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/v1/complaints/{id}/timeline',
-    summary: "The complaint's timeline, including every identity reveal",
-    roles: ['complaint_handler', 'supervisor', 'inspector'],
-    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, COMPLAINT_CASE, (await visible(deps, actor, params.id)).id) }),
+    timeline: "The complaint's timeline, including every identity reveal",
   }),
   route({
     method: 'get',
@@ -220,28 +275,25 @@ export const complaintRoutes = [
     summary: "The complainant's identity and contact (handlers and supervisors); every reveal is recorded on the case",
     roles: ['complaint_handler', 'supervisor'],
     handler: async ({ deps, actor, audit, params }) => {
-      const record = await visible(deps, actor, params.id);
+      const record = await complaints.find(deps, actor, params.id);
       const sealed = await sealedContact(deps.db, record.id);
       if (!sealed) return { anonymous: true, contact: null };
       // Recorded on the persisted trail first: if that fails, the identity is not shown.
       try {
-        await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).executeUpdate(identityReveal, { args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId }] });
+        await deps.temporal.workflow
+          .getHandle(complaintWorkflowId(record.id))
+          .executeUpdate(identityReveal, { args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId }] });
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         await recordRevealOnEndedCase(deps.db, record, audit);
       }
-      return { anonymous: false, contact: unseal(sealed) };
+      return { anonymous: false, contact: deps.sealer.unseal(sealed) };
     },
   }),
-  ...caseActionRoutes<ComplaintActionType, ComplaintRecord>({
-    basePath: '/v1/complaints',
+  ...caseActionRoutes(complaints, {
     bodies: complaintBodies,
-    find: visible,
-    // The workflow refuses actions on an ended complaint with its own reason.
-    ended: () => null,
-    workflowId: complaintWorkflowId,
     updates: complaintUpdates,
-    toPayload: (type, deps, body, _record, actor) => toPayload[type](deps, body as never, actor),
+    toPayload,
     routes: [
       { type: 'answer', path: 'answer', summary: 'Answer a consultation (closes it)', roles: ['complaint_handler', 'supervisor'] },
       { type: 'convert', path: 'convert', summary: 'Convert a consultation into a complaint', roles: ['complaint_handler', 'supervisor'] },

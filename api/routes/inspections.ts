@@ -1,21 +1,26 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { ROUTINE_TEMPLATE_ID, latestTemplate, templateVersion } from '../../db/queries/checklistTemplates';
-import { caseTimeline } from '../../db/queries/events';
 import { inactiveExaminers } from '../../db/queries/examiners';
 import { INSPECTION_CASE, findInspection, listInspections, type InspectionRecord } from '../../db/queries/inspections';
 import { stationForInspection } from '../../db/queries/stations';
-import { findUsers, usersWithRole } from '../../db/queries/users';
+import { usersWithRole } from '../../db/queries/users';
 import { INSPECTION_STATUSES, isInspectionFinal, teamRefusals, type InspectionActionType, type InspectionStatus } from '../../domain/inspection';
-import type { Actor, Person } from '../../domain/roles';
-import { inspection } from '../../workflows/inspection';
-import { inspectionRecorded, inspectionState, inspectionUpdates, inspectionWorkflowId, type InspectionPayload } from '../../workflows/inspection.messages';
+import {
+  inspectionRecorded,
+  inspectionState,
+  inspectionUpdates,
+  inspectionWorkflowId,
+  type InspectionPayload,
+  inspectionWorkflow,
+} from '../../workflows/inspection.messages';
 import { pdfResponse } from '../documents/pdf';
 import { rectificationNotice, rectificationNoticePdf } from '../documents/rectificationNotice';
 import { HttpError } from '../errors';
-import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { chinaTime, queryFlag, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel } from '../registerLabels';
-import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, caseReadRoutes, registeredPeople, startCase, visibleCase, type CaseKind } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** Inspections: ad-hoc start, lists, one case, and one POST per action. */
 
@@ -26,9 +31,7 @@ const inspectionId = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be an inspec
 const listQuery = registerQuery.extend({
   status: z.enum(INSPECTION_STATUSES).optional(),
   stationId: z.coerce.number().int().positive().optional(),
-  provinceCode: z.string().regex(/^\d{6}$/).optional(),
-  cityCode: z.string().regex(/^\d{6}$/).optional(),
-  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+  ...registerFilters,
   campaignId: z.string().max(40).optional(),
   pendingOnMe: queryFlag,
 });
@@ -44,23 +47,17 @@ export const inspectionBodies = {
   decideSanction: z.strictObject({ reasons }),
 };
 
-async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<InspectionRecord> {
-  const parsed = inspectionId.safeParse(id);
-  const record = parsed.success ? await findInspection(deps.db, actor, parsed.data) : undefined;
-  if (!record) throw new HttpError(404, 'not_found', `no inspection ${id}`);
-  return record;
-}
-
-async function people(deps: ApiDeps, ids: string[]): Promise<Person[]> {
-  const found = await findUsers(deps.db, ids);
-  const unknown = ids.filter((i) => !found.some((p) => p.id === i));
-  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field: 'inspectorIds', code: 'unknown_user', message: `unknown user ${unknown.join(', ')}` }]);
-  return ids.map((i) => found.find((p) => p.id === i)!).map(({ stationId: _s, ...p }) => p);
-}
+const inspections: CaseKind<InspectionRecord> = {
+  basePath: '/v1/inspections',
+  caseType: INSPECTION_CASE,
+  find: visibleCase(inspectionId, findInspection, 'inspection'),
+  workflowId: inspectionWorkflowId,
+  ended: (r) => (isInspectionFinal(r.status as InspectionStatus) ? `the inspection is already ${r.status}` : null),
+};
 
 const toPayload: { [T in InspectionActionType]: (deps: ApiDeps, body: z.infer<(typeof inspectionBodies)[T]>) => Promise<InspectionPayload<T>> } = {
   assignTeam: async (deps, body) => {
-    const team = await people(deps, body.inspectorIds);
+    const team = await registeredPeople(deps, body.inspectorIds, 'inspectorIds');
     return { team, leadId: body.leadId, inactiveIds: await inactiveExaminers(deps.db, body.inspectorIds) };
   },
   acknowledge: async () => ({}),
@@ -79,10 +76,15 @@ export const inspectionRoutes = [
     summary: 'Start an ad-hoc or follow-up inspection of a station',
     roles: ['supervisor'],
     status: 201,
-    body: z.strictObject({ stationId: z.number().int().positive(), kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'), reason: z.string().trim().min(1).max(2000) }),
+    body: z.strictObject({
+      stationId: z.number().int().positive(),
+      kind: z.enum(['ad_hoc', 'follow_up']).default('ad_hoc'),
+      reason: z.string().trim().min(1).max(2000),
+    }),
     authorize: async ({ deps, actor, body }) => {
       const station = await stationForInspection(deps.db, body.stationId, actor.jurisdictions ?? []);
-      if (!station) throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', code: 'no_such_station', message: 'no such station' }]);
+      if (!station)
+        throw new HttpError(400, 'invalid', `no station ${body.stationId}`, [{ field: 'stationId', code: 'no_such_station', message: 'no such station' }]);
       return station;
     },
     handler: async ({ deps, actor, body, resourceId, target }) => {
@@ -92,10 +94,21 @@ export const inspectionRoutes = [
       const id = resourceId ?? ulid();
       return startCase(
         deps,
-        inspection,
+        inspectionWorkflow,
         {
           workflowId: inspectionWorkflowId(id),
-          args: [{ id, kind: body.kind, station: station.snapshot, template, previousTeamIds: station.lastTeamIds, policy: deps.config.policy.inspection, startedBy: actor, reason: body.reason }],
+          args: [
+            {
+              id,
+              kind: body.kind,
+              station: station.snapshot,
+              template,
+              previousTeamIds: station.lastTeamIds,
+              policy: deps.config.policy.inspection,
+              startedBy: actor,
+              reason: body.reason,
+            },
+          ],
         },
         { recorded: inspectionRecorded, state: inspectionState },
       );
@@ -105,7 +118,8 @@ export const inspectionRoutes = [
     path: '/v1/inspections',
     file: 'inspections',
     title: '检查台账',
-    summary: 'Inspections visible to the caller (newest first, or by due date): status, station, place, occupation, campaign, created and due windows, overdue, waiting on me; search by id, station name or licence number; a total, cursor pagination',
+    summary:
+      'Inspections visible to the caller (newest first, or by due date): status, station, place, occupation, campaign, created and due windows, overdue, waiting on me; search by id, station name or licence number; a total, cursor pagination',
     roles: ['supervisor', 'inspector', 'station_admin'],
     query: listQuery,
     list: (deps, actor, filter) => listInspections(deps.db, actor, filter),
@@ -122,25 +136,13 @@ export const inspectionRoutes = [
       { header: '创建时间', value: (r) => chinaTime(r.createdAt) },
     ],
   }),
-  route({
-    method: 'get',
-    path: '/v1/inspections/{id}',
+  ...caseReadRoutes(inspections, {
+    roles: ['supervisor', 'inspector', 'station_admin'],
+    state: inspectionState,
     summary: 'One inspection: the stored record, the checklist of the template version it uses, and, while it runs, its live state',
-    roles: ['supervisor', 'inspector', 'station_admin'],
-    handler: async ({ deps, actor, params }) => {
-      const record = await visible(deps, actor, params.id);
-      const live = isInspectionFinal(record.status as InspectionStatus) ? null : await deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).query(inspectionState);
-      // The items' texts and maxima outlive the case: a closed inspection's scores and timeline still name them.
-      const checklist = (await templateVersion(deps.db, record.template.id, record.template.version))?.items ?? [];
-      return { record, live, checklist };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/v1/inspections/{id}/timeline',
-    summary: 'The inspection timeline',
-    roles: ['supervisor', 'inspector', 'station_admin'],
-    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, INSPECTION_CASE, (await visible(deps, actor, params.id)).id) }),
+    timeline: 'The inspection timeline',
+    // The items' texts and maxima outlive the case: a closed inspection's scores and timeline still name them.
+    more: async (deps, record) => ({ checklist: (await templateVersion(deps.db, record.template.id, record.template.version))?.items ?? [] }),
   }),
   route({
     method: 'get',
@@ -148,7 +150,7 @@ export const inspectionRoutes = [
     summary: 'The rectification notice (整改通知书) of the latest order as a printable PDF (409 while there is none)',
     roles: ['supervisor', 'inspector', 'station_admin'],
     handler: async ({ deps, actor, params }) => {
-      const record = await visible(deps, actor, params.id);
+      const record = await inspections.find(deps, actor, params.id);
       return pdfResponse(await rectificationNoticePdf(await rectificationNotice(deps, record)), `rectification-notice-${record.id}.pdf`);
     },
   }),
@@ -158,22 +160,21 @@ export const inspectionRoutes = [
     summary: 'Inspectors who may serve on this inspection, and why the others may not (recusal, rotation, qualification)',
     roles: ['supervisor'],
     handler: async ({ deps, actor, params }) => {
-      const record = await visible(deps, actor, params.id);
+      const record = await inspections.find(deps, actor, params.id);
       const live = await deps.temporal.workflow.getHandle(inspectionWorkflowId(record.id)).query(inspectionState);
       const inspectors = await usersWithRole(deps.db, 'inspector');
-      const inactive = await inactiveExaminers(deps.db, inspectors.map((p) => p.id));
+      const inactive = await inactiveExaminers(
+        deps.db,
+        inspectors.map((p) => p.id),
+      );
       const rows = inspectors.map((p) => ({ id: p.id, name: p.name, organisation: p.organisation, refusals: teamRefusals(live, [p], inactive) }));
       return { eligible: rows.filter((r) => r.refusals.length === 0), ineligible: rows.filter((r) => r.refusals.length > 0) };
     },
   }),
-  ...caseActionRoutes<InspectionActionType, InspectionRecord>({
-    basePath: '/v1/inspections',
+  ...caseActionRoutes(inspections, {
     bodies: inspectionBodies,
-    find: visible,
-    ended: (r) => (isInspectionFinal(r.status as InspectionStatus) ? `the inspection is already ${r.status}` : null),
-    workflowId: inspectionWorkflowId,
     updates: inspectionUpdates,
-    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    toPayload,
     routes: [
       { type: 'assignTeam', path: 'team', summary: 'Assign the team (at least two inspectors, one lead)', roles: ['supervisor'] },
       { type: 'acknowledge', path: 'acknowledge', summary: 'A team member acknowledges the assignment', roles: ['inspector'] },

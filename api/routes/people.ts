@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { findComplaint } from '../../db/queries/complaints';
-import { findApplication } from '../../db/queries/stationApplications';
 import { findStation, stationForInspection } from '../../db/queries/stations';
 import { findUsers, usersWithRole, type UserRow } from '../../db/queries/users';
 import { onJurisdictionLine, outsideJurisdiction } from '../../domain/jurisdiction';
 import { recusalReason } from '../../domain/recusal';
-import { ROLES, type Actor } from '../../domain/roles';
+import { ROLES } from '../../domain/roles';
 import { stationApplicationSchema } from '../../domain/stationApproval';
 import { complaintState, complaintWorkflowId } from '../../workflows/complaint.messages';
 import { HttpError } from '../errors';
-import { route, type ApiDeps } from '../routeSpec';
+import { route } from '../routeSpec';
+import { complaints } from './complaints';
+import { applications } from './stationApplications';
 import { qualitySupervisorRefusal } from './stations';
 
 /**
@@ -18,7 +18,6 @@ import { qualitySupervisorRefusal } from './stations';
  */
 
 const userId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a user id');
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** Why a person may not take a step: a stable code for the console's label, and the rule's own words. */
 export interface Ineligibility {
@@ -34,13 +33,6 @@ const recusal = (p: UserRow, organisations: string[]): Ineligibility[] => {
   return reason ? [{ code: 'recusal', message: reason }] : [];
 };
 const active = (people: UserRow[]) => people.filter((p) => p.active !== false);
-const notFound = (what: string, id: string) => new HttpError(404, 'not_found', `no ${what} ${id}`);
-
-async function visibleApplication(deps: ApiDeps, actor: Actor, id: string) {
-  const record = ULID.test(id) ? await findApplication(deps.db, actor, id) : undefined;
-  if (!record) throw notFound('station application', id);
-  return record;
-}
 
 export const peopleRoutes = [
   route({
@@ -63,7 +55,12 @@ export const peopleRoutes = [
       // By role: active people acting where the caller acts (a place the caller covers, or above it).
       if (query.role) {
         const codes = actor.jurisdictions ?? [];
-        people = active(people).filter((p) => p.roles.includes(query.role!) && (!query.ids || query.ids.includes(p.id)) && (p.jurisdictions ?? []).some((code) => onJurisdictionLine(codes, code)));
+        people = active(people).filter(
+          (p) =>
+            p.roles.includes(query.role!) &&
+            (!query.ids || query.ids.includes(p.id)) &&
+            (p.jurisdictions ?? []).some((code) => onJurisdictionLine(codes, code)),
+        );
       }
       return { items: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) };
     },
@@ -74,7 +71,7 @@ export const peopleRoutes = [
     summary: 'Reviewers who may review this application, and why the others may not (回避, outside the application’s region)',
     roles: ['supervisor'],
     handler: async ({ deps, actor, params }) => {
-      const record = await visibleApplication(deps, actor, params.id);
+      const record = await applications.find(deps, actor, params.id);
       const application = stationApplicationSchema.parse(record.application);
       const organisations = [application.organisation.name, ...application.declaredAffiliations];
       const rows = active(await usersWithRole(deps.db, 'reviewer')).map((p) => {
@@ -90,13 +87,14 @@ export const peopleRoutes = [
     summary: 'Inspectors who may investigate this complaint, and why the others may not (回避, the investigator before an appeal)',
     roles: ['complaint_handler', 'supervisor'],
     handler: async ({ deps, actor, params }) => {
-      const record = ULID.test(params.id) ? await findComplaint(deps.db, actor, params.id) : undefined;
-      if (!record) throw notFound('complaint', params.id);
+      const record = await complaints.find(deps, actor, params.id);
       const live = await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).query(complaintState);
       const rows = active(await usersWithRole(deps.db, 'inspector')).map((p) =>
         candidate(p, [
           ...recusal(p, live.targetOrganisations),
-          ...(live.previousInvestigators.includes(p.id) ? [{ code: 'previous_investigator' as const, message: 'an appeal needs a different investigator from the first' }] : []),
+          ...(live.previousInvestigators.includes(p.id)
+            ? [{ code: 'previous_investigator' as const, message: 'an appeal needs a different investigator from the first' }]
+            : []),
         ]),
       );
       return split(rows);
@@ -111,7 +109,7 @@ export const peopleRoutes = [
       const stationId = z.coerce.number().int().positive().safeParse(params.id);
       const station = stationId.success ? await findStation(deps.db, stationId.data, actor.jurisdictions ?? []) : undefined;
       const snapshot = station && (await stationForInspection(deps.db, station.id))?.snapshot;
-      if (!snapshot) throw notFound('station', params.id);
+      if (!snapshot) throw new HttpError(404, 'not_found', `no station ${params.id}`);
       const rows = active(await usersWithRole(deps.db, 'quality_supervisor')).map((p) => {
         const refusal = qualitySupervisorRefusal(p, snapshot);
         return candidate(p, refusal ? [{ code: /^recusal/.test(refusal.reason) ? 'recusal' : 'outside_jurisdiction', message: refusal.reason }] : []);

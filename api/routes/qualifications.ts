@@ -2,7 +2,6 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { singleLine } from '../../domain/text';
-import { caseTimeline } from '../../db/queries/events';
 import { industryOccupations } from '../../db/queries/jurisdictions';
 import {
   QUALIFICATION_CASE,
@@ -30,13 +29,20 @@ import { csvFile } from '../../domain/csv';
 import { IMPORT_COLUMNS, coversImport, importScope, judgeImport, parseImport } from '../../domain/examinerImport';
 import { QUALIFICATION_STATUSES, admissionSchema, isQualificationFinal, type QualificationActionType } from '../../domain/qualification';
 import type { Actor } from '../../domain/roles';
-import { examinerImport, examinerImportWorkflowId } from '../../workflows/examinerImport';
-import { qualification } from '../../workflows/qualification';
-import { qualificationRecorded, qualificationState, qualificationUpdates, qualificationWorkflowId, type QualificationPayload } from '../../workflows/qualification.messages';
+import { examinerImportWorkflow, examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
+import {
+  qualificationRecorded,
+  qualificationState,
+  qualificationUpdates,
+  qualificationWorkflowId,
+  type QualificationPayload,
+  qualificationWorkflow,
+} from '../../workflows/qualification.messages';
 import { HttpError } from '../errors';
-import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { chinaTime, queryFlag, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, caseReadRoutes, startCase, timelineRoute, visibleCase, type CaseKind } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** Examiner qualification (考评员): admission, renewal, suspension, revocation, the register, bulk import. */
 
@@ -54,12 +60,13 @@ export const qualificationBodies = {
   revoke: z.strictObject({ reasons }),
 };
 
-async function visible(deps: ApiDeps, actor: Actor, id: string): Promise<QualificationRecord> {
-  const parsed = qualificationId.safeParse(id);
-  const record = parsed.success ? await findQualification(deps.db, actor, parsed.data) : undefined;
-  if (!record) throw new HttpError(404, 'not_found', `no qualification ${id}`);
-  return record;
-}
+const qualifications: CaseKind<QualificationRecord> = {
+  basePath: '/v1/qualifications',
+  caseType: QUALIFICATION_CASE,
+  find: visibleCase(qualificationId, findQualification, 'qualification'),
+  workflowId: qualificationWorkflowId,
+  ended: (r) => (isQualificationFinal(r.status) ? `the qualification is ${r.status}` : null),
+};
 
 const noExaminer = (id: string) => new HttpError(404, 'not_found', `no examiner ${id}`);
 
@@ -71,9 +78,15 @@ async function visibleExaminer(deps: ApiDeps, actor: Actor, id: string) {
 }
 
 /** The renewal's evidence: training hours as declared, sessions and violations from the registers for the period. */
-const toPayload: { [T in QualificationActionType]: (deps: ApiDeps, record: QualificationRecord, body: z.infer<(typeof qualificationBodies)[T]>) => Promise<QualificationPayload<T>> } = {
-  decideAdmission: async (_d, _r, body) => body,
-  submitRenewal: async (deps, record, body) => {
+const toPayload: {
+  [T in QualificationActionType]: (
+    deps: ApiDeps,
+    body: z.infer<(typeof qualificationBodies)[T]>,
+    record: QualificationRecord,
+  ) => Promise<QualificationPayload<T>>;
+} = {
+  decideAdmission: async (_d, body) => body,
+  submitRenewal: async (deps, body, record) => {
     const live = await deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).query(qualificationState);
     const since = live.cycleStartedAt ?? live.issuedAt!;
     const [sessions, violations] = await Promise.all([
@@ -82,9 +95,9 @@ const toPayload: { [T in QualificationActionType]: (deps: ApiDeps, record: Quali
     ]);
     return { trainingHours: body.trainingHours, sessionsConducted: sessions, violations, notes: body.notes };
   },
-  decideRenewal: async (_d, _r, body) => body,
-  suspend: async (_d, _r, body) => body,
-  revoke: async (_d, _r, body) => body,
+  decideRenewal: async (_d, body) => body,
+  suspend: async (_d, body) => body,
+  revoke: async (_d, body) => body,
 };
 
 export const qualificationRoutes = [
@@ -102,10 +115,20 @@ export const qualificationRoutes = [
       const { nationalId, trainingHours, examScore, ...rest } = body;
       return startCase(
         deps,
-        qualification,
+        qualificationWorkflow,
         {
           workflowId: qualificationWorkflowId(id),
-          args: [{ id, examiner: { id: user.id, name: user.name, email: user.email, organisation: user.organisation }, nationalId, ...rest, admission: { trainingHours, examScore }, policy: deps.config.policy.qualification, startedBy: actor }],
+          args: [
+            {
+              id,
+              examiner: { id: user.id, name: user.name, email: user.email, organisation: user.organisation },
+              nationalId,
+              ...rest,
+              admission: { trainingHours, examScore },
+              policy: deps.config.policy.qualification,
+              startedBy: actor,
+            },
+          ],
         },
         { recorded: qualificationRecorded, state: qualificationState },
       );
@@ -115,14 +138,13 @@ export const qualificationRoutes = [
     path: '/v1/qualifications',
     file: 'qualifications',
     title: '考评员资格台账',
-    summary: 'Qualifications (an examiner sees their own), newest first or by expiry: status, occupation, where the examiner is registered, issued and expiry windows, waiting on me; search by id, card number, examiner id or name; a total, cursor pagination',
+    summary:
+      'Qualifications (an examiner sees their own), newest first or by expiry: status, occupation, where the examiner is registered, issued and expiry windows, waiting on me; search by id, card number, examiner id or name; a total, cursor pagination',
     roles: ['examiner', 'reviewer', 'supervisor'],
     query: registerQuery.omit({ overdue: true }).extend({
       status: z.enum(QUALIFICATION_STATUSES).optional(),
-      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      ...registerFilters,
       expiresBefore: z.iso.datetime().optional(),
-      provinceCode: z.string().regex(/^\d{6}$/).optional(),
-      cityCode: z.string().regex(/^\d{6}$/).optional(),
       pendingOnMe: queryFlag,
     }),
     list: (deps, actor, filter) => listQualifications(deps.db, actor, filter),
@@ -138,36 +160,30 @@ export const qualificationRoutes = [
       { header: '有效期至', value: (r) => chinaTime(r.expiresAt) },
     ],
   }),
-  route({
-    method: 'get',
-    path: '/v1/qualifications/{id}',
+  ...caseReadRoutes(qualifications, {
+    roles: ['examiner', 'reviewer', 'supervisor'],
+    state: qualificationState,
     summary: 'One qualification with its live cycle',
-    roles: ['examiner', 'reviewer', 'supervisor'],
-    handler: async ({ deps, actor, params }) => {
-      const record = await visible(deps, actor, params.id);
-      const live = isQualificationFinal(record.status) ? null : await deps.temporal.workflow.getHandle(qualificationWorkflowId(record.id)).query(qualificationState);
-      return { record, live };
-    },
+    timeline: "The qualification's timeline",
   }),
-  route({
-    method: 'get',
-    path: '/v1/qualifications/{id}/timeline',
-    summary: "The qualification's timeline",
-    roles: ['examiner', 'reviewer', 'supervisor'],
-    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, QUALIFICATION_CASE, (await visible(deps, actor, params.id)).id) }),
-  }),
-  ...caseActionRoutes<QualificationActionType, QualificationRecord>({
-    basePath: '/v1/qualifications',
+  ...caseActionRoutes(qualifications, {
     bodies: qualificationBodies,
-    find: visible,
-    ended: (r) => (isQualificationFinal(r.status) ? `the qualification is ${r.status}` : null),
-    workflowId: qualificationWorkflowId,
     updates: qualificationUpdates,
-    toPayload: (type, deps, body, record) => toPayload[type](deps, record, body as never),
+    toPayload,
     routes: [
       { type: 'decideAdmission', path: 'admission-decision', summary: 'Approve (minimums met) or reject an admission', roles: ['reviewer'] },
-      { type: 'submitRenewal', path: 'renewal', summary: 'Submit the renewal: training hours; sessions and violations are taken from the registers', roles: ['examiner'] },
-      { type: 'decideRenewal', path: 'renewal-decision', summary: 'Approve, return or reject a renewal (a supervisor co-approves after violations)', roles: ['reviewer', 'supervisor'] },
+      {
+        type: 'submitRenewal',
+        path: 'renewal',
+        summary: 'Submit the renewal: training hours; sessions and violations are taken from the registers',
+        roles: ['examiner'],
+      },
+      {
+        type: 'decideRenewal',
+        path: 'renewal-decision',
+        summary: 'Approve, return or reject a renewal (a supervisor co-approves after violations)',
+        roles: ['reviewer', 'supervisor'],
+      },
       { type: 'suspend', path: 'suspension', summary: 'Suspend until a date (lifts itself)', roles: ['supervisor'] },
       { type: 'revoke', path: 'revocation', summary: 'Revoke with reasons', roles: ['supervisor'] },
     ],
@@ -176,13 +192,12 @@ export const qualificationRoutes = [
     path: '/v1/examiners',
     file: 'examiners',
     title: '考评员台账',
-    summary: 'The examiner register as the caller may see it (an examiner their own entry): status, where registered, occupation held; search by id or name; a total, cursor pagination in id order',
+    summary:
+      'The examiner register as the caller may see it (an examiner their own entry): status, where registered, occupation held; search by id or name; a total, cursor pagination in id order',
     roles: ['examiner', 'reviewer', 'supervisor'],
     query: registerQuery.pick({ q: true, cursor: true, limit: true }).extend({
       status: z.enum(['active', 'suspended', 'lapsed', 'revoked']).optional(),
-      provinceCode: z.string().regex(/^\d{6}$/).optional(),
-      cityCode: z.string().regex(/^\d{6}$/).optional(),
-      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      ...registerFilters,
     }),
     list: (deps, actor, filter) => listExaminers(deps.db, actor, filter),
     columns: [
@@ -201,12 +216,12 @@ export const qualificationRoutes = [
     roles: ['examiner', 'reviewer', 'supervisor'],
     handler: async ({ deps, actor, params }) => visibleExaminer(deps, actor, params.id),
   }),
-  route({
-    method: 'get',
-    path: '/v1/examiners/{id}/timeline',
+  timelineRoute({
+    path: '/v1/examiners',
     summary: "The register's audit entries for an examiner: conduct and training recorded, by whom and when",
     roles: ['examiner', 'reviewer', 'supervisor'],
-    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, EXAMINER_CASE, (await visibleExaminer(deps, actor, params.id)).id) }),
+    caseType: EXAMINER_CASE,
+    find: visibleExaminer,
   }),
   route({
     method: 'post',
@@ -227,7 +242,11 @@ export const qualificationRoutes = [
     summary: 'Log training hours (the examiner themself, or a supervisor)',
     roles: ['examiner', 'supervisor'],
     status: 201,
-    body: z.strictObject({ hours: z.number().positive().max(500), course: singleLine(2, 200), completedOn: z.iso.date().refine((d) => d >= '1000-01-01', 'must be 1000-01-01 or later (a DATE column holds no earlier day)') }),
+    body: z.strictObject({
+      hours: z.number().positive().max(500),
+      course: singleLine(2, 200),
+      completedOn: z.iso.date().refine((d) => d >= '1000-01-01', 'must be 1000-01-01 or later (a DATE column holds no earlier day)'),
+    }),
     handler: async ({ deps, actor, params, body, audit, resourceId }) => {
       // Their own, or as a supervisor covering them; a reviewer who is also an examiner logs only their own.
       const own = actor.id === params.id && (await examinerRecord(deps.db, actor, params.id)) !== undefined;
@@ -252,18 +271,28 @@ export const qualificationRoutes = [
       const examinerIds = [...new Set(rows.map((r) => r.examiner_id))];
       // Card numbers and qualifications are judged apart from this import's own, were it a retry.
       const [existingCards, existingPairs, known, industries] = await Promise.all([
-        existingCardNumbers(deps.db, rows.map((r) => r.card_number), importId),
+        existingCardNumbers(
+          deps.db,
+          rows.map((r) => r.card_number),
+          importId,
+        ),
         liveQualificationPairs(deps.db, examinerIds, importId),
         knownPeople(deps.db, actor.jurisdictions, examinerIds),
         industryOccupations(deps.db),
       ]);
       const { valid, rejected } = judgeImport(parsed.lines, { existingCards, existingPairs, known, scope: importScope(actor.jurisdictions, industries) });
-      await recordImport(deps.db, { id: importId, by: audit, jurisdictions: actor.jurisdictions ?? [], valid: valid.map((row) => ({ ...row, qualificationId: ulid() })), rejected });
+      await recordImport(deps.db, {
+        id: importId,
+        by: audit,
+        jurisdictions: actor.jurisdictions ?? [],
+        valid: valid.map((row) => ({ ...row, qualificationId: ulid() })),
+        rejected,
+      });
       // From the record, so a retry answers as the first attempt did.
       const summary = await importSummary(deps.db, importId, ANSWERED_REJECTIONS);
       if (summary.imported) {
         await deps.temporal.workflow
-          .start(examinerImport, {
+          .start(examinerImportWorkflow, {
             workflowId: examinerImportWorkflowId(importId),
             taskQueue: deps.config.taskQueue,
             workflowIdConflictPolicy: 'USE_EXISTING',
@@ -285,11 +314,17 @@ export const qualificationRoutes = [
     roles: ['supervisor'],
     handler: async ({ deps, actor, params }) => {
       const record = ULID.test(params.id) ? await findImport(deps.db, params.id) : undefined;
-      if (!record || (record.importedBy !== actor.id && !coversImport(actor.jurisdictions, record.jurisdictions))) throw new HttpError(404, 'not_found', `no import ${params.id}`);
+      if (!record || (record.importedBy !== actor.id && !coversImport(actor.jurisdictions, record.jurisdictions)))
+        throw new HttpError(404, 'not_found', `no import ${params.id}`);
       const rows = await importRejections(deps.db, record.id);
-      const csv = csvFile([['line', 'reasons', 'errors', ...IMPORT_COLUMNS], ...rows.map((r) => [String(r.line), r.reasons.join('; '), r.errors.join('; '), ...IMPORT_COLUMNS.map((c) => r.cells[c] ?? '')])]);
+      const csv = csvFile([
+        ['line', 'reasons', 'errors', ...IMPORT_COLUMNS],
+        ...rows.map((r) => [String(r.line), r.reasons.join('; '), r.errors.join('; '), ...IMPORT_COLUMNS.map((c) => r.cells[c] ?? '')]),
+      ]);
       // A fetch Response carries its own headers through Koa: the route answers a download, not JSON.
-      return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="examiner-import-${record.id}-rejections.csv"` } });
+      return new Response(csv, {
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="examiner-import-${record.id}-rejections.csv"` },
+      });
     },
   }),
 ];

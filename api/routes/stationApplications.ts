@@ -1,27 +1,33 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { caseTimeline } from '../../db/queries/events';
 import { industryOccupations } from '../../db/queries/jurisdictions';
 import { CASE_TYPE, findApplication, listApplications, type ApplicationRecord } from '../../db/queries/stationApplications';
-import { findUsers, usersWithRole } from '../../db/queries/users';
+import { usersWithRole } from '../../db/queries/users';
 import { ON_SITE_ITEMS } from '../../domain/policy';
 import { recusalReason } from '../../domain/recusal';
-import type { Actor, Person } from '../../domain/roles';
-import { isFinal, requiredConcurrences, scopeSchema, stationApplicationSchema, STATUSES, type ActionType, type ApplicationStatus } from '../../domain/stationApproval';
-import { stationApproval } from '../../workflows/stationApproval';
+import {
+  isFinal,
+  requiredConcurrences,
+  scopeSchema,
+  stationApplicationSchema,
+  STATUSES,
+  type ActionType,
+  type ApplicationStatus,
+} from '../../domain/stationApproval';
 import {
   stationApplicationWorkflowId,
   stationApprovalState,
   stationApprovalUpdates,
   submissionRecorded,
   type ActionPayload,
+  stationApprovalWorkflow,
 } from '../../workflows/stationApproval.messages';
 import { decisionPdf, licensingDecision } from '../documents/decision';
 import { pdfResponse } from '../documents/pdf';
-import { HttpError } from '../errors';
-import { chinaTime, queryFlag, registerQuery, registerRoutes } from '../registers';
+import { chinaTime, queryFlag, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { caseActionRoutes, route, startCase, type ApiDeps } from '../routeSpec';
+import { caseActionRoutes, caseReadRoutes, registeredPeople, startCase, visibleCase, type CaseKind } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** Station approval (鉴定所/站 审批): create, list, read, and one POST per action. */
 
@@ -30,9 +36,7 @@ const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an application 
 
 const listQuery = registerQuery.extend({
   status: z.enum(STATUSES).optional(),
-  provinceCode: z.string().regex(/^\d{6}$/).optional(),
-  cityCode: z.string().regex(/^\d{6}$/).optional(),
-  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+  ...registerFilters,
   pendingOnMe: queryFlag,
 });
 
@@ -43,35 +47,31 @@ export const actionBodies = {
   review: z.strictObject({ outcome: z.enum(['pass', 'return', 'reject']), reasons }),
   assignAssessors: z.strictObject({ assessorIds: z.array(z.string().min(1).max(64)).min(1).max(20) }),
   submitAssessment: z.strictObject({
-    scores: z.strictObject(Object.fromEntries(ON_SITE_ITEMS.map((item) => [item, z.number().min(0).max(100)])) as Record<(typeof ON_SITE_ITEMS)[number], z.ZodNumber>),
+    scores: z.strictObject(
+      Object.fromEntries(ON_SITE_ITEMS.map((item) => [item, z.number().min(0).max(100)])) as Record<(typeof ON_SITE_ITEMS)[number], z.ZodNumber>,
+    ),
     notes: z.string().max(10_000).default(''),
   }),
   concur: z.strictObject({ outcome: z.enum(['concur', 'object']), reasons }),
   decide: z.strictObject({ outcome: z.enum(['approve', 'approve_reduced', 'reject']), reasons, scope: scopeSchema.optional() }),
 };
 
-/** Reads the record the actor may see, or 404 (an application outside one's reach does not exist for them). */
-async function visibleRecord(deps: ApiDeps, actor: Actor, applicationId: string): Promise<ApplicationRecord> {
-  const parsed = id.safeParse(applicationId);
-  const record = parsed.success ? await findApplication(deps.db, actor, parsed.data) : undefined;
-  if (!record) throw new HttpError(404, 'not_found', `no station application ${applicationId}`);
-  return record;
-}
-
-async function resolvePeople(deps: ApiDeps, ids: string[], field: string): Promise<Person[]> {
-  const people = await findUsers(deps.db, ids);
-  const unknown = ids.filter((i) => !people.some((p) => p.id === i));
-  if (unknown.length) throw new HttpError(400, 'invalid', `unknown user ${unknown.join(', ')}`, [{ field, code: 'unknown_user', message: `unknown user ${unknown.join(', ')}` }]);
-  return ids.map((i) => people.find((p) => p.id === i)!).map(({ stationId: _s, ...person }) => person);
-}
+/** The application the caller may see, and its workflow (the eligible-reviewers list finds it the same way). */
+export const applications: CaseKind<ApplicationRecord> = {
+  basePath: '/v1/station-applications',
+  caseType: CASE_TYPE,
+  find: visibleCase(id, findApplication, 'station application'),
+  workflowId: stationApplicationWorkflowId,
+  ended: (r) => (isFinal(r.status as ApplicationStatus) ? `the application is already ${r.status}` : null),
+};
 
 /** Turns a request body into the workflow's action payload (resolving people from the register). */
 const toPayload: { [T in ActionType]: (deps: ApiDeps, body: z.infer<(typeof actionBodies)[T]>) => Promise<ActionPayload<T>> } = {
   resubmit: async (_d, body) => body,
   withdraw: async (_d, body) => body,
-  assignReviewer: async (deps, body) => ({ reviewer: (await resolvePeople(deps, [body.reviewerId], 'reviewerId'))[0] }),
+  assignReviewer: async (deps, body) => ({ reviewer: (await registeredPeople(deps, [body.reviewerId], 'reviewerId'))[0] }),
   review: async (_d, body) => body,
-  assignAssessors: async (deps, body) => ({ assessors: await resolvePeople(deps, body.assessorIds, 'assessorIds') }),
+  assignAssessors: async (deps, body) => ({ assessors: await registeredPeople(deps, body.assessorIds, 'assessorIds') }),
   submitAssessment: async (_d, body) => body,
   concur: async (_d, body) => body,
   decide: async (_d, body) => body,
@@ -90,10 +90,21 @@ export const stationApplicationRoutes = [
       const concurrences = requiredConcurrences(body.scope, deps.config.policy.stationApproval.concurrenceOccupations, await industryOccupations(deps.db));
       return startCase(
         deps,
-        stationApproval,
+        stationApprovalWorkflow,
         {
           workflowId: stationApplicationWorkflowId(applicationId),
-          args: [{ id: applicationId, applicantId: actor.id, application: body, policy: deps.config.policy.stationApproval, programmePolicy: deps.config.policy.programme, inspectionPolicy: deps.config.policy.inspection, concurrences, requestId }],
+          args: [
+            {
+              id: applicationId,
+              applicantId: actor.id,
+              application: body,
+              policy: deps.config.policy.stationApproval,
+              programmePolicy: deps.config.policy.programme,
+              inspectionPolicy: deps.config.policy.inspection,
+              concurrences,
+              requestId,
+            },
+          ],
         },
         { recorded: submissionRecorded, state: stationApprovalState },
       );
@@ -103,7 +114,8 @@ export const stationApplicationRoutes = [
     path: '/v1/station-applications',
     file: 'station-applications',
     title: '鉴定所站审批台账',
-    summary: 'The applications visible to the caller (newest first, or by due date): filters, search by application id, station or organisation name or licence number, a total, cursor pagination',
+    summary:
+      'The applications visible to the caller (newest first, or by due date): filters, search by application id, station or organisation name or licence number, a total, cursor pagination',
     roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
     query: listQuery,
     list: (deps, actor, filter) => listApplications(deps.db, actor, filter),
@@ -120,28 +132,11 @@ export const stationApplicationRoutes = [
       { header: '提交时间', value: (r) => chinaTime(r.submittedAt) },
     ],
   }),
-  route({
-    method: 'get',
-    path: '/v1/station-applications/{id}',
+  ...caseReadRoutes(applications, {
+    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
+    state: stationApprovalState,
     summary: 'One application: the stored record and, while the case runs, its live state',
-    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
-    handler: async ({ deps, actor, params }) => {
-      const record = await visibleRecord(deps, actor, params.id);
-      const live = isFinal(record.status as ApplicationStatus)
-        ? null
-        : await deps.temporal.workflow.getHandle(stationApplicationWorkflowId(record.id)).query(stationApprovalState);
-      return { record, live };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/v1/station-applications/{id}/timeline',
-    summary: 'The case timeline: every action and system step with actor, role, time and request id',
-    roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
-    handler: async ({ deps, actor, params }) => {
-      const record = await visibleRecord(deps, actor, params.id);
-      return { items: await caseTimeline(deps.db, CASE_TYPE, record.id) };
-    },
+    timeline: 'The case timeline: every action and system step with actor, role, time and request id',
   }),
   route({
     method: 'get',
@@ -149,7 +144,7 @@ export const stationApplicationRoutes = [
     summary: 'The licensing decision (许可决定书) as a printable PDF, once the application is approved or rejected (409 before)',
     roles: ['station_admin', 'supervisor'],
     handler: async ({ deps, actor, params }) => {
-      const record = await visibleRecord(deps, actor, params.id);
+      const record = await applications.find(deps, actor, params.id);
       return pdfResponse(await decisionPdf(await licensingDecision(deps, record)), `decision-${record.id}.pdf`);
     },
   }),
@@ -159,7 +154,7 @@ export const stationApplicationRoutes = [
     summary: 'Inspectors who may assess this station on site, and why others must recuse (回避)',
     roles: ['supervisor'],
     handler: async ({ deps, actor, params }) => {
-      const record = await visibleRecord(deps, actor, params.id);
+      const record = await applications.find(deps, actor, params.id);
       const app = stationApplicationSchema.parse(record.application);
       const organisations = [app.organisation.name, ...app.declaredAffiliations];
       const inspectors = await usersWithRole(deps.db, 'inspector');
@@ -167,14 +162,10 @@ export const stationApplicationRoutes = [
       return { eligible: rows.filter((r) => !r.recusal), recused: rows.filter((r) => r.recusal) };
     },
   }),
-  ...caseActionRoutes<ActionType, ApplicationRecord>({
-    basePath: '/v1/station-applications',
+  ...caseActionRoutes(applications, {
     bodies: actionBodies,
-    find: visibleRecord,
-    ended: (r) => (isFinal(r.status as ApplicationStatus) ? `the application is already ${r.status}` : null),
-    workflowId: stationApplicationWorkflowId,
     updates: stationApprovalUpdates,
-    toPayload: (type, deps, body) => toPayload[type](deps, body as never),
+    toPayload,
     routes: [
       { type: 'resubmit', path: 'resubmit', summary: 'Resubmit a completed or corrected application', roles: ['station_admin'] },
       { type: 'withdraw', path: 'withdraw', summary: 'Withdraw the application before the decision', roles: ['station_admin'] },
@@ -182,7 +173,12 @@ export const stationApplicationRoutes = [
       { type: 'review', path: 'review', summary: 'Pass, return or reject after document review', roles: ['reviewer'] },
       { type: 'assignAssessors', path: 'assessors', summary: 'Assign at least two recusal-checked on-site assessors', roles: ['supervisor'] },
       { type: 'submitAssessment', path: 'assessments', summary: "Submit one assessor's on-site scores", roles: ['inspector'] },
-      { type: 'concur', path: 'concurrence', summary: "The industry authority's concurrence with (or objection to) licensing its occupations", roles: ['supervisor'] },
+      {
+        type: 'concur',
+        path: 'concurrence',
+        summary: "The industry authority's concurrence with (or objection to) licensing its occupations",
+        roles: ['supervisor'],
+      },
       { type: 'decide', path: 'decision', summary: 'Final decision: approve, approve with reduced scope, or reject', roles: ['supervisor'] },
     ],
   }),

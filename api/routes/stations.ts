@@ -13,20 +13,18 @@ import { sessionSchema } from '../../domain/programme';
 import { recusalReason } from '../../domain/recusal';
 import type { StationSnapshot } from '../../domain/inspection';
 import type { Actor } from '../../domain/roles';
-import { campaign } from '../../workflows/campaign';
-import { campaignProgress, campaignRecorded, campaignWorkflowId } from '../../workflows/campaign.messages';
+import { campaignProgress, campaignRecorded, campaignWorkflowId, campaignWorkflow } from '../../workflows/campaign.messages';
 import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
-import { chinaTime, registerQuery, registerRoutes } from '../registers';
+import { chinaTime, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { route, startCase, type ApiDeps } from '../routeSpec';
+import { startCase, timelineRoute } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** Stations and their programme, the session register, campaigns and checklist templates. */
 
 const stationFilter = z.object({
-  provinceCode: z.string().regex(/^\d{6}$/).optional(),
-  cityCode: z.string().regex(/^\d{6}$/).optional(),
-  occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+  ...registerFilters,
   rating: z.enum(RATINGS).optional(),
 });
 
@@ -35,7 +33,7 @@ async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<
   const stationId = z.coerce.number().int().positive().safeParse(id);
   const ownOnly = isStationAdminOnly(actor);
   // Officials see the stations inside their jurisdictions; a station's administrator their own.
-  const station = stationId.success ? await findStation(deps.db, stationId.data, ownOnly ? undefined : actor.jurisdictions ?? []) : undefined;
+  const station = stationId.success ? await findStation(deps.db, stationId.data, ownOnly ? undefined : (actor.jurisdictions ?? [])) : undefined;
   if (!station || (ownOnly && station.adminId !== actor.id)) throw new HttpError(404, 'not_found', `no station ${id}`);
   return station;
 }
@@ -49,10 +47,12 @@ const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.g
  * where the station is, and neither run it nor belong to its organisation or the ones it declared (回避).
  */
 export function qualitySupervisorRefusal(person: UserRow, station: StationSnapshot): { status: number; code: string; reason: string } | null {
-  if (!person.roles.includes('quality_supervisor')) return { status: 400, code: 'not_quality_supervisor', reason: `${person.name} (${person.id}) is not a quality supervisor (质量督导员)` };
+  if (!person.roles.includes('quality_supervisor'))
+    return { status: 400, code: 'not_quality_supervisor', reason: `${person.name} (${person.id}) is not a quality supervisor (质量督导员)` };
   const outside = outsideJurisdiction([person], station);
   if (outside) return { status: 409, code: 'outside_jurisdiction', reason: outside };
-  if (person.id === station.adminId || person.stationId === station.id) return { status: 409, code: 'recusal', reason: `recusal (回避): ${person.name} (${person.id}) administers this station` };
+  if (person.id === station.adminId || person.stationId === station.id)
+    return { status: 409, code: 'recusal', reason: `recusal (回避): ${person.name} (${person.id}) administers this station` };
   const recusal = recusalReason(person, [station.organisation, ...station.affiliations]);
   return recusal ? { status: 409, code: 'recusal', reason: `recusal (回避): ${recusal}` } : null;
 }
@@ -78,10 +78,12 @@ export const stationRoutes = [
     path: '/v1/stations',
     file: 'stations',
     title: '鉴定所站台账',
-    summary: 'Stations with status, rating and next inspection due (a station admin sees only their own): filters, search by number, name, organisation or licence number, a total, cursor pagination, by number or by next inspection due',
+    summary:
+      'Stations with status, rating and next inspection due (a station admin sees only their own): filters, search by number, name, organisation or licence number, a total, cursor pagination, by number or by next inspection due',
     roles: ['supervisor', 'station_admin', 'inspector', 'reviewer'],
     query: registerQuery.extend({ ...stationFilter.shape, status: z.enum(['active', 'suspended', 'revoked']).optional() }),
-    list: (deps, actor, query) => listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
+    list: (deps, actor, query) =>
+      listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
     columns: [
       { header: '编号', value: (s) => s.id, width: 10 },
       { header: '名称', value: (s) => s.name, width: 36 },
@@ -103,16 +105,21 @@ export const stationRoutes = [
     roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
     handler: async ({ deps, actor, params }) => {
       const station = await visibleStation(deps, actor, params.id);
-      const live = station.status === 'revoked' ? null : await programme(deps, station.id).query(programmeState).catch(() => null);
+      const live =
+        station.status === 'revoked'
+          ? null
+          : await programme(deps, station.id)
+              .query(programmeState)
+              .catch(() => null);
       return { ...station, programme: live };
     },
   }),
-  route({
-    method: 'get',
-    path: '/v1/stations/{id}/timeline',
+  timelineRoute({
+    path: '/v1/stations',
     summary: "The station programme's events: inspections, sanctions, sessions, demonstration decisions",
     roles: ['station_admin', 'supervisor'],
-    handler: async ({ deps, actor, params }) => ({ items: await caseTimeline(deps.db, STATION_CASE, String((await visibleStation(deps, actor, params.id)).id)) }),
+    caseType: STATION_CASE,
+    find: visibleStation,
   }),
   route({
     method: 'post',
@@ -126,8 +133,14 @@ export const stationRoutes = [
       const station = await visibleStation(deps, actor, params.id);
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', 'the station is revoked: it may not register appraisal sessions');
       const sessionId = resourceId ?? ulid();
-      const facts = { licence: { number: station.licenceNumber, validUntil: station.validUntil }, examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode) };
-      return programme(deps, station.id).executeUpdate(registerSession, { args: [{ actor, sessionId, session: body, facts }], updateId: `session:${sessionId}` });
+      const facts = {
+        licence: { number: station.licenceNumber, validUntil: station.validUntil },
+        examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode),
+      };
+      return programme(deps, station.id).executeUpdate(registerSession, {
+        args: [{ actor, sessionId, session: body, facts }],
+        updateId: `session:${sessionId}`,
+      });
     },
   }),
   route({
@@ -145,16 +158,23 @@ export const stationRoutes = [
     body: z.strictObject({ qualitySupervisorId: z.string().min(1).max(64) }),
     authorize: async ({ deps, actor, params }) => {
       const station = await visibleStation(deps, actor, params.id);
-      if (!(await listSessions(deps.db, station.id)).some((s) => s.id === params.sessionId)) throw new HttpError(404, 'not_found', `no session ${params.sessionId}`);
+      if (!(await listSessions(deps.db, station.id)).some((s) => s.id === params.sessionId))
+        throw new HttpError(404, 'not_found', `no session ${params.sessionId}`);
       return station;
     },
     handler: async ({ deps, actor, params, body, operationId, target }) => {
-      const station = target as StationRecord;
+      const station = target;
       const person = await findUser(deps.db, body.qualitySupervisorId);
       if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', code: 'unknown_user', message: 'unknown user' }]);
       const refusal = qualitySupervisorRefusal(person, (await stationForInspection(deps.db, station.id))!.snapshot);
-      if (refusal) throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [{ field: 'qualitySupervisorId', code: refusal.code, message: refusal.reason }]);
-      return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, { args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: person.id }], updateId: `qs:${operationId}` });
+      if (refusal)
+        throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [
+          { field: 'qualitySupervisorId', code: refusal.code, message: refusal.reason },
+        ]);
+      return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, {
+        args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: person.id }],
+        updateId: `qs:${operationId}`,
+      });
     },
   }),
   route({
@@ -179,10 +199,20 @@ export const stationRoutes = [
       const id = resourceId ?? ulid();
       const progress = await startCase(
         deps,
-        campaign,
+        campaignWorkflow,
         {
           workflowId: campaignWorkflowId(id),
-          args: [{ id, name: body.name, filter: { ...body.filter, within: actor.jurisdictions ?? [] }, templateId: ROUTINE_TEMPLATE_ID, policy: deps.config.policy.inspection, startedBy: actor, batchSize: body.batchSize }],
+          args: [
+            {
+              id,
+              name: body.name,
+              filter: { ...body.filter, within: actor.jurisdictions ?? [] },
+              templateId: ROUTINE_TEMPLATE_ID,
+              policy: deps.config.policy.inspection,
+              startedBy: actor,
+              batchSize: body.batchSize,
+            },
+          ],
         },
         { recorded: campaignRecorded, state: campaignProgress },
       );
@@ -193,13 +223,12 @@ export const stationRoutes = [
     path: '/v1/campaigns',
     file: 'campaigns',
     title: '专项检查台账',
-    summary: 'Campaigns launched within the caller\'s jurisdictions, newest first: by status, the filter\'s place and occupation, launch window; search by id or name; a total, cursor pagination',
+    summary:
+      "Campaigns launched within the caller's jurisdictions, newest first: by status, the filter's place and occupation, launch window; search by id or name; a total, cursor pagination",
     roles: ['supervisor'],
     query: registerQuery.omit({ dueFrom: true, dueBefore: true, overdue: true, sort: true }).extend({
       status: z.enum(['running', 'completed']).optional(),
-      provinceCode: z.string().regex(/^\d{6}$/).optional(),
-      cityCode: z.string().regex(/^\d{6}$/).optional(),
-      occupationCode: z.string().regex(/^\d-\d{2}-\d{2}-\d{2}$/).optional(),
+      ...registerFilters,
     }),
     list: (deps, actor, query) => listCampaigns(deps.db, actor.jurisdictions ?? [], query),
     columns: [
@@ -225,7 +254,13 @@ export const stationRoutes = [
       // Only where it was launched: a campaign outside the caller's jurisdictions is as unknown as a missing one.
       const record = await findCampaign(deps.db, params.id, actor.jurisdictions ?? []);
       if (!record) throw new HttpError(404, 'not_found', `no campaign ${params.id}`);
-      const live = record.status === 'completed' ? null : await deps.temporal.workflow.getHandle(campaignWorkflowId(record.id)).query(campaignProgress).catch(() => null);
+      const live =
+        record.status === 'completed'
+          ? null
+          : await deps.temporal.workflow
+              .getHandle(campaignWorkflowId(record.id))
+              .query(campaignProgress)
+              .catch(() => null);
       return { ...record, live };
     },
   }),
@@ -257,19 +292,25 @@ export const stationRoutes = [
   route({
     method: 'post',
     path: '/v1/checklist-templates/{id}/versions',
-    summary: "Publish a new version of a checklist template for a jurisdiction the caller covers (default CN: national supervisors only); running inspections keep theirs",
+    summary:
+      'Publish a new version of a checklist template for a jurisdiction the caller covers (default CN: national supervisors only); running inspections keep theirs',
     roles: ['supervisor'],
     status: 201,
     body: z.strictObject({ items: checklistItemsSchema, jurisdiction: templateJurisdiction.default(NATIONAL) }),
     authorize: async ({ actor, params, body }) => {
-      if (!/^[a-z0-9-]{1,64}$/.test(params.id)) throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', code: 'invalid_format', message: 'lower-case letters, digits and dashes' }]);
+      if (!/^[a-z0-9-]{1,64}$/.test(params.id))
+        throw new HttpError(400, 'invalid', 'bad template id', [{ field: 'id', code: 'invalid_format', message: 'lower-case letters, digits and dashes' }]);
       const codes = actor.jurisdictions ?? [];
       if (coversJurisdiction(codes, body.jurisdiction)) return;
       // A level above the caller's (the national one for a city) is theirs to read, not to change; any other is not theirs to see.
       if (!onJurisdictionLine(codes, body.jurisdiction)) throw noTemplate(params.id);
-      const message = body.jurisdiction === NATIONAL ? 'only national supervisors publish national checklist versions; publish your own with `jurisdiction`' : `only supervisors covering ${body.jurisdiction} publish its checklist versions`;
+      const message =
+        body.jurisdiction === NATIONAL
+          ? 'only national supervisors publish national checklist versions; publish your own with `jurisdiction`'
+          : `only supervisors covering ${body.jurisdiction} publish its checklist versions`;
       throw new HttpError(403, 'forbidden', message, [{ field: 'jurisdiction', code: 'outside_jurisdiction', message }]);
     },
-    handler: async ({ deps, params, body, audit, resourceId }) => publishTemplate(deps.db, params.id, body.items, audit, { jurisdiction: body.jurisdiction, operationId: resourceId }),
+    handler: async ({ deps, params, body, audit, resourceId }) =>
+      publishTemplate(deps.db, params.id, body.items, audit, { jurisdiction: body.jurisdiction, operationId: resourceId }),
   }),
 ];

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { caseTimeline } from '../../db/queries/events';
 import { knownJurisdictions } from '../../db/queries/jurisdictions';
 import { USER_CASE, changeAccess, findUser, listUsers } from '../../db/queries/users';
 import { NATIONAL, jurisdictionCode } from '../../domain/jurisdiction';
 import { ROLES, type Actor } from '../../domain/roles';
 import { HttpError } from '../errors';
-import { route, type RouteInput } from '../routeSpec';
+import { timelineRoute } from '../cases';
+import { route, type ApiDeps } from '../routeSpec';
 
 /** The user register (用户): who may act, as what and where. Only national supervisors change it. */
 
@@ -13,10 +13,10 @@ const userId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a user id');
 const isNational = (actor: Actor) => actor.roles.includes('supervisor') && (actor.jurisdictions ?? []).includes(NATIONAL);
 
 /** A national supervisor sees every person; anyone else nobody (404, as for an unknown id). */
-async function visibleUser({ deps, actor, params }: RouteInput<unknown, object>) {
-  const id = userId.safeParse(params.id);
-  const user = id.success && isNational(actor) ? await findUser(deps.db, id.data) : undefined;
-  if (!user || user.id !== params.id) throw new HttpError(404, 'not_found', `no user ${params.id}`);
+async function visibleUser(deps: ApiDeps, actor: Actor, id: string) {
+  const parsed = userId.safeParse(id);
+  const user = parsed.success && isNational(actor) ? await findUser(deps.db, parsed.data) : undefined;
+  if (!user || user.id !== id) throw new HttpError(404, 'not_found', `no user ${id}`);
   return user;
 }
 
@@ -47,14 +47,14 @@ export const userRoutes = [
     path: '/v1/users/{id}',
     summary: 'One person in the register',
     roles: ['supervisor'],
-    handler: visibleUser,
+    handler: ({ deps, actor, params }) => visibleUser(deps, actor, params.id),
   }),
-  route({
-    method: 'get',
-    path: '/v1/users/{id}/timeline',
+  timelineRoute({
+    path: '/v1/users',
     summary: "Changes to a person's access: by whom, when, before and after, why",
     roles: ['supervisor'],
-    handler: async (input) => ({ items: await caseTimeline(input.deps.db, USER_CASE, (await visibleUser(input)).id) }),
+    caseType: USER_CASE,
+    find: visibleUser,
   }),
   route({
     method: 'post',
@@ -68,16 +68,28 @@ export const userRoutes = [
         jurisdictions: z.array(jurisdictionCode).max(50).optional(),
         reasons: z.array(z.string().trim().min(1).max(2000)).min(1).max(20),
       })
-      .refine((b) => b.active !== undefined || b.roles !== undefined || b.jurisdictions !== undefined, { message: 'change at least one of active, roles, jurisdictions', path: ['active'], params: { code: 'no_change' } }),
-    authorize: visibleUser,
+      .refine((b) => b.active !== undefined || b.roles !== undefined || b.jurisdictions !== undefined, {
+        message: 'change at least one of active, roles, jurisdictions',
+        path: ['active'],
+        params: { code: 'no_change' },
+      }),
+    authorize: ({ deps, actor, params }) => visibleUser(deps, actor, params.id),
     handler: async ({ deps, actor, body, params, audit, resourceId }) => {
       // A national supervisor cannot lock themself out: another one must do it.
-      if (params.id === actor.id && (body.active === false || (body.roles && !body.roles.includes('supervisor')) || (body.jurisdictions && !body.jurisdictions.includes(NATIONAL)))) {
-        throw new HttpError(409, 'not_allowed', 'you cannot remove your own national supervision; ask another national supervisor', [{ field: 'active', code: 'own_access', message: 'own access' }]);
+      if (
+        params.id === actor.id &&
+        (body.active === false || (body.roles && !body.roles.includes('supervisor')) || (body.jurisdictions && !body.jurisdictions.includes(NATIONAL)))
+      ) {
+        throw new HttpError(409, 'not_allowed', 'you cannot remove your own national supervision; ask another national supervisor', [
+          { field: 'active', code: 'own_access', message: 'own access' },
+        ]);
       }
       const known = new Set(await knownJurisdictions(deps.db, body.jurisdictions ?? []));
       const missing = (body.jurisdictions ?? []).filter((code) => !known.has(code));
-      if (missing.length) throw new HttpError(400, 'invalid', 'invalid jurisdictions', [{ field: 'jurisdictions', code: 'unknown_jurisdiction', message: `unknown jurisdictions: ${missing.join(', ')}` }]);
+      if (missing.length)
+        throw new HttpError(400, 'invalid', 'invalid jurisdictions', [
+          { field: 'jurisdictions', code: 'unknown_jurisdiction', message: `unknown jurisdictions: ${missing.join(', ')}` },
+        ]);
       const { reasons, ...change } = body;
       const roles = change.roles && [...new Set(change.roles)];
       const jurisdictions = change.jurisdictions && [...new Set(change.jurisdictions)];

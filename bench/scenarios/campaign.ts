@@ -35,24 +35,47 @@ export async function campaignRun(ctx: BenchContext, run: number): Promise<Campa
   const stations = scaled(ctx, FULL_STATIONS, 50);
   const token = env.token('sup-1');
   const provinceCode = PROVINCES[run % PROVINCES.length];
-  await insertFixtureStations(env.owner, [{ group: 'match', count: stations, provinceCode, cityCode: `${provinceCode.slice(0, 2)}0100`, status: 'active', occupations: [OCCUPATION] }]);
+  await insertFixtureStations(env.owner, [
+    { group: 'match', count: stations, provinceCode, cityCode: `${provinceCode.slice(0, 2)}0100`, status: 'active', occupations: [OCCUPATION] },
+  ]);
   const rss = await env.freshWorkerSampled();
   const meter = cpuMeter(env.pids());
   const t0 = performance.now();
   try {
-    const created = expectStatus(await env.http.request('POST', '/v1/campaigns', { token, body: { name: `Benchmark campaign ${run + 1}`, filter: { provinceCode, occupationCode: OCCUPATION } } }), 201, 'campaign');
+    const created = expectStatus(
+      await env.http.request('POST', '/v1/campaigns', {
+        token,
+        body: { name: `Benchmark campaign ${run + 1}`, filter: { provinceCode, occupationCode: OCCUPATION } },
+      }),
+      201,
+      'campaign',
+    );
     const done = await waitFor(
       'campaign completed',
       async () => expectStatus(await env.http.request('GET', `/v1/campaigns/${created.id}`, { token }), 200, 'campaign progress'),
       (c) => c.status === 'completed',
       { timeoutMs: 900_000, intervalMs: 250 },
     );
-    if (done.started !== stations || done.matched !== stations) throw new Error(`campaign started ${done.started} of ${done.matched} matched, expected ${stations}`);
+    if (done.started !== stations || done.matched !== stations)
+      throw new Error(`campaign started ${done.started} of ${done.matched} matched, expected ${stations}`);
     const startedS = (performance.now() - t0) / 1000;
     const cpu = meter();
-    await waitFor('inspections recorded', async () => Number((await env.db('inspections').where({ campaign_id: created.id }).count({ n: '*' }))[0].n), (n) => n >= stations, { timeoutMs: 900_000, intervalMs: 500 });
+    await waitFor(
+      'inspections recorded',
+      async () => Number((await env.db('inspections').where({ campaign_id: created.id }).count({ n: '*' }))[0].n),
+      (n) => n >= stations,
+      { timeoutMs: 900_000, intervalMs: 500 },
+    );
     const recordedS = (performance.now() - t0) / 1000;
-    const result = { stations, startedS: round(startedS), recordedS: round(recordedS), startsPerS: round(stations / startedS), peakRssMB: round(rss.peak()), endRssMB: round(env.workerRss()), cpu };
+    const result = {
+      stations,
+      startedS: round(startedS),
+      recordedS: round(recordedS),
+      startsPerS: round(stations / startedS),
+      peakRssMB: round(rss.peak()),
+      endRssMB: round(env.workerRss()),
+      cpu,
+    };
     ctx.log(`campaign run ${run + 1}: ${stations} started in ${result.startedS} s, recorded in ${result.recordedS} s, worker RSS peak ${result.peakRssMB} MB`);
     return { ...result, wallS: round((performance.now() - began) / 1000) };
   } finally {
@@ -69,14 +92,34 @@ export function campaignReport(ctx: BenchContext, runs: CampaignRun[]): Scenario
   return {
     id: 'campaign',
     title: `campaign over ${stations.toLocaleString('en')} stations`,
-    system: figure('all inspections started', 's', runs.map((r) => r.startedS)),
+    system: figure(
+      'all inspections started',
+      's',
+      runs.map((r) => r.startedS),
+    ),
     target: `all started ≤ ${TARGET_S} s; worker RSS ≤ 600 MB`,
     met: started.median <= TARGET_S && rss.median <= 600,
     extra: [
-      figure('worker RSS peak', 'MB', runs.map((r) => r.peakRssMB)),
-      figure('starts', '/s', runs.map((r) => r.startsPerS)),
-      figure('all inspections recorded in MySQL', 's', runs.map((r) => r.recordedS)),
-      figure('worker RSS at the end', 'MB', runs.map((r) => r.endRssMB)),
+      figure(
+        'worker RSS peak',
+        'MB',
+        runs.map((r) => r.peakRssMB),
+      ),
+      figure(
+        'starts',
+        '/s',
+        runs.map((r) => r.startsPerS),
+      ),
+      figure(
+        'all inspections recorded in MySQL',
+        's',
+        runs.map((r) => r.recordedS),
+      ),
+      figure(
+        'worker RSS at the end',
+        'MB',
+        runs.map((r) => r.endRssMB),
+      ),
     ],
     cpu: medianCpu(runs.map((r) => r.cpu)),
     runs,

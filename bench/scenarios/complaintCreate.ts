@@ -1,9 +1,10 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ulid } from 'ulid';
-import { complaintCredentials, hashSecret, seal } from '../../activities/sealing';
+import { complaintIntake } from '../../api/routes/complaints';
+import { createSealer, type Sealer } from '../../platform/sealing';
 import { CATEGORIES, intakeSchema } from '../../domain/complaint';
-import { complaint } from '../../workflows/complaint';
-import { complaintRecorded, complaintWorkflowId, type ComplaintInput } from '../../workflows/complaint.messages';
+import type { complaint } from '../../workflows/complaint';
+import { complaintRecorded, complaintWorkflow, complaintWorkflowId, type ComplaintInput } from '../../workflows/complaint.messages';
 import { scaled, type BenchContext } from '../env';
 import { expectStatus } from '../http';
 import { cpuMeter } from '../procs';
@@ -24,19 +25,8 @@ function intakeBody(i: number) {
 }
 
 /** The workflow's input exactly as the intake route builds it. */
-function workflowInput(ctx: BenchContext, i: number): ComplaintInput {
-  const { contact, ...intake } = intakeSchema.parse(intakeBody(i));
-  const id = ulid();
-  const { trackingNumber, secret } = complaintCredentials(id);
-  return {
-    id,
-    trackingNumber,
-    secretHash: hashSecret(secret),
-    sealedContact: seal(contact),
-    intake,
-    policy: ctx.env.config.policy.complaint,
-    inspectionPolicy: ctx.env.config.policy.inspection,
-  };
+function workflowInput(ctx: BenchContext, sealer: Sealer, i: number): ComplaintInput {
+  return complaintIntake({ config: ctx.env.config, sealer }, ulid(), intakeSchema.parse(intakeBody(i))).input;
 }
 
 type Phase = 'api' | 'start' | 'updateWithStart';
@@ -52,6 +42,7 @@ type Phase = 'api' | 'start' | 'updateWithStart';
 export async function complaintCreate(ctx: BenchContext): Promise<{ report: ScenarioReport; received: string[] }> {
   const { env } = ctx;
   const count = scaled(ctx, FULL_COUNT, 20);
+  const sealer = createSealer(env.config.sealingKey);
   let n = 0;
   const phases: Record<Phase, (i: number) => Promise<void>> = {
     api: async (i) => {
@@ -59,13 +50,19 @@ export async function complaintCreate(ctx: BenchContext): Promise<{ report: Scen
       expectStatus(res, 201, 'complaint intake');
     },
     start: async (i) => {
-      const input = workflowInput(ctx, i);
-      await env.raw.workflow.start(complaint, { workflowId: complaintWorkflowId(input.id), taskQueue: env.taskQueue, args: [input] });
+      const input = workflowInput(ctx, sealer, i);
+      await env.raw.workflow.start<typeof complaint>(complaintWorkflow, { workflowId: complaintWorkflowId(input.id), taskQueue: env.taskQueue, args: [input] });
     },
     updateWithStart: async (i) => {
-      const input = workflowInput(ctx, i);
+      const input = workflowInput(ctx, sealer, i);
       await env.raw.workflow.executeUpdateWithStart(complaintRecorded, {
-        startWorkflowOperation: new WithStartWorkflowOperation(complaint, { workflowId: complaintWorkflowId(input.id), taskQueue: env.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE', args: [input] }),
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof complaint>(complaintWorkflow, {
+          workflowId: complaintWorkflowId(input.id),
+          taskQueue: env.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [input],
+        }),
       });
     },
   };
@@ -94,16 +91,40 @@ export async function complaintCreate(ctx: BenchContext): Promise<{ report: Scen
     report: {
       id: 'complaintCreate',
       title: 'create complaints through the API at concurrency 32',
-      system: figure('API', 'req/s', runs.map((r) => r.api.throughput)),
-      baseline: figure('raw workflow.start', 'starts/s', runs.map((r) => r.start.throughput)),
+      system: figure(
+        'API',
+        'req/s',
+        runs.map((r) => r.api.throughput),
+      ),
+      baseline: figure(
+        'raw workflow.start',
+        'starts/s',
+        runs.map((r) => r.start.throughput),
+      ),
       ratio: spread(ratios.map((r) => round(r))),
       target: '≥ 0.8× the baseline throughput',
       met: spread(ratios).median >= 0.8,
       extra: [
-        figure('API p95', 'ms', runs.map((r) => r.api.p95)),
-        figure('raw workflow.start p95', 'ms', runs.map((r) => r.start.p95)),
-        figure('raw update-with-start (what the API does, without HTTP)', '/s', runs.map((r) => r.updateWithStart.throughput)),
-        figure('its p95', 'ms', runs.map((r) => r.updateWithStart.p95)),
+        figure(
+          'API p95',
+          'ms',
+          runs.map((r) => r.api.p95),
+        ),
+        figure(
+          'raw workflow.start p95',
+          'ms',
+          runs.map((r) => r.start.p95),
+        ),
+        figure(
+          'raw update-with-start (what the API does, without HTTP)',
+          '/s',
+          runs.map((r) => r.updateWithStart.throughput),
+        ),
+        figure(
+          'its p95',
+          'ms',
+          runs.map((r) => r.updateWithStart.p95),
+        ),
       ],
       cpu: medianCpu(cpu),
       runs,

@@ -1,5 +1,5 @@
 import { generateExaminerCsv } from '../../test/support/examinerCsv';
-import { examinerImportWorkflowId } from '../../workflows/examinerImport';
+import { examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
 import { scaled, type BenchContext } from '../env';
 import { expectStatus } from '../http';
 import { cpuMeter, type CpuShare } from '../procs';
@@ -41,7 +41,11 @@ export async function cyclesRun(ctx: BenchContext, run: number): Promise<CyclesR
   const meter = cpuMeter(env.pids());
   const t0 = performance.now();
   try {
-    const imported = expectStatus(await env.http.request('POST', '/v1/examiners/import', { token: env.token('sup-1'), body: csv, contentType: 'text/csv' }), 201, 'examiner import');
+    const imported = expectStatus(
+      await env.http.request('POST', '/v1/examiners/import', { token: env.token('sup-1'), body: csv, contentType: 'text/csv' }),
+      201,
+      'examiner import',
+    );
     if (imported.imported !== count) throw new Error(`imported ${imported.imported} of ${count}: ${JSON.stringify(imported.rejected.slice(0, 3))}`);
     const importedS = (performance.now() - t0) / 1000;
     let created = 0;
@@ -57,8 +61,19 @@ export async function cyclesRun(ctx: BenchContext, run: number): Promise<CyclesR
       await env.temporal.workflow.getHandle(examinerImportWorkflowId(imported.importId)).terminate('benchmark run stopped at its cap');
     }
     const idle = done ? await idleRss(ctx) : null;
-    const result = { cycles: count, createdS: done ? round(elapsedS) : null, created, perS: round(created / elapsedS), importedS: round(importedS), peakRssMB: round(rss.peak()), idleRssMB: idle && round(idle), cpu };
-    ctx.log(`cycles run ${run + 1}: ${created} of ${count} created in ${round(elapsedS)} s (${result.perS}/s); worker RSS peak ${result.peakRssMB} MB, idle ${result.idleRssMB ?? '(not idle)'} MB`);
+    const result = {
+      cycles: count,
+      createdS: done ? round(elapsedS) : null,
+      created,
+      perS: round(created / elapsedS),
+      importedS: round(importedS),
+      peakRssMB: round(rss.peak()),
+      idleRssMB: idle && round(idle),
+      cpu,
+    };
+    ctx.log(
+      `cycles run ${run + 1}: ${created} of ${count} created in ${round(elapsedS)} s (${result.perS}/s); worker RSS peak ${result.peakRssMB} MB, idle ${result.idleRssMB ?? '(not idle)'} MB`,
+    );
     return { ...result, wallS: round((performance.now() - began) / 1000) };
   } finally {
     rss.stop();
@@ -74,15 +89,39 @@ export function cyclesReport(ctx: BenchContext, runs: CyclesRun[]): ScenarioRepo
     id: 'cycles',
     title: `${count.toLocaleString('en')} examiner renewal cycles waiting on timers`,
     // A run stopped at the cap counts as the cap: the figure is then a lower bound.
-    system: figure(capped ? `all created (${capped} of ${runs.length} runs stopped at the ${CAP_S} s cap: ≥)` : 'all created', 's', runs.map((r) => r.createdS ?? CAP_S)),
+    system: figure(
+      capped ? `all created (${capped} of ${runs.length} runs stopped at the ${CAP_S} s cap: ≥)` : 'all created',
+      's',
+      runs.map((r) => r.createdS ?? CAP_S),
+    ),
     target: `created ≤ ${TARGET_S / 60} min; worker RSS ≤ 500 MB once idle`,
     met: capped === 0 && spread(finished.map((r) => r.createdS!)).median <= TARGET_S && spread(idle).median <= 500,
     extra: [
       ...(idle.length ? [figure('worker RSS once idle', 'MB', idle)] : []),
-      figure('worker RSS peak', 'MB', runs.map((r) => r.peakRssMB)),
-      figure('cycles created', '/s', runs.map((r) => r.perS)),
-      ...(capped ? [figure(`cycles created by the ${CAP_S} s cap`, '', runs.map((r) => r.created))] : []),
-      figure(`import request (validate and write ${count.toLocaleString('en')} rows)`, 's', runs.map((r) => r.importedS)),
+      figure(
+        'worker RSS peak',
+        'MB',
+        runs.map((r) => r.peakRssMB),
+      ),
+      figure(
+        'cycles created',
+        '/s',
+        runs.map((r) => r.perS),
+      ),
+      ...(capped
+        ? [
+            figure(
+              `cycles created by the ${CAP_S} s cap`,
+              '',
+              runs.map((r) => r.created),
+            ),
+          ]
+        : []),
+      figure(
+        `import request (validate and write ${count.toLocaleString('en')} rows)`,
+        's',
+        runs.map((r) => r.importedS),
+      ),
     ],
     cpu: medianCpu(runs.map((r) => r.cpu)),
     runs,

@@ -20,7 +20,8 @@ const HANDLER = { id: handler.id, roles: handler.roles, jurisdictions: handler.j
 export async function decision(ctx: BenchContext, received: string[]): Promise<ScenarioReport> {
   const { env } = ctx;
   const samples = scaled(ctx, FULL_SAMPLES, 10);
-  if (received.length < ctx.runs * samples * 2) throw new Error(`the decision scenario needs ${ctx.runs * samples * 2} received complaints, got ${received.length}`);
+  if (received.length < ctx.runs * samples * 2)
+    throw new Error(`the decision scenario needs ${ctx.runs * samples * 2} received complaints, got ${received.length}`);
   const token = env.token(HANDLER.id);
   const cases = [...received];
   const body = { category: 'cross_region_appraisal', severity: 'normal' } as const;
@@ -50,7 +51,11 @@ export async function decision(ctx: BenchContext, received: string[]): Promise<S
     }
     const wallMs = performance.now() - started;
     cpu.push(meter());
-    const result = { api: summarise(latency.api, wallMs), raw: summarise(latency.raw, wallMs), ratioP95: round(percentile(latency.api, 95) / percentile(latency.raw, 95)) };
+    const result = {
+      api: summarise(latency.api, wallMs),
+      raw: summarise(latency.raw, wallMs),
+      ratioP95: round(percentile(latency.api, 95) / percentile(latency.raw, 95)),
+    };
     ctx.log(`decision run ${run + 1}: API p95 ${result.api.p95} ms, raw executeUpdate p95 ${result.raw.p95} ms`);
     runs.push(result);
   }
@@ -58,12 +63,36 @@ export async function decision(ctx: BenchContext, received: string[]): Promise<S
   return {
     id: 'decision',
     title: 'one decision (Update) round trip through the API',
-    system: figure('API p95', 'ms', runs.map((r) => r.api.p95)),
-    baseline: figure('raw executeUpdate p95', 'ms', runs.map((r) => r.raw.p95)),
+    system: figure(
+      'API p95',
+      'ms',
+      runs.map((r) => r.api.p95),
+    ),
+    baseline: figure(
+      'raw executeUpdate p95',
+      'ms',
+      runs.map((r) => r.raw.p95),
+    ),
     ratio: spread(ratios),
     target: 'p95 ≤ 1.3× the baseline',
     met: spread(ratios).median <= 1.3,
-    extra: [figure('API p50', 'ms', runs.map((r) => r.api.p50)), figure('raw p50', 'ms', runs.map((r) => r.raw.p50)), figure('API p99', 'ms', runs.map((r) => r.api.p99))],
+    extra: [
+      figure(
+        'API p50',
+        'ms',
+        runs.map((r) => r.api.p50),
+      ),
+      figure(
+        'raw p50',
+        'ms',
+        runs.map((r) => r.raw.p50),
+      ),
+      figure(
+        'API p99',
+        'ms',
+        runs.map((r) => r.api.p99),
+      ),
+    ],
     cpu: medianCpu(cpu),
     runs,
     settings: `${samples} triage decisions per side per run, one at a time, API and raw alternating, each on its own received complaint.`,

@@ -11,7 +11,24 @@ const FULL_ROWS = 100_000;
 const FULL_REQUESTS = 4000;
 const CONCURRENCY = 32;
 const INSERT_BATCH = 2000;
-const PROVINCES = ['110000', '120000', '130000', '310000', '320000', '330000', '350000', '370000', '410000', '420000', '430000', '440000', '450000', '500000', '510000', '610000'];
+const PROVINCES = [
+  '110000',
+  '120000',
+  '130000',
+  '310000',
+  '320000',
+  '330000',
+  '350000',
+  '370000',
+  '410000',
+  '420000',
+  '430000',
+  '440000',
+  '450000',
+  '500000',
+  '510000',
+  '610000',
+];
 const INVESTIGATORS = ['insp-1', 'insp-2', 'insp-4', 'insp-5', 'insp-6', 'insp-7'];
 
 /** A list request as a user makes it; its SQL is captured from the endpoint for the baseline. */
@@ -43,7 +60,21 @@ async function insertFixtures(ctx: BenchContext, rows: number): Promise<void> {
   const now = Date.now();
   const year = 365 * 86_400_000;
   // Mostly settled cases, a working set of open ones.
-  const statuses: Array<(typeof COMPLAINT_STATUSES)[number]> = ['final', 'final', 'final', 'closed', 'closed', 'investigating', 'investigating', 'triaged', 'received', 'answered', 'merged', 'consultation', 'appealed'];
+  const statuses: Array<(typeof COMPLAINT_STATUSES)[number]> = [
+    'final',
+    'final',
+    'final',
+    'closed',
+    'closed',
+    'investigating',
+    'investigating',
+    'triaged',
+    'received',
+    'answered',
+    'merged',
+    'consultation',
+    'appealed',
+  ];
   const summary = JSON.stringify({ facts: [], finding: null, mergedInto: null, mergedComplaints: [], targets: {} });
   const random = seeded(20261125);
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)];
@@ -109,7 +140,13 @@ export async function list(ctx: BenchContext): Promise<ScenarioReport> {
   await env.owner.raw('ANALYZE TABLE complaints');
   const [{ total }] = await env.db('complaints').count({ total: '*' });
   ctx.log(`list: ${total} complaints in MySQL (${rows} fixtures inserted in ${round((performance.now() - t0) / 1000, 1)} s)`);
-  const [{ midId }] = await env.db('complaints').where({ status: 'closed' }).orderBy('id', 'desc').offset(Math.floor(rows / 20)).limit(1).select({ midId: 'id' });
+  const [{ midId }] = await env
+    .db('complaints')
+    .where({ status: 'closed' })
+    .orderBy('id', 'desc')
+    .offset(Math.floor(rows / 20))
+    .limit(1)
+    .select({ midId: 'id' });
 
   // The SQL of each kind of request, as the endpoint sends it.
   const kinds = variants(midId);
@@ -165,12 +202,36 @@ export async function list(ctx: BenchContext): Promise<ScenarioReport> {
   return {
     id: 'list',
     title: `list endpoint with ${Number(total).toLocaleString('en')} complaints in MySQL, concurrency 32`,
-    system: figure('API', 'req/s', runs.map((r) => r.api.throughput)),
-    baseline: figure('raw mysql2 pool, same SQL', 'queries/s', runs.map((r) => r.raw.throughput)),
+    system: figure(
+      'API',
+      'req/s',
+      runs.map((r) => r.api.throughput),
+    ),
+    baseline: figure(
+      'raw mysql2 pool, same SQL',
+      'queries/s',
+      runs.map((r) => r.raw.throughput),
+    ),
     ratio: spread(ratios),
     target: '≥ 0.7× throughput, p99 ≤ 25 ms',
     met: spread(ratios).median >= 0.7 && p99.median <= 25,
-    extra: [figure('API p99', 'ms', runs.map((r) => r.api.p99)), figure('API p50', 'ms', runs.map((r) => r.api.p50)), figure('raw p99', 'ms', runs.map((r) => r.raw.p99))],
+    extra: [
+      figure(
+        'API p99',
+        'ms',
+        runs.map((r) => r.api.p99),
+      ),
+      figure(
+        'API p50',
+        'ms',
+        runs.map((r) => r.api.p50),
+      ),
+      figure(
+        'raw p99',
+        'ms',
+        runs.map((r) => r.raw.p99),
+      ),
+    ],
     cpu: medianCpu(cpu),
     runs,
     settings: `${rows} fixture complaints; ${requests} requests per side per run at ${CONCURRENCY} concurrent callers over ${kinds.length} kinds (${kinds.map((k) => k.query).join(', ')}); knex and mysql2 pools of 10 connections.`,

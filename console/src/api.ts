@@ -55,7 +55,11 @@ export function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function api<T = any>(method: 'GET' | 'POST', path: string, options: { body?: unknown; headers?: Record<string, string>; idempotencyKey?: string } = {}): Promise<T> {
+export async function api<T = any>(
+  method: 'GET' | 'POST',
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; idempotencyKey?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token && !path.startsWith('/v1/public/')) headers.authorization = `Bearer ${token}`;

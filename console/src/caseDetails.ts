@@ -31,14 +31,15 @@ export interface ChecklistEntry {
 }
 
 /** The checklist an inspection uses: the API gives it with the case (running or closed), the live state also has it. */
-export const checklistOf = (data: CaseData): ChecklistEntry[] => (data as CaseData & { checklist?: ChecklistEntry[] }).checklist ?? data.live?.template?.items ?? [];
+export const checklistOf = (data: CaseData): ChecklistEntry[] =>
+  (data as CaseData & { checklist?: ChecklistEntry[] }).checklist ?? data.live?.template?.items ?? [];
 /** An item's words from the checklist (a Chinese label where the console has one); an id it does not hold shows as itself. */
 const itemWords = (checklist: ChecklistEntry[], id: string) => checklistItemLabel(checklist.find((i) => i.id === id) ?? { id, text: id });
 
 const list = (items: string[]) => (items.length ? items.join(t('cases.listSeparator')) : t('common.none'));
 export const nameOf = (names: Names, id: string | null | undefined) => (id ? (names.get(id) ?? id) : '—');
 const namesOf = (names: Names, ids: string[] | undefined) => list((ids ?? []).map((id) => nameOf(names, id)));
-const text = (value: unknown) => (value === undefined || value === null || value === '' ? '—' : String(value));
+const text = (value: string | number | null | undefined) => (value === undefined || value === null || value === '' ? '—' : String(value));
 const time = (iso: string | null | undefined) => (iso ? h('time', { datetime: iso }, formatTime(iso)) : '—');
 
 /** Names for the ids a case shows, from the register's read-only lookup; an id it cannot name shows as itself. */
@@ -47,7 +48,9 @@ export async function loadNames(ids: Iterable<string>): Promise<Names> {
   const names: Names = new Map();
   for (let i = 0; i < wanted.length; i += 100) {
     const chunk = wanted.slice(i, i + 100);
-    const found = await api<{ items: Array<{ id: string; name: string }> }>('GET', `/v1/people?ids=${chunk.map(encodeURIComponent).join(',')}`).catch(() => ({ items: [] }));
+    const found = await api<{ items: Array<{ id: string; name: string }> }>('GET', `/v1/people?ids=${chunk.map(encodeURIComponent).join(',')}`).catch(() => ({
+      items: [],
+    }));
     for (const p of found.items) names.set(p.id, p.name);
   }
   return names;
@@ -58,14 +61,38 @@ export function peopleIn(data: CaseData, timeline: TimelineEntry[]): string[] {
   const c = current(data);
   const r = data.record;
   const ids: Array<string | null | undefined> = [
-    r.applicantId, r.reviewerId, r.decidedBy, r.leadId, r.adminId, r.investigatorId, r.examinerId,
-    ...(r.assessorIds ?? []), ...(r.teamIds ?? []),
-    c.reviewer?.id, c.investigator?.id, c.leadId, c.finding?.by, c.review?.by, c.decision?.by, c.suspension?.by,
+    r.applicantId,
+    r.reviewerId,
+    r.decidedBy,
+    r.leadId,
+    r.adminId,
+    r.investigatorId,
+    r.examinerId,
+    ...(r.assessorIds ?? []),
+    ...(r.teamIds ?? []),
+    c.reviewer?.id,
+    c.investigator?.id,
+    c.leadId,
+    c.finding?.by,
+    c.review?.by,
+    c.decision?.by,
+    c.suspension?.by,
     ...(c.assessments ?? []).map((a: { assessorId: string }) => a.assessorId),
     ...(c.sheets ?? []).map((s: { inspectorId: string }) => s.inspectorId),
     ...(c.application?.staff?.examinerIds ?? []),
-    ...((data.extra?.sessions ?? []) as Array<{ examinerIds: string[]; qualitySupervisorId: string | null }>).flatMap((s) => [...s.examinerIds, s.qualitySupervisorId]),
-    ...timeline.flatMap((e) => [e.actorId, e.data?.reviewerId, e.data?.investigatorId, e.data?.leadId, e.data?.qualitySupervisorId, ...(e.data?.assessorIds ?? []), ...(e.data?.inspectorIds ?? [])]),
+    ...((data.extra?.sessions ?? []) as Array<{ examinerIds: string[]; qualitySupervisorId: string | null }>).flatMap((s) => [
+      ...s.examinerIds,
+      s.qualitySupervisorId,
+    ]),
+    ...timeline.flatMap((e) => [
+      e.actorId,
+      e.data?.reviewerId,
+      e.data?.investigatorId,
+      e.data?.leadId,
+      e.data?.qualitySupervisorId,
+      ...(e.data?.assessorIds ?? []),
+      ...(e.data?.inspectorIds ?? []),
+    ]),
   ];
   return ids.filter((id): id is string => typeof id === 'string' && id !== '');
 }
@@ -105,9 +132,16 @@ export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: N
   };
   const own = `cases.timeline.${process}.${e.action}`;
   const key = label('cases.timeline', `${process}.${e.action}`) !== `${process}.${e.action}` ? own : `cases.timeline.${e.action}`;
-  const what = label('cases.timeline', key.slice('cases.timeline.'.length)) !== key.slice('cases.timeline.'.length) ? t(key as MessageKey, vars) : label('event', e.action);
-  const given: string[] = d.reasons?.length ? d.reasons : d.reason ? [d.reason] : d.gaps ?? (d.description ? [d.description] : []);
-  return t('cases.timeline.sentence', { who: actor(e, names), what, because: given.length ? t('cases.timeline.because', { reasons: given.join(t('cases.reasonSeparator')) }) : '' });
+  const what =
+    label('cases.timeline', key.slice('cases.timeline.'.length)) !== key.slice('cases.timeline.'.length)
+      ? t(key as MessageKey, vars)
+      : label('event', e.action);
+  const given: string[] = d.reasons?.length ? d.reasons : d.reason ? [d.reason] : (d.gaps ?? (d.description ? [d.description] : []));
+  return t('cases.timeline.sentence', {
+    who: actor(e, names),
+    what,
+    because: given.length ? t('cases.timeline.because', { reasons: given.join(t('cases.reasonSeparator')) }) : '',
+  });
 }
 
 let sections = 0;
@@ -115,23 +149,63 @@ function section(titleKey: MessageKey, ...children: Child[]): HTMLElement {
   const id = `details-${++sections}`;
   return h('section', { 'aria-labelledby': id, class: 'details' }, h('h2', { id }, t(titleKey)), ...children);
 }
-const facts = (rows: Array<[MessageKey, Child] | null>) => h('dl', { class: 'facts' }, rows.filter((r): r is [MessageKey, Child] => r !== null).map(([key, value]) => [h('dt', {}, t(key)), h('dd', {}, value)]));
+const facts = (rows: Array<[MessageKey, Child] | null>) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    rows.filter((r): r is [MessageKey, Child] => r !== null).map(([key, value]) => [h('dt', {}, t(key)), h('dd', {}, value)]),
+  );
 const table = (caption: string, headers: string[], rows: Child[][], rowAttributes: Array<Record<string, string | null>> = []) =>
   h(
     'table',
     { class: 'details-table' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, rows.map((cells, i) => h('tr', rowAttributes[i] ?? {}, cells.map((c, j) => (j === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells, i) =>
+        h(
+          'tr',
+          rowAttributes[i] ?? {},
+          cells.map((c, j) => (j === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c))),
+        ),
+      ),
+    ),
   );
-const reasonList = (reasons: string[] | undefined, attributes: Record<string, string> = {}) => (reasons?.length ? h('ul', { class: 'reasons', ...attributes }, reasons.map((r) => h('li', {}, r))) : h('p', {}, t('common.none')));
+const reasonList = (reasons: string[] | undefined, attributes: Record<string, string> = {}) =>
+  reasons?.length
+    ? h(
+        'ul',
+        { class: 'reasons', ...attributes },
+        reasons.map((r) => h('li', {}, r)),
+      )
+    : h('p', {}, t('common.none'));
 const prose = (value: string | undefined, attributes: Record<string, string> = {}) => h('p', { class: 'prose', ...attributes }, text(value));
 const scopeTable = (caption: string, scope: Array<{ occupationCode: string; highestLevel: number }>) =>
-  table(caption, [t('cases.col.occupation'), t('cases.col.highestLevel')], scope.map((e) => [occupationName(e.occupationCode), levelLabel(e.highestLevel)]));
+  table(
+    caption,
+    [t('cases.col.occupation'), t('cases.col.highestLevel')],
+    scope.map((e) => [occupationName(e.occupationCode), levelLabel(e.highestLevel)]),
+  );
 const badge = (key: MessageKey, kind: 'danger' | 'warn') => h('span', { class: `badge ${kind}` }, t(key));
 
 /** The case's content, by kind, from what the API's GET answered (and the timeline for what the record keeps no more). */
-export function caseDetails(process: ProcessKey, data: CaseData, names: Names, timeline: TimelineEntry[], identity?: Record<string, any> | null): HTMLElement[] {
+export function caseDetails(
+  process: ProcessKey,
+  data: CaseData,
+  names: Names,
+  timeline: TimelineEntry[],
+  identity?: Record<string, any> | null,
+): HTMLElement[] {
   switch (process) {
     case 'station-application':
       return applicationDetails(data, names, timeline);
@@ -182,10 +256,19 @@ function applicationDetails(data: CaseData, names: Names, timeline: TimelineEntr
         ['field.declaredAffiliations', list(app.declaredAffiliations ?? [])],
       ]),
       scopeTable(t('cases.section.scope'), app.scope ?? []),
-      table(t('cases.section.documents'), [t('cases.col.documentKind'), t('cases.col.reference')], (app.documents ?? []).map((d: { kind: string; reference: string }) => [label('document', d.kind), d.reference])),
+      table(
+        t('cases.section.documents'),
+        [t('cases.col.documentKind'), t('cases.col.reference')],
+        (app.documents ?? []).map((d: { kind: string; reference: string }) => [label('document', d.kind), d.reference]),
+      ),
       facts([
         ['cases.staff.examiners', namesOf(names, app.staff?.examinerIds)],
-        ['cases.staff.qualitySupervisor', app.staff?.qualitySupervisor ? `${app.staff.qualitySupervisor.name}${app.staff.qualitySupervisor.phone ? `（${app.staff.qualitySupervisor.phone}）` : ''}` : '—'],
+        [
+          'cases.staff.qualitySupervisor',
+          app.staff?.qualitySupervisor
+            ? `${app.staff.qualitySupervisor.name}${app.staff.qualitySupervisor.phone ? `（${app.staff.qualitySupervisor.phone}）` : ''}`
+            : '—',
+        ],
       ]),
     ),
     assessments.length
@@ -194,14 +277,27 @@ function applicationDetails(data: CaseData, names: Names, timeline: TimelineEntr
           table(
             t('cases.section.onSiteScores'),
             [t('cases.col.item'), ...assessments.map((a) => nameOf(names, a.assessorId)), ...(onSite ? [t('cases.col.mean')] : [])],
-            items.map((item) => [label('onSite', item), ...assessments.map((a) => text(a.scores[item])), ...(onSite ? [[text(onSite.items?.[item]), onSite.failingItems?.includes(item) ? badge('cases.failed', 'danger') : null]] : [])]),
+            items.map((item) => [
+              label('onSite', item),
+              ...assessments.map((a) => text(a.scores[item])),
+              ...(onSite ? [[text(onSite.items?.[item]), onSite.failingItems?.includes(item) ? badge('cases.failed', 'danger') : null]] : []),
+            ]),
             items.map((item) => ({ class: onSite?.failingItems?.includes(item) ? 'failed' : null, 'data-item': item })),
           ),
           onSite ? facts([['cases.total', [text(onSite.total), ' ', onSite.passed ? badge('cases.passed', 'warn') : badge('cases.failed', 'danger')]]]) : null,
         )
       : null,
     c.concurrence
-      ? section('cases.section.concurrence', facts([['cases.concurrence.required', list(c.concurrence.required.map(placeName))], ['cases.concurrence.given', list(c.concurrence.given.map((g: { jurisdiction: string; by: string }) => `${placeName(g.jurisdiction)}（${nameOf(names, g.by)}）`))]]))
+      ? section(
+          'cases.section.concurrence',
+          facts([
+            ['cases.concurrence.required', list(c.concurrence.required.map(placeName))],
+            [
+              'cases.concurrence.given',
+              list(c.concurrence.given.map((g: { jurisdiction: string; by: string }) => `${placeName(g.jurisdiction)}（${nameOf(names, g.by)}）`)),
+            ],
+          ]),
+        )
       : null,
     decision
       ? section(
@@ -216,7 +312,7 @@ function applicationDetails(data: CaseData, names: Names, timeline: TimelineEntr
           decision.scope ? scopeTable(t('cases.section.reducedScope'), decision.scope) : null,
         )
       : null,
-    c.withdrawnReason ?? outcome.withdrawnReason ? section('cases.section.withdrawn', prose(c.withdrawnReason ?? outcome.withdrawnReason)) : null,
+    (c.withdrawnReason ?? outcome.withdrawnReason) ? section('cases.section.withdrawn', prose(c.withdrawnReason ?? outcome.withdrawnReason)) : null,
   ].filter((s): s is HTMLElement => s !== null);
 }
 
@@ -234,7 +330,12 @@ function inspectionDetails(data: CaseData, names: Names): HTMLElement[] {
     section(
       'cases.section.inspection',
       facts([
-        ['fact.stationId', live?.station ? h('a', { href: `#/cases/station/${live.station.id}` }, live.station.name) : h('a', { href: `#/cases/station/${data.record.stationId}` }, String(data.record.stationId))],
+        [
+          'fact.stationId',
+          live?.station
+            ? h('a', { href: `#/cases/station/${live.station.id}` }, live.station.name)
+            : h('a', { href: `#/cases/station/${data.record.stationId}` }, String(data.record.stationId)),
+        ],
         ['fact.kind', label('kind', data.record.kind)],
         ['cases.inspection.reason', text(live?.reason ?? summary.reason)],
         ['cases.team', namesOf(names, live?.team?.map((p: { id: string }) => p.id) ?? data.record.teamIds)],
@@ -254,30 +355,68 @@ function inspectionDetails(data: CaseData, names: Names): HTMLElement[] {
               text(result?.items?.[item.id]),
               result ? (failed.has(item.id) ? badge(item.critical ? 'cases.criticalFailed' : 'cases.failed', 'danger') : t('cases.passed')) : '—',
             ]),
-            templateItems.map((item) => ({ class: failed.has(item.id) ? 'failed' : null, 'data-item': item.id, 'data-failed': result ? String(failed.has(item.id)) : null })),
+            templateItems.map((item) => ({
+              class: failed.has(item.id) ? 'failed' : null,
+              'data-item': item.id,
+              'data-failed': result ? String(failed.has(item.id)) : null,
+            })),
           ),
           result
             ? facts([
                 ['cases.total', text(result.total)],
                 ['fact.rating', text(result.rating)],
-                ['fact.outcome', [result.passed ? t('cases.passed') : badge('cases.failed', 'danger'), result.criticalFailed ? [' ', badge('cases.criticalFailed', 'danger')] : null]],
+                [
+                  'fact.outcome',
+                  [
+                    result.passed ? t('cases.passed') : badge('cases.failed', 'danger'),
+                    result.criticalFailed ? [' ', badge('cases.criticalFailed', 'danger')] : null,
+                  ],
+                ],
               ])
             : null,
-          sheets.some((s) => s.notes) ? h('ul', { class: 'reasons' }, sheets.filter((s) => s.notes).map((s) => h('li', {}, `${nameOf(names, s.inspectorId)}：${s.notes}`))) : null,
+          sheets.some((s) => s.notes)
+            ? h(
+                'ul',
+                { class: 'reasons' },
+                sheets.filter((s) => s.notes).map((s) => h('li', {}, `${nameOf(names, s.inspectorId)}：${s.notes}`)),
+              )
+            : null,
         )
       : null,
     live?.report ? section('cases.section.report', prose(live.report.summary)) : null,
-    live?.review ? section('cases.section.review', facts([['fact.outcome', label('outcome', live.review.outcome)], ['cases.decidedBy', nameOf(names, live.review.by)], ['field.reasons', reasonList(live.review.reasons)]])) : null,
+    live?.review
+      ? section(
+          'cases.section.review',
+          facts([
+            ['fact.outcome', label('outcome', live.review.outcome)],
+            ['cases.decidedBy', nameOf(names, live.review.by)],
+            ['field.reasons', reasonList(live.review.reasons)],
+          ]),
+        )
+      : null,
     ...orders.map((order) =>
       section(
         'cases.section.rectification',
         facts([
           ['cases.rectification.round', String(order.round)],
-          ['cases.rectification.items', h('ul', { class: 'reasons', 'data-rectification-items': 'true' }, (order.items as string[]).map((id) => h('li', {}, itemText(id))))],
+          [
+            'cases.rectification.items',
+            h(
+              'ul',
+              { class: 'reasons', 'data-rectification-items': 'true' },
+              (order.items as string[]).map((id) => h('li', {}, itemText(id))),
+            ),
+          ],
           ['cases.rectification.report', order.report ? prose(order.report, { 'data-rectification-report': 'true' }) : t('cases.rectification.noReport')],
           ['cases.rectification.reportedAt', time(order.reportedAt)],
           order.verification
-            ? ['cases.rectification.verification', [order.verification.passed ? t('cases.passed') : badge('cases.failed', 'danger'), order.verification.failedItems.length ? ` ${list(order.verification.failedItems.map(itemText))}` : '']]
+            ? [
+                'cases.rectification.verification',
+                [
+                  order.verification.passed ? t('cases.passed') : badge('cases.failed', 'danger'),
+                  order.verification.failedItems.length ? ` ${list(order.verification.failedItems.map(itemText))}` : '',
+                ],
+              ]
             : null,
         ]),
       ),
@@ -324,7 +463,14 @@ function qualificationDetails(data: CaseData, names: Names): HTMLElement[] {
       : null,
     c.renewalRejected ? section('cases.section.renewalRejected', reasonList(c.renewalRejected)) : null,
     c.suspension
-      ? section('cases.section.suspension', facts([['cases.suspension.until', time(c.suspension.until)], ['cases.decidedBy', nameOf(names, c.suspension.by)], ['field.reasons', reasonList(c.suspension.reasons, { 'data-reasons': 'suspension' })]]))
+      ? section(
+          'cases.section.suspension',
+          facts([
+            ['cases.suspension.until', time(c.suspension.until)],
+            ['cases.decidedBy', nameOf(names, c.suspension.by)],
+            ['field.reasons', reasonList(c.suspension.reasons, { 'data-reasons': 'suspension' })],
+          ]),
+        )
       : null,
     c.endReason ? section('cases.section.ended', prose(c.endReason)) : null,
   ].filter((s): s is HTMLElement => s !== null);
@@ -341,7 +487,11 @@ function complaintDetails(data: CaseData, names: Names, timeline: TimelineEntry[
           'cases.section.identity',
           identity.anonymous
             ? h('p', {}, t('cases.identity.anonymous'))
-            : facts([['field.contact.name', text(identity.contact?.name)], ['field.contact.email', text(identity.contact?.email)], ['field.contact.phone', text(identity.contact?.phone)]]),
+            : facts([
+                ['field.contact.name', text(identity.contact?.name)],
+                ['field.contact.email', text(identity.contact?.email)],
+                ['field.contact.phone', text(identity.contact?.phone)],
+              ]),
         )
       : null,
     section(
@@ -359,7 +509,10 @@ function complaintDetails(data: CaseData, names: Names, timeline: TimelineEntry[
       h('h3', {}, t('cases.targets')),
       facts([
         ['fact.stationId', targets.stationId ? h('a', { href: `#/cases/station/${targets.stationId}` }, String(targets.stationId)) : '—'],
-        ['fact.examinerId', targets.examinerId ? h('a', { href: `#/cases/examiner/${encodeURIComponent(targets.examinerId)}` }, nameOf(names, targets.examinerId)) : '—'],
+        [
+          'fact.examinerId',
+          targets.examinerId ? h('a', { href: `#/cases/examiner/${encodeURIComponent(targets.examinerId)}` }, nameOf(names, targets.examinerId)) : '—',
+        ],
         ['field.sessionId', text(targets.sessionId)],
         ['field.certificateNumber', text(intake.certificateNumber)],
       ]),
@@ -370,11 +523,23 @@ function complaintDetails(data: CaseData, names: Names, timeline: TimelineEntry[
           table(
             t('cases.section.checks'),
             [t('cases.col.check'), t('cases.col.found'), t('cases.col.detail')],
-            (c.facts as CheckFact[]).map((f) => [label('check', f.check), f.result ? badge('cases.check.found', 'danger') : t('cases.check.clear'), checkDetail(f, names)]),
+            (c.facts as CheckFact[]).map((f) => [
+              label('check', f.check),
+              f.result ? badge('cases.check.found', 'danger') : t('cases.check.clear'),
+              checkDetail(f, names),
+            ]),
           ),
         )
       : null,
-    c.investigator || data.record.investigatorId ? section('cases.section.investigation', facts([['fact.investigatorId', nameOf(names, c.investigator?.id ?? data.record.investigatorId)], ['cases.extensions', text(c.extensions ?? 0)]])) : null,
+    c.investigator || data.record.investigatorId
+      ? section(
+          'cases.section.investigation',
+          facts([
+            ['fact.investigatorId', nameOf(names, c.investigator?.id ?? data.record.investigatorId)],
+            ['cases.extensions', text(c.extensions ?? 0)],
+          ]),
+        )
+      : null,
     c.finding
       ? section(
           'cases.section.finding',
@@ -385,13 +550,23 @@ function complaintDetails(data: CaseData, names: Names, timeline: TimelineEntry[
             [
               'field.actions',
               list(
-                (c.finding.actions as Array<{ type: string; until?: string }>).map((a) => (a.until ? t('cases.finding.suspendUntil', { until: formatTime(a.until) }) : label('findingAction', a.type))),
+                (c.finding.actions as Array<{ type: string; until?: string }>).map((a) =>
+                  a.until ? t('cases.finding.suspendUntil', { until: formatTime(a.until) }) : label('findingAction', a.type),
+                ),
               ),
             ],
           ]),
         )
       : null,
-    appeal ? section('cases.section.appeal', facts([['cases.appeal.at', time(appeal.at)], ['field.appealReason', prose(appeal.data?.reason, { 'data-appeal-reason': 'true' })]])) : null,
+    appeal
+      ? section(
+          'cases.section.appeal',
+          facts([
+            ['cases.appeal.at', time(appeal.at)],
+            ['field.appealReason', prose(appeal.data?.reason, { 'data-appeal-reason': 'true' })],
+          ]),
+        )
+      : null,
   ].filter((s): s is HTMLElement => s !== null);
 }
 
@@ -413,7 +588,9 @@ function checkDetail(f: CheckFact, names: Names): string {
     case 'station_not_active':
       return t('cases.checkDetail.station', { station: subject?.[1] ?? '', status: label('status', subject?.[2] ?? '') });
     case 'examiner_not_active':
-      return subject ? t('cases.checkDetail.examiner', { examiner: nameOf(names, subject[1]), status: label('status', subject[2]) }) : t('cases.checkDetail.unregistered');
+      return subject
+        ? t('cases.checkDetail.examiner', { examiner: nameOf(names, subject[1]), status: label('status', subject[2]) })
+        : t('cases.checkDetail.unregistered');
     default:
       return t(f.result ? 'cases.check.found' : 'cases.check.clear');
   }
@@ -430,7 +607,10 @@ function stationDetails(data: CaseData, names: Names): HTMLElement[] {
           facts([
             ['cases.programme.ratings', list(programme.ratings ?? [])],
             ['cases.programme.openRectifications', list((programme.openRectifications ?? []).map((id: string) => id))],
-            ['cases.sanction.decided', list((programme.sanctions ?? []).map((s: { level: string; at: string }) => `${label('sanction', s.level)}（${formatTime(s.at)}）`))],
+            [
+              'cases.sanction.decided',
+              list((programme.sanctions ?? []).map((s: { level: string; at: string }) => `${label('sanction', s.level)}（${formatTime(s.at)}）`)),
+            ],
           ]),
         )
       : null,
@@ -440,8 +620,24 @@ function stationDetails(data: CaseData, names: Names): HTMLElement[] {
           sessions.length
             ? table(
                 t('cases.section.sessions'),
-                [t('cases.col.date'), t('cases.col.occupation'), t('fact.level'), t('cases.col.site'), t('cases.staff.examiners'), t('cases.col.candidates'), t('role.quality_supervisor')],
-                sessions.map((s) => [s.date, occupationName(s.occupationCode), levelLabel(s.level), `${placeName(s.site.cityCode)} ${s.site.address}`, namesOf(names, s.examinerIds), String(s.expectedCandidates), nameOf(names, s.qualitySupervisorId)]),
+                [
+                  t('cases.col.date'),
+                  t('cases.col.occupation'),
+                  t('fact.level'),
+                  t('cases.col.site'),
+                  t('cases.staff.examiners'),
+                  t('cases.col.candidates'),
+                  t('role.quality_supervisor'),
+                ],
+                sessions.map((s) => [
+                  s.date,
+                  occupationName(s.occupationCode),
+                  levelLabel(s.level),
+                  `${placeName(s.site.cityCode)} ${s.site.address}`,
+                  namesOf(names, s.examinerIds),
+                  String(s.expectedCandidates),
+                  nameOf(names, s.qualitySupervisorId),
+                ]),
                 sessions.map((s) => ({ 'data-session': s.id })),
               )
             : h('p', {}, t('common.none')),
@@ -458,19 +654,32 @@ function examinerDetails(data: CaseData): HTMLElement[] {
       table(
         t('cases.section.qualifications'),
         [t('fact.occupationCode'), t('fact.level'), t('case.status'), t('fact.expiresAt')],
-        (r.qualifications ?? []).map((q: Record<string, any>) => [h('a', { href: `#/cases/qualification/${encodeURIComponent(q.id)}` }, occupationName(q.occupationCode)), levelLabel(q.level), label('status', q.status), time(q.expiresAt)]),
+        (r.qualifications ?? []).map((q: Record<string, any>) => [
+          h('a', { href: `#/cases/qualification/${encodeURIComponent(q.id)}` }, occupationName(q.occupationCode)),
+          levelLabel(q.level),
+          label('status', q.status),
+          time(q.expiresAt),
+        ]),
       ),
     ),
     section(
       'cases.section.training',
       (r.training ?? []).length
-        ? table(t('cases.section.training'), [t('field.completedOn'), t('field.course'), t('field.hours')], r.training.map((x: Record<string, any>) => [x.completedOn, x.course, String(x.hours)]))
+        ? table(
+            t('cases.section.training'),
+            [t('field.completedOn'), t('field.course'), t('field.hours')],
+            r.training.map((x: Record<string, any>) => [x.completedOn, x.course, String(x.hours)]),
+          )
         : h('p', {}, t('common.none')),
     ),
     section(
       'cases.section.conduct',
       (r.conduct ?? []).length
-        ? table(t('cases.section.conduct'), [t('cases.col.date'), t('field.kind'), t('field.description'), t('field.source')], r.conduct.map((x: Record<string, any>) => [time(x.recordedAt), label('conduct', x.kind), x.description, x.source]))
+        ? table(
+            t('cases.section.conduct'),
+            [t('cases.col.date'), t('field.kind'), t('field.description'), t('field.source')],
+            r.conduct.map((x: Record<string, any>) => [time(x.recordedAt), label('conduct', x.kind), x.description, x.source]),
+          )
         : h('p', {}, t('common.none')),
     ),
   ];

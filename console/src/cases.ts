@@ -77,9 +77,27 @@ export const current = (data: CaseData): Record<string, any> => data.live ?? dat
 async function candidates(url: string): Promise<Candidate[]> {
   type Row = { id: string; name: string; organisation?: string; reasons?: Candidate['reasons']; recusal?: string | null; refusals?: string[] };
   const answer = await api<{ eligible: Row[]; ineligible?: Row[]; recused?: Row[] }>('GET', url);
-  const codeOf = (reason: string) => (/^recusal/.test(reason) ? 'recusal' : /^rotation/.test(reason) ? 'rotation' : /^qualification/.test(reason) ? 'not_qualified' : /outside/.test(reason) ? 'outside_jurisdiction' : 'other');
-  const reasonsOf = (r: Row) => r.reasons ?? [...(r.recusal ? [{ code: 'recusal', message: r.recusal }] : []), ...(r.refusals ?? []).map((message) => ({ code: codeOf(message), message }))];
-  return [...answer.eligible, ...(answer.ineligible ?? []), ...(answer.recused ?? [])].map((r) => ({ id: r.id, name: r.name, organisation: r.organisation, reasons: reasonsOf(r) }));
+  const codeOf = (reason: string) =>
+    /^recusal/.test(reason)
+      ? 'recusal'
+      : /^rotation/.test(reason)
+        ? 'rotation'
+        : /^qualification/.test(reason)
+          ? 'not_qualified'
+          : /outside/.test(reason)
+            ? 'outside_jurisdiction'
+            : 'other';
+  const reasonsOf = (r: Row) =>
+    r.reasons ?? [
+      ...(r.recusal ? [{ code: 'recusal', message: r.recusal }] : []),
+      ...(r.refusals ?? []).map((message) => ({ code: codeOf(message), message })),
+    ];
+  return [...answer.eligible, ...(answer.ineligible ?? []), ...(answer.recused ?? [])].map((r) => ({
+    id: r.id,
+    name: r.name,
+    organisation: r.organisation,
+    reasons: reasonsOf(r),
+  }));
 }
 
 /** The fields of a station application, optionally under a prefix (`application.` when resubmitting), filled with `value`. */
@@ -95,7 +113,10 @@ export function applicationFields(prefix: string, value: Record<string, any> = {
     {
       ...field('scope'),
       kind: 'rows',
-      columns: [{ name: 'occupationCode', kind: 'text' }, { name: 'highestLevel', kind: 'level' }],
+      columns: [
+        { name: 'occupationCode', kind: 'text' },
+        { name: 'highestLevel', kind: 'level' },
+      ],
       value: value.scope ?? [{}],
       hint: t('cases.hint.scope'),
     },
@@ -105,7 +126,10 @@ export function applicationFields(prefix: string, value: Record<string, any> = {
     {
       ...field('documents'),
       kind: 'rows',
-      columns: [{ name: 'kind', kind: 'select', options: DOCUMENT_KINDS, labelPrefix: 'document' }, { name: 'reference', kind: 'text' }],
+      columns: [
+        { name: 'kind', kind: 'select', options: DOCUMENT_KINDS, labelPrefix: 'document' },
+        { name: 'reference', kind: 'text' },
+      ],
       value: value.documents ?? DOCUMENT_KINDS.slice(0, 4).map((kind) => ({ kind })),
     },
     { ...field('contactEmail'), kind: 'email', value: value.contactEmail },
@@ -132,7 +156,10 @@ export const checklistItemLabel = (item: { id: string; text: string }) => {
 };
 
 /** A decision's question: the outcome's consequence for this kind of case (`cases.confirm.<kind>.<outcome>`). */
-const confirmOutcome = (kind: string, key = 'outcome') => (body: Body) => t(`cases.confirm.${kind}.${String(body[key])}` as 'cases.confirm.review.pass');
+const confirmOutcome =
+  (kind: string, key = 'outcome') =>
+  (body: Body) =>
+    t(`cases.confirm.${kind}.${String(body[key])}` as 'cases.confirm.review.pass');
 
 const isApplicant = ({ record }: CaseData, me: Me) => record.applicantId === me.id;
 
@@ -147,7 +174,19 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
   'station-application': {
     base: '/v1/station-applications',
     load: recordAndLive('/v1/station-applications'),
-    facts: ['stationName', 'organisation', 'provinceCode', 'cityCode', 'applicantId', 'reviewerId', 'assessorIds', 'onSiteTotal', 'licenceNumber', 'stationId', 'submittedAt'],
+    facts: [
+      'stationName',
+      'organisation',
+      'provinceCode',
+      'cityCode',
+      'applicantId',
+      'reviewerId',
+      'assessorIds',
+      'onSiteTotal',
+      'licenceNumber',
+      'stationId',
+      'submittedAt',
+    ],
     actions: [
       {
         action: 'resubmit',
@@ -158,7 +197,14 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       {
         action: 'assignReviewer',
         path: 'reviewer',
-        fields: async ({ id }) => [{ name: 'reviewerId', kind: 'person', label: t('cases.field.reviewer'), candidates: await candidates(path('/v1/station-applications', id, 'eligible-reviewers')) }],
+        fields: async ({ id }) => [
+          {
+            name: 'reviewerId',
+            kind: 'person',
+            label: t('cases.field.reviewer'),
+            candidates: await candidates(path('/v1/station-applications', id, 'eligible-reviewers')),
+          },
+        ],
       },
       {
         action: 'review',
@@ -169,12 +215,22 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       {
         action: 'assignAssessors',
         path: 'assessors',
-        fields: async ({ id }) => [{ name: 'assessorIds', kind: 'people', label: t('cases.field.assessors'), candidates: await candidates(path('/v1/station-applications', id, 'eligible-assessors')) }],
+        fields: async ({ id }) => [
+          {
+            name: 'assessorIds',
+            kind: 'people',
+            label: t('cases.field.assessors'),
+            candidates: await candidates(path('/v1/station-applications', id, 'eligible-assessors')),
+          },
+        ],
       },
       {
         action: 'submitAssessment',
         path: 'assessments',
-        fields: () => [{ name: 'scores', kind: 'scores', items: ON_SITE_ITEMS.map((id) => ({ id, label: label('onSite', id), max: 100 })) }, { name: 'notes', kind: 'textarea', optional: true }],
+        fields: () => [
+          { name: 'scores', kind: 'scores', items: ON_SITE_ITEMS.map((id) => ({ id, label: label('onSite', id), max: 100 })) },
+          { name: 'notes', kind: 'textarea', optional: true },
+        ],
       },
       {
         action: 'concur',
@@ -191,9 +247,21 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
           { name: 'outcome', kind: 'select', options: ['approve', 'approve_reduced', 'reject'], labelPrefix: 'outcome', choose: true },
           reasons,
           // The applied scope to narrow: rows removed or levels lowered; sent only with a reduced approval.
-          { name: 'scope', kind: 'rows', columns: [{ name: 'occupationCode', kind: 'text' }, { name: 'highestLevel', kind: 'level' }], value: current(data).application?.scope ?? [], hint: t('cases.hint.reducedScope') },
+          {
+            name: 'scope',
+            kind: 'rows',
+            columns: [
+              { name: 'occupationCode', kind: 'text' },
+              { name: 'highestLevel', kind: 'level' },
+            ],
+            value: current(data).application?.scope ?? [],
+            hint: t('cases.hint.reducedScope'),
+          },
         ],
-        request: ({ scope, ...body }, { id }) => ({ path: path('/v1/station-applications', id, 'decision'), body: body.outcome === 'approve_reduced' ? { ...body, scope } : body }),
+        request: ({ scope, ...body }, { id }) => ({
+          path: path('/v1/station-applications', id, 'decision'),
+          body: body.outcome === 'approve_reduced' ? { ...body, scope } : body,
+        }),
         confirm: confirmOutcome('decide'),
       },
       {
@@ -210,16 +278,38 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
     load: async (id) => {
       const station = await api<Record<string, any>>('GET', `/v1/stations/${encodeURIComponent(id)}`);
       // Sessions are for the station's administrator and supervisors; others see the station without them.
-      const sessions = await api<{ items: unknown[] }>('GET', `/v1/stations/${encodeURIComponent(id)}/sessions`).then((r) => r.items, () => null);
+      const sessions = await api<{ items: unknown[] }>('GET', `/v1/stations/${encodeURIComponent(id)}/sessions`).then(
+        (r) => r.items,
+        () => null,
+      );
       return { record: station, live: station.programme, extra: { sessions } };
     },
-    facts: ['name', 'licenceNumber', 'organisation', 'provinceCode', 'cityCode', 'address', 'adminId', 'rating', 'nextInspectionDueAt', 'demonstration', 'validUntil'],
+    facts: [
+      'name',
+      'licenceNumber',
+      'organisation',
+      'provinceCode',
+      'cityCode',
+      'address',
+      'adminId',
+      'rating',
+      'nextInspectionDueAt',
+      'demonstration',
+      'validUntil',
+    ],
     actions: [
       {
         action: 'registerSession',
         path: 'sessions',
         fields: ({ data }) => [
-          { name: 'occupationCode', kind: 'select', options: (data.record.scope ?? []).map((e: { occupationCode: string }) => e.occupationCode), labelPrefix: 'occupation', optionLabel: occupationName, choose: true },
+          {
+            name: 'occupationCode',
+            kind: 'select',
+            options: (data.record.scope ?? []).map((e: { occupationCode: string }) => e.occupationCode),
+            labelPrefix: 'occupation',
+            optionLabel: occupationName,
+            choose: true,
+          },
           { name: 'level', kind: 'level', choose: true },
           { name: 'date', kind: 'date' },
           { name: 'site.provinceCode', kind: 'text', value: data.record.provinceCode },
@@ -264,10 +354,18 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
             },
             choose: true,
           },
-          { name: 'qualitySupervisorId', kind: 'person', label: t('cases.field.qualitySupervisor'), candidates: await candidates(path('/v1/stations', id, 'eligible-quality-supervisors')) },
+          {
+            name: 'qualitySupervisorId',
+            kind: 'person',
+            label: t('cases.field.qualitySupervisor'),
+            candidates: await candidates(path('/v1/stations', id, 'eligible-quality-supervisors')),
+          },
         ],
         offered: ({ record, extra }, me) => hasRole(me, 'supervisor') && record.status !== 'revoked' && (extra?.sessions ?? []).length > 0,
-        request: ({ sessionId, ...body }, { id }) => ({ path: path('/v1/stations', id, `sessions/${encodeURIComponent(String(sessionId))}/quality-supervisor`), body }),
+        request: ({ sessionId, ...body }, { id }) => ({
+          path: path('/v1/stations', id, `sessions/${encodeURIComponent(String(sessionId))}/quality-supervisor`),
+          body,
+        }),
       },
     ],
   },
@@ -299,10 +397,22 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
             { name: 'outcome', kind: 'select', options: ['pass', 'rectify'], labelPrefix: 'outcome', choose: true },
             reasons,
             // The failed items are proposed for the order; the supervisor may add or drop items.
-            { name: 'items', kind: 'flags', plain: true, label: t('cases.field.items'), options: items.map((i) => i.id), labelPrefix: 'checklist', optionLabel: (itemId) => checklistItemLabel(items.find((i) => i.id === itemId)!), value: data.live?.result?.failedItems ?? [] },
+            {
+              name: 'items',
+              kind: 'flags',
+              plain: true,
+              label: t('cases.field.items'),
+              options: items.map((i) => i.id),
+              labelPrefix: 'checklist',
+              optionLabel: (itemId) => checklistItemLabel(items.find((i) => i.id === itemId)!),
+              value: data.live?.result?.failedItems ?? [],
+            },
           ];
         },
-        request: ({ items, ...body }, { id }) => ({ path: path('/v1/inspections', id, 'review'), body: body.outcome === 'rectify' ? { ...body, items } : body }),
+        request: ({ items, ...body }, { id }) => ({
+          path: path('/v1/inspections', id, 'review'),
+          body: body.outcome === 'rectify' ? { ...body, items } : body,
+        }),
         confirm: confirmOutcome('inspectionReview'),
       },
       { action: 'submitRectification', path: 'rectification', fields: () => [{ name: 'report', kind: 'textarea' }] },
@@ -326,7 +436,14 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
         fields: () => [{ name: 'outcome', kind: 'select', options: ['approve', 'reject'], labelPrefix: 'outcome', choose: true }, reasons],
         confirm: confirmOutcome('admission'),
       },
-      { action: 'submitRenewal', path: 'renewal', fields: () => [{ name: 'trainingHours', kind: 'number' }, { name: 'notes', kind: 'textarea', optional: true }] },
+      {
+        action: 'submitRenewal',
+        path: 'renewal',
+        fields: () => [
+          { name: 'trainingHours', kind: 'number' },
+          { name: 'notes', kind: 'textarea', optional: true },
+        ],
+      },
       {
         action: 'decideRenewal',
         path: 'renewal-decision',
@@ -357,14 +474,22 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       {
         action: 'recordTraining',
         path: 'training',
-        fields: () => [{ name: 'hours', kind: 'number' }, { name: 'course', kind: 'text' }, { name: 'completedOn', kind: 'date' }],
+        fields: () => [
+          { name: 'hours', kind: 'number' },
+          { name: 'course', kind: 'text' },
+          { name: 'completedOn', kind: 'date' },
+        ],
         // The examiner themself, or a supervisor covering them.
         offered: ({ record }, me) => (hasRole(me, 'examiner') && record.id === me.id) || hasRole(me, 'supervisor'),
       },
       {
         action: 'recordConduct',
         path: 'conduct',
-        fields: () => [{ name: 'kind', kind: 'select', options: ['commendation', 'violation'], labelPrefix: 'conduct', choose: true }, { name: 'description', kind: 'textarea', label: t('cases.field.conductDescription') }, { name: 'source', kind: 'text' }],
+        fields: () => [
+          { name: 'kind', kind: 'select', options: ['commendation', 'violation'], labelPrefix: 'conduct', choose: true },
+          { name: 'description', kind: 'textarea', label: t('cases.field.conductDescription') },
+          { name: 'source', kind: 'text' },
+        ],
         offered: (_data, me) => hasRole(me, 'supervisor'),
         confirm: confirmOutcome('conduct', 'kind'),
       },
@@ -397,7 +522,14 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       {
         action: 'assignInvestigator',
         path: 'investigator',
-        fields: async ({ id }) => [{ name: 'investigatorId', kind: 'person', label: t('cases.field.investigator'), candidates: await candidates(path('/v1/complaints', id, 'eligible-investigators')) }],
+        fields: async ({ id }) => [
+          {
+            name: 'investigatorId',
+            kind: 'person',
+            label: t('cases.field.investigator'),
+            candidates: await candidates(path('/v1/complaints', id, 'eligible-investigators')),
+          },
+        ],
       },
       {
         action: 'submitFinding',
@@ -408,11 +540,19 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
           { name: 'actions', kind: 'flags', options: FINDING_ACTIONS, labelPrefix: 'findingAction', plain: true },
           { name: 'suspendUntil', kind: 'date', optional: true, hint: t('cases.hint.suspendUntil') },
         ],
-        check: (body) => ((body.actions as string[]).includes('suspend_examiner') && !body.suspendUntil ? [{ field: 'suspendUntil', message: t('cases.error.suspendUntil') }] : []),
+        check: (body) =>
+          (body.actions as string[]).includes('suspend_examiner') && !body.suspendUntil
+            ? [{ field: 'suspendUntil', message: t('cases.error.suspendUntil') }]
+            : [],
         request: ({ actions, suspendUntil, ...body }, { id }) => ({
           path: path('/v1/complaints', id, 'finding'),
           // A suspension lasts until the start of the chosen day, where the user is.
-          body: { ...body, actions: (actions as string[]).map((type) => (type === 'suspend_examiner' ? { type, until: new Date(`${String(suspendUntil)}T00:00:00`).toISOString() } : { type })) },
+          body: {
+            ...body,
+            actions: (actions as string[]).map((type) =>
+              type === 'suspend_examiner' ? { type, until: new Date(`${String(suspendUntil)}T00:00:00`).toISOString() } : { type },
+            ),
+          },
         }),
         confirm: (body) => t(`cases.confirm.finding.${String(body.finding)}` as 'cases.confirm.finding.substantiated'),
       },

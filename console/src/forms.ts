@@ -57,12 +57,21 @@ const fieldLabel = (field: Field): string => field.label ?? (field.labelKey ? t(
 const domId = (formId: string, name: string) => `${formId}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 function selectOptions(options: readonly string[], labelOf: (o: string) => string, value: string | undefined, placeholder: string | null) {
-  return [placeholder === null ? null : h('option', { value: '', selected: value === undefined || value === '' }, placeholder), options.map((o) => h('option', { value: o, selected: o === value }, labelOf(o)))];
+  return [
+    placeholder === null ? null : h('option', { value: '', selected: value === undefined || value === '' }, placeholder),
+    options.map((o) => h('option', { value: o, selected: o === value }, labelOf(o))),
+  ];
 }
 
 function control(formId: string, field: Field): HTMLElement {
   const id = domId(formId, field.name);
-  const common = { id, name: field.name, 'data-field': field.name, 'aria-describedby': `${id}-error${field.hint ? ` ${id}-hint` : ''}`, 'aria-required': field.optional ? null : 'true' };
+  const common = {
+    id,
+    name: field.name,
+    'data-field': field.name,
+    'aria-describedby': `${id}-error${field.hint ? ` ${id}-hint` : ''}`,
+    'aria-required': field.optional ? null : 'true',
+  };
   switch (field.kind) {
     case 'textarea':
       return h('textarea', { ...common, rows: 3 }, field.value ?? '');
@@ -71,9 +80,27 @@ function control(formId: string, field: Field): HTMLElement {
     case 'ids':
       return h('input', { ...common, type: 'text', value: (field.value ?? []).join(', ') || undefined });
     case 'select':
-      return h('select', common, selectOptions(field.options, field.optionLabel ?? ((o) => label(field.labelPrefix, o)), field.value, field.optional ? '—' : field.choose ? t('cases.form.choose') : null));
+      return h(
+        'select',
+        common,
+        selectOptions(
+          field.options,
+          field.optionLabel ?? ((o) => label(field.labelPrefix, o)),
+          field.value,
+          field.optional ? '—' : field.choose ? t('cases.form.choose') : null,
+        ),
+      );
     case 'level':
-      return h('select', common, selectOptions(LEVELS.map(String), levelLabel, field.value === undefined ? undefined : String(field.value), field.optional ? '—' : t('cases.form.choose')));
+      return h(
+        'select',
+        common,
+        selectOptions(
+          LEVELS.map(String),
+          levelLabel,
+          field.value === undefined ? undefined : String(field.value),
+          field.optional ? '—' : t('cases.form.choose'),
+        ),
+      );
     case 'number':
       return h('input', { ...common, type: 'number', step: 'any', inputmode: 'decimal', value: field.value });
     case 'date':
@@ -105,9 +132,22 @@ function pickerRows(formId: string, field: Extract<Field, { kind: 'person' | 'pe
     return h(
       'li',
       { 'data-candidate': c.id, 'data-eligible': String(!why) },
-      h('input', { id, type, name: field.name, value: c.id, 'data-pick': field.name, checked: chosen.has(c.id), disabled: !!why, 'aria-describedby': why ? `${id}-why` : null }),
+      h('input', {
+        id,
+        type,
+        name: field.name,
+        value: c.id,
+        'data-pick': field.name,
+        checked: chosen.has(c.id),
+        disabled: !!why,
+        'aria-describedby': why ? `${id}-why` : null,
+      }),
       ' ',
-      h('label', { for: id, class: 'check-inline' }, c.organisation ? t('cases.person.withOrganisation', { name: c.name, organisation: c.organisation }) : c.name),
+      h(
+        'label',
+        { for: id, class: 'check-inline' },
+        c.organisation ? t('cases.person.withOrganisation', { name: c.name, organisation: c.organisation }) : c.name,
+      ),
       why ? [' ', h('span', { id: `${id}-why`, class: 'badge warn' }, why)] : null,
     );
   };
@@ -139,9 +179,15 @@ function rowsBlock(formId: string, field: Extract<Field, { kind: 'rows' }>): HTM
     const cells = field.columns.map((c) => {
       const current = value[c.name] === undefined ? undefined : String(value[c.name]);
       const input =
-        c.kind === 'text' ? h('input', { type: 'text', 'data-column': c.name, value: current })
-        : c.kind === 'level' ? h('select', { 'data-column': c.name, 'data-number': 'true' }, selectOptions(LEVELS.map(String), levelLabel, current, t('cases.form.choose')))
-        : h('select', { 'data-column': c.name }, selectOptions(c.options ?? [], (o) => label(c.labelPrefix ?? '', o), current, t('cases.form.choose')));
+        c.kind === 'text'
+          ? h('input', { type: 'text', 'data-column': c.name, value: current })
+          : c.kind === 'level'
+            ? h('select', { 'data-column': c.name, 'data-number': 'true' }, selectOptions(LEVELS.map(String), levelLabel, current, t('cases.form.choose')))
+            : h(
+                'select',
+                { 'data-column': c.name },
+                selectOptions(c.options ?? [], (o) => label(c.labelPrefix ?? '', o), current, t('cases.form.choose')),
+              );
       return h('div', { class: 'field' }, h('label', {}, columnLabel(c)), input, h('p', { class: 'field-error', role: 'alert' }));
     });
     const remove = h('button', { type: 'button', class: 'link' }, t('cases.rows.remove'));
@@ -177,12 +223,30 @@ function fieldBlock(formId: string, field: Field): HTMLElement {
               'div',
               { class: 'field' },
               h('label', { for: itemId }, `${item.label} (0–${item.max})`),
-              h('input', { id: itemId, type: 'number', min: 0, max: item.max, step: 'any', inputmode: 'decimal', 'data-field': path, 'data-score': item.id, 'aria-describedby': `${itemId}-error` }),
+              h('input', {
+                id: itemId,
+                type: 'number',
+                min: 0,
+                max: item.max,
+                step: 'any',
+                inputmode: 'decimal',
+                'data-field': path,
+                'data-score': item.id,
+                'aria-describedby': `${itemId}-error`,
+              }),
               errorSlot(itemId),
             );
           })
         : field.kind === 'flags'
-          ? field.options.map((o) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: o, 'data-flag': field.name, checked: field.value?.includes(o) }), ' ', field.optionLabel ? field.optionLabel(o) : label(field.labelPrefix, o)))
+          ? field.options.map((o) =>
+              h(
+                'label',
+                { class: 'check' },
+                h('input', { type: 'checkbox', value: o, 'data-flag': field.name, checked: field.value?.includes(o) }),
+                ' ',
+                field.optionLabel ? field.optionLabel(o) : label(field.labelPrefix, o),
+              ),
+            )
           : pickerRows(formId, field);
     return h('fieldset', { 'data-field': field.name, id, 'aria-describedby': `${id}-error` }, h('legend', {}, fieldLabel(field)), hint, rows, errorSlot(id));
   }
@@ -232,12 +296,24 @@ function readBody(form: HTMLFormElement, fields: Field[]): Record<string, unknow
           return row;
         });
         // A row left wholly empty is no row.
-        setPath(body, field.name, rows.filter((r) => Object.keys(r).length > 0));
+        setPath(
+          body,
+          field.name,
+          rows.filter((r) => Object.keys(r).length > 0),
+        );
         continue;
       }
     }
     const raw = (form.elements.namedItem(field.name) as HTMLInputElement | null)?.value.trim() ?? '';
-    if (field.kind === 'lines') setPath(body, field.name, raw.split('\n').map((l) => l.trim()).filter(Boolean));
+    if (field.kind === 'lines')
+      setPath(
+        body,
+        field.name,
+        raw
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      );
     else if (field.kind === 'ids') setPath(body, field.name, raw.split(/[\s,，、]+/).filter(Boolean));
     else if (raw === '' && field.optional) continue;
     else if (field.kind === 'number' || field.kind === 'level') setPath(body, field.name, raw === '' ? undefined : Number(raw));
@@ -251,7 +327,11 @@ function readBody(form: HTMLFormElement, fields: Field[]): Record<string, unknow
 function unchosen(form: HTMLFormElement, fields: Field[]): FieldError[] {
   return fields
     .filter((f) => !f.optional && (((f.kind === 'select' || f.kind === 'level') && 'choose' in f && f.choose) || f.kind === 'person' || f.kind === 'people'))
-    .filter((f) => (f.kind === 'person' || f.kind === 'people' ? !form.querySelector(`[data-pick="${f.name}"]:checked`) : (form.elements.namedItem(f.name) as HTMLSelectElement).value === ''))
+    .filter((f) =>
+      f.kind === 'person' || f.kind === 'people'
+        ? !form.querySelector(`[data-pick="${f.name}"]:checked`)
+        : (form.elements.namedItem(f.name) as HTMLSelectElement).value === '',
+    )
     .map((f) => ({ field: f.name, message: t(f.kind === 'people' ? 'cases.error.choosePeople' : 'cases.error.choose') }));
 }
 
@@ -268,7 +348,7 @@ function showErrors(form: HTMLFormElement, error: unknown, details?: FieldError[
     const message = details ? detail.message : errorText(detail);
     const match = fieldNames.filter((n) => detail.field === n || detail.field.startsWith(`${n}.`)).sort((a, b) => b.length - a.length)[0];
     const target = match ? form.querySelector<HTMLElement>(`[data-field="${CSS.escape(match)}"]`) : null;
-    const slot = target ? document.getElementById(`${target.id || domId(form.id, match!)}-error`) : null;
+    const slot = target ? document.getElementById(`${target.id || domId(form.id, match)}-error`) : null;
     if (target && slot) {
       target.setAttribute('aria-invalid', 'true');
       slot.textContent = message;
@@ -277,7 +357,17 @@ function showErrors(form: HTMLFormElement, error: unknown, details?: FieldError[
     }
   }
   const summary = details ? t('error.summary.invalid') : errorSummary(error);
-  show(general, summary, loose.length ? h('ul', {}, loose.map((l) => h('li', {}, l))) : null);
+  show(
+    general,
+    summary,
+    loose.length
+      ? h(
+          'ul',
+          {},
+          loose.map((l) => h('li', {}, l)),
+        )
+      : null,
+  );
 }
 
 /**

@@ -32,7 +32,14 @@ function navigation(me: Me | null): HTMLElement {
       me ? link('#/inbox', 'nav.inbox') : null,
       hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
       me && registersFor(me).length ? link('#/registers', 'nav.registers') : null,
-      hasRole(me, 'supervisor') ? [link('#/campaigns', 'nav.campaigns'), link('#/statistics', 'nav.statistics'), link('#/examiners/import', 'nav.examinerImport'), link('#/checklist-templates', 'nav.checklistTemplates')] : null,
+      hasRole(me, 'supervisor')
+        ? [
+            link('#/campaigns', 'nav.campaigns'),
+            link('#/statistics', 'nav.statistics'),
+            link('#/examiners/import', 'nav.examinerImport'),
+            link('#/checklist-templates', 'nav.checklistTemplates'),
+          ]
+        : null,
       // Only national supervisors manage the register (the API refuses everyone else).
       hasRole(me, 'supervisor') && me!.jurisdictions.includes('CN') ? link('#/users', 'nav.users') : null,
       link('#/public/complaint', 'nav.fileComplaint'),
@@ -55,7 +62,16 @@ function renderHeader(me: Me | null): void {
         'div',
         { class: 'session' },
         me ? h('span', { class: 'who' }, t('nav.signedInAs', { user: me.id, roles: me.roles.map((r) => label('role', r)).join(', ') })) : null,
-        h('button', { type: 'button', class: 'link', lang: currentLocale() === 'en' ? 'zh-CN' : 'en', onclick: () => (setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en'), render()) }, t('nav.language')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            lang: currentLocale() === 'en' ? 'zh-CN' : 'en',
+            onclick: () => (setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en'), render()),
+          },
+          t('nav.language'),
+        ),
         me
           ? h('button', { type: 'button', class: 'link', onclick: () => (signOut(), (location.hash = '#/signin')) }, t('nav.signOut'))
           : h('a', { href: '#/signin' }, t('nav.signIn')),

@@ -63,7 +63,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'nav.examinerImport': 'Import examiners',
   'nav.checklistTemplates': 'Checklist templates',
   'admin.import.title': 'Bulk import of examiners',
-  'admin.import.intro': 'The CSV file starts with a header naming these columns: {columns}. Every row is checked; the valid rows are imported together, the rejected ones listed with their reasons.',
+  'admin.import.intro':
+    'The CSV file starts with a header naming these columns: {columns}. Every row is checked; the valid rows are imported together, the rejected ones listed with their reasons.',
   'admin.import.file': 'CSV file',
   'admin.import.text': 'Or paste the CSV',
   'admin.import.submit': 'Import',

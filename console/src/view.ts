@@ -7,7 +7,15 @@ import { occupationName } from './occupations';
 import { placeName } from './places';
 
 /** Codes whose values have labels of their own. */
-const VALUE_LABELS: Record<string, string> = { status: 'status', category: 'category', severity: 'severity', finding: 'finding', outcome: 'outcome', demonstration: 'demonstration', kind: 'kind' };
+const VALUE_LABELS: Record<string, string> = {
+  status: 'status',
+  category: 'category',
+  severity: 'severity',
+  finding: 'finding',
+  outcome: 'outcome',
+  demonstration: 'demonstration',
+  kind: 'kind',
+};
 
 /** One value as shown: times in the user's locale, codes by their label, lists joined. */
 export function formatValue(key: string, value: unknown): string {
@@ -19,12 +27,12 @@ export function formatValue(key: string, value: unknown): string {
   if (typeof value === 'string' && VALUE_LABELS[key]) return label(VALUE_LABELS[key], value);
   if (typeof value === 'string' && /^(provinceCode|cityCode|regionCode)$/.test(key)) return placeName(value);
   if (typeof value === 'string' && key === 'occupationCode') return occupationName(value);
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** A definition list of the record's facts; links where a fact names another case. */
 export function factList(record: Record<string, any>, keys: string[]): HTMLDListElement {
-  const links: Record<string, (v: unknown) => string> = {
+  const links: Record<string, (v: string) => string> = {
     stationId: (v) => `#/cases/station/${v}`,
     examinerId: (v) => `#/cases/examiner/${v}`,
   };
@@ -44,9 +52,11 @@ export const heading = (text: string) => h('h1', { tabindex: '-1' }, text);
 
 export function errorNotice(error: unknown): HTMLElement {
   const message =
-    error instanceof ApiError && error.status === 404 ? t('case.notFound')
-    : error instanceof ApiError && error.status === 403 ? t('common.notAllowed')
-    : errorSummary(error);
+    error instanceof ApiError && error.status === 404
+      ? t('case.notFound')
+      : error instanceof ApiError && error.status === 403
+        ? t('common.notAllowed')
+        : errorSummary(error);
   return h('p', { class: 'notice error', role: 'alert' }, message);
 }
 

@@ -3,9 +3,22 @@ import { NATIONAL, coversJurisdiction } from '../../domain/jurisdiction';
 import { containing, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
-export async function saveCampaign(db: Db, c: { id: string; name: string; filter: unknown; status: string; matched: number; started: number; createdBy: string; at: string }): Promise<void> {
+export async function saveCampaign(
+  db: Db,
+  c: { id: string; name: string; filter: unknown; status: string; matched: number; started: number; createdBy: string; at: string },
+): Promise<void> {
   await db('campaigns')
-    .insert({ id: c.id, name: c.name, filter: JSON.stringify(c.filter), status: c.status, matched: c.matched, started: c.started, created_by: c.createdBy, created_at: new Date(c.at), updated_at: new Date(c.at) })
+    .insert({
+      id: c.id,
+      name: c.name,
+      filter: JSON.stringify(c.filter),
+      status: c.status,
+      matched: c.matched,
+      started: c.started,
+      created_by: c.createdBy,
+      created_at: new Date(c.at),
+      updated_at: new Date(c.at),
+    })
     .onConflict('id')
     // Progress only grows: a retried or late write never moves it back.
     .merge({ status: c.status, matched: c.matched, started: db.raw('GREATEST(started, VALUES(started))'), updated_at: new Date(c.at) });
@@ -54,7 +67,8 @@ export interface CampaignFilter extends RegisterFilter {
 export async function listCampaigns(db: Db, within: readonly string[], f: CampaignFilter): Promise<RegisterPage<ReturnType<typeof toRecord>>> {
   const q = db('campaigns').orderBy('id', 'desc');
   if (f.status) q.where('status', f.status);
-  for (const key of ['provinceCode', 'cityCode', 'occupationCode'] as const) if (f[key]) q.whereRaw(`JSON_UNQUOTE(JSON_EXTRACT(filter, ?)) = ?`, [`$.${key}`, f[key]!]);
+  for (const key of ['provinceCode', 'cityCode', 'occupationCode'] as const)
+    if (f[key]) q.whereRaw(`JSON_UNQUOTE(JSON_EXTRACT(filter, ?)) = ?`, [`$.${key}`, f[key]]);
   if (f.createdFrom) q.where('created_at', '>=', new Date(f.createdFrom));
   if (f.createdBefore) q.where('created_at', '<', new Date(f.createdBefore));
   if (f.q) {

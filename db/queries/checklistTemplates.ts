@@ -49,7 +49,14 @@ export async function publishTemplate(
     if (published) return toTemplate(published);
     const last = await trx('checklist_templates').where({ id }).max({ v: 'version' }).forUpdate().first();
     const version = (last?.v ?? 0) + 1;
-    await trx('checklist_templates').insert({ id, version, jurisdiction_code: jurisdiction, items: JSON.stringify(items), created_by: by.actorId, operation_id: operationId ?? null });
+    await trx('checklist_templates').insert({
+      id,
+      version,
+      jurisdiction_code: jurisdiction,
+      items: JSON.stringify(items),
+      created_by: by.actorId,
+      operation_id: operationId ?? null,
+    });
     await appendAuditEvent(trx, CHECKLIST_TEMPLATE_CASE, id, { ...by, action: 'template_published', data: { version, jurisdiction, items: items.length } });
     return { id, version, items, jurisdiction };
   });

@@ -19,15 +19,29 @@ export async function complaintFacts(db: Db, targets: Targets, sessionRegion: Se
   if (session && station) {
     const scope = await db('station_scopes').where({ station_id: station.id, occupation_code: session.occupation_code }).first();
     const outOfScope = !scope || session.level < scope.highest_level;
-    facts.push({ check: 'out_of_scope', result: outOfScope, detail: outOfScope ? `session ${session.id}: ${session.occupation_code} level ${session.level} is outside the licence` : `session ${session.id} is within the licence` });
+    facts.push({
+      check: 'out_of_scope',
+      result: outOfScope,
+      detail: outOfScope
+        ? `session ${session.id}: ${session.occupation_code} level ${session.level} is outside the licence`
+        : `session ${session.id} is within the licence`,
+    });
     // The rule registration applies, so what registration would refuse is flagged here.
     const outside = crossRegion(region(station), region(session), sessionRegion);
-    facts.push({ check: 'cross_region', result: outside !== null, detail: `session ${session.id}: ${outside ?? `the site is within the station's ${sessionRegion}`}` });
+    facts.push({
+      check: 'cross_region',
+      result: outside !== null,
+      detail: `session ${session.id}: ${outside ?? `the site is within the station's ${sessionRegion}`}`,
+    });
   }
   if (station) facts.push({ check: 'station_not_active', result: station.status !== 'active', detail: `station ${station.id} is ${station.status}` });
   if (targets.examinerId) {
     const examiner = await db('examiners').where({ id: targets.examinerId }).first(examinerStatus(db));
-    facts.push({ check: 'examiner_not_active', result: examiner?.status !== 'active', detail: `examiner ${targets.examinerId} is ${examiner?.status ?? 'not registered'}` });
+    facts.push({
+      check: 'examiner_not_active',
+      result: examiner?.status !== 'active',
+      detail: `examiner ${targets.examinerId} is ${examiner?.status ?? 'not registered'}`,
+    });
   }
   return { facts, provinceCode: station?.province_code ?? null };
 }

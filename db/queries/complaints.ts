@@ -1,7 +1,7 @@
 import type { Db } from '../connect';
 import { stationIdsWithin, withinJurisdiction } from './jurisdictions';
-import type { Deadline } from '../../domain/case';
-import { complaintPendingOn, type ComplaintPending, type ComplaintState, type ComplaintStatus } from '../../domain/complaint';
+import type { CaseSave } from '../../domain/case';
+import { complaintPendingOn, type ComplaintState, type ComplaintStatus } from '../../domain/complaint';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
 import { containing, overdueAt, registerPage, type RegisterFilter, type RegisterPage } from './registers';
@@ -9,17 +9,21 @@ import { parseJson } from './users';
 
 export const COMPLAINT_CASE = 'complaint';
 
-export async function saveComplaintSnapshot(
-  db: Db,
-  s: ComplaintState,
-  extra: { secretHash: string; sealedContact: string | null; provinceCode: string | null; pending: ComplaintPending | null; deadline: Deadline | null; appealUntil: string | null },
-): Promise<void> {
+export type ComplaintSave = CaseSave<Omit<ComplaintState, 'timeline'>> & {
+  secretHash: string;
+  sealedContact: string | null;
+  provinceCode: string | null;
+  appealUntil: string | null;
+};
+
+export async function saveComplaintSnapshot(db: Db, save: ComplaintSave): Promise<void> {
+  const { case: s, createdAt, updatedAt, events, ...extra } = save;
   await saveCaseSnapshot(db, {
     table: 'complaints',
     caseType: COMPLAINT_CASE,
     id: s.id,
     version: s.version,
-    timeline: s.timeline,
+    timeline: events,
     row: {
       tracking_number: s.trackingNumber,
       secret_hash: extra.secretHash,
@@ -38,9 +42,15 @@ export async function saveComplaintSnapshot(
       closed_at: s.finding ? new Date(s.finding.at) : null,
       anonymous: s.anonymous,
       appeal_until: extra.appealUntil ? new Date(extra.appealUntil) : null,
-      summary: JSON.stringify({ facts: s.facts, finding: s.finding ?? null, mergedInto: s.mergedInto ?? null, mergedComplaints: s.mergedComplaints, targets: s.targets }),
-      created_at: new Date(s.timeline[0].at),
-      updated_at: new Date(s.timeline.at(-1)!.at),
+      summary: JSON.stringify({
+        facts: s.facts,
+        finding: s.finding ?? null,
+        mergedInto: s.mergedInto ?? null,
+        mergedComplaints: s.mergedComplaints,
+        targets: s.targets,
+      }),
+      created_at: new Date(createdAt),
+      updated_at: new Date(updatedAt),
     },
   });
   if (extra.sealedContact) await db('complaint_contacts').insert({ complaint_id: s.id, sealed: extra.sealedContact }).onConflict('complaint_id').ignore();
@@ -88,14 +98,27 @@ export async function complaintStatistics(db: Db, actor: Actor) {
       byRegion: Object.fromEntries(byRegion.map((r) => [r.province_code ?? 'unknown', n(r.n)])),
       byEscalationLevel: Object.fromEntries(byLevel.map((r) => [String(r.escalation_level), n(r.n)])),
     },
-    slaCompliance: compliance.map((r) => ({ period: r.period as string, closed: n(r.closed), onTime: n(r.onTime), rate: n(r.closed) ? n(r.onTime) / n(r.closed) : null })),
+    slaCompliance: compliance.map((r) => ({
+      period: r.period as string,
+      closed: n(r.closed),
+      onTime: n(r.onTime),
+      rate: n(r.closed) ? n(r.onTime) / n(r.closed) : null,
+    })),
     overdue: n(overdue[0]?.n),
-    substantiatedRateByStation: perStation.map((r) => ({ stationId: r.station_id as number, findings: n(r.findings), substantiated: n(r.substantiated), rate: n(r.substantiated) / n(r.findings) })),
+    substantiatedRateByStation: perStation.map((r) => ({
+      stationId: r.station_id as number,
+      findings: n(r.findings),
+      substantiated: n(r.substantiated),
+      rate: n(r.substantiated) / n(r.findings),
+    })),
   };
 }
 
 export async function invalidateCertificate(db: Db, c: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<void> {
-  await db('invalid_certificates').insert({ certificate_number: c.certificateNumber, complaint_id: c.complaintId, reasons: JSON.stringify(c.reasons), invalidated_at: new Date() }).onConflict('certificate_number').ignore();
+  await db('invalid_certificates')
+    .insert({ certificate_number: c.certificateNumber, complaint_id: c.complaintId, reasons: JSON.stringify(c.reasons), invalidated_at: new Date() })
+    .onConflict('certificate_number')
+    .ignore();
 }
 
 export async function certificateInvalidation(db: Db, certificateNumber: string) {
@@ -112,12 +135,26 @@ export async function sealedContact(db: Db, complaintId: string): Promise<string
  * entry follows the case's last one on its trail.
  */
 export async function recordRevealOnEndedCase(db: Db, complaint: { id: string; status: string }, audit: AuditActor): Promise<void> {
-  await db.transaction((trx) => appendAuditEvent(trx, COMPLAINT_CASE, complaint.id, { action: 'identity_revealed', ...audit, statusBefore: complaint.status, statusAfter: complaint.status }));
+  await db.transaction((trx) =>
+    appendAuditEvent(trx, COMPLAINT_CASE, complaint.id, {
+      action: 'identity_revealed',
+      ...audit,
+      statusBefore: complaint.status,
+      statusAfter: complaint.status,
+    }),
+  );
 }
 
 export async function complaintByTracking(db: Db, trackingNumber: string) {
   const row = await db('complaints').where({ tracking_number: trackingNumber }).first('id', 'secret_hash', 'status', 'appeal_until');
-  return row ? { id: row.id as string, secretHash: row.secret_hash as string, status: row.status as string, appealUntil: row.appeal_until ? new Date(row.appeal_until).toISOString() : null } : undefined;
+  return row
+    ? {
+        id: row.id as string,
+        secretHash: row.secret_hash as string,
+        status: row.status as string,
+        appealUntil: row.appeal_until ? new Date(row.appeal_until).toISOString() : null,
+      }
+    : undefined;
 }
 
 /**
@@ -129,7 +166,9 @@ function visibleTo(q: ReturnType<Db>, actor: Actor): void {
     w.where('complaints.investigator_id', actor.id);
     if (actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler')) {
       w.orWhereIn('complaints.station_id', (sub) => stationIdsWithin(sub, actor.jurisdictions));
-      w.orWhere((unplaced) => unplaced.whereNull('complaints.station_id').andWhere((r) => withinJurisdiction(r, actor.jurisdictions, { province: 'complaints.province_code' })));
+      w.orWhere((unplaced) =>
+        unplaced.whereNull('complaints.station_id').andWhere((r) => withinJurisdiction(r, actor.jurisdictions, { province: 'complaints.province_code' })),
+      );
     }
   });
 }
@@ -157,11 +196,19 @@ export async function listComplaints(db: Db, actor: Actor, f: ComplaintFilter): 
   if (f.severity) q.where('severity', f.severity);
   if (f.provinceCode) q.where('province_code', f.provinceCode);
   if (f.cityCode) q.whereIn('complaints.station_id', (sub) => sub.select('id').from('stations').where('city_code', f.cityCode!));
-  if (f.occupationCode) q.whereIn('complaints.station_id', (sub) => sub.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
+  if (f.occupationCode)
+    q.whereIn('complaints.station_id', (sub) => sub.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
   if (f.overdue) overdueAt(q, { due: 'due_at', escalation: 'escalation_level' });
   if (f.pendingOnMe) {
     // An investigator's step waits on that investigator; a handler's step on every handler.
-    q.where((w) => w.where({ pending_role: 'inspector', investigator_id: actor.id }).orWhere((o) => o.whereIn('pending_role', actor.roles.filter((r) => r !== 'inspector'))));
+    q.where((w) =>
+      w.where({ pending_role: 'inspector', investigator_id: actor.id }).orWhere((o) =>
+        o.whereIn(
+          'pending_role',
+          actor.roles.filter((r) => r !== 'inspector'),
+        ),
+      ),
+    );
   }
   if (f.q) {
     const search = f.q;
@@ -182,7 +229,9 @@ export type ComplaintRecord = ReturnType<typeof toRecord>;
 /** The case as staff see it: never the complainant's identity (that is a separate, recorded reveal). */
 function toRecord(r: Record<string, any>) {
   // The pending step as written with the row: its holder follows from the status and investigator, its due time from the row.
-  const pending = r.pending_role ? complaintPendingOn({ status: r.status as ComplaintStatus, investigator: r.investigator_id ? { id: r.investigator_id as string } : undefined }) : null;
+  const pending = r.pending_role
+    ? complaintPendingOn({ status: r.status as ComplaintStatus, investigator: r.investigator_id ? { id: r.investigator_id as string } : undefined })
+    : null;
   return {
     id: r.id as string,
     trackingNumber: r.tracking_number as string,

@@ -72,8 +72,15 @@ export async function saveCaseSnapshot(
   // on its row lock: neither two new cases nor two writes of the same case can deadlock.
   await db.transaction(
     async (trx) => {
-      const updated = await trx(c.table).where({ id: c.id }).where('version', '<', c.version).update({ version: c.version, ...c.row });
-      if (updated === 0) await trx(c.table).insert({ id: c.id, version: c.version, ...c.row }).onConflict('id').ignore();
+      const updated = await trx(c.table)
+        .where({ id: c.id })
+        .where('version', '<', c.version)
+        .update({ version: c.version, ...c.row });
+      if (updated === 0)
+        await trx(c.table)
+          .insert({ id: c.id, version: c.version, ...c.row })
+          .onConflict('id')
+          .ignore();
       await appendEvents(trx, c.caseType, c.id, c.timeline);
       await alongside?.(trx);
     },

@@ -32,7 +32,9 @@ export async function takeOverStaleClaim(db: Db, caller: string, key: string, ol
 }
 
 export async function completeKey(db: Db, caller: string, key: string, claim: string, status: number, body: unknown): Promise<void> {
-  await db('idempotency_keys').where({ caller, idem_key: key, claim }).update({ status_code: status, response: JSON.stringify(body ?? null) });
+  await db('idempotency_keys')
+    .where({ caller, idem_key: key, claim })
+    .update({ status_code: status, response: JSON.stringify(body ?? null) });
 }
 
 export async function releaseKey(db: Db, caller: string, key: string, claim: string): Promise<void> {

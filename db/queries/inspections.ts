@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connect';
 import type { Actor } from '../../domain/roles';
-import type { Deadline } from '../../domain/case';
-import type { InspectionPending, InspectionState } from '../../domain/inspection';
+import type { CaseSave } from '../../domain/case';
+import type { InspectionProjection } from '../../domain/inspection';
 import { saveCaseSnapshot } from './events';
 import { stationIdsWithin } from './jurisdictions';
 import { containing, overdueAt, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
@@ -11,7 +11,10 @@ import { parseJson } from './users';
 export const INSPECTION_CASE = 'inspection';
 
 /** Writes the inspection row and its new events. */
-export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending: InspectionPending | null, deadline: Deadline | null): Promise<void> {
+export async function saveInspectionSnapshot(
+  db: Db,
+  { case: s, pending, deadline, createdAt, updatedAt, events }: CaseSave<InspectionProjection>,
+): Promise<void> {
   const row = {
     station_id: s.station.id,
     kind: s.kind,
@@ -30,11 +33,17 @@ export async function saveInspectionSnapshot(db: Db, s: InspectionState, pending
     total: s.result?.total ?? null,
     rating: s.result?.rating ?? null,
     outcome: s.outcome ?? null,
-    summary: JSON.stringify({ result: s.result ?? null, rectifications: s.rectifications, sanctions: s.sanctions, proposedSanction: s.proposedSanction ?? null, reason: s.reason ?? null }),
-    created_at: new Date(s.timeline[0].at),
-    updated_at: new Date(s.timeline[s.timeline.length - 1].at),
+    summary: JSON.stringify({
+      result: s.result ?? null,
+      rectifications: s.rectifications,
+      sanctions: s.sanctions,
+      proposedSanction: s.proposedSanction ?? null,
+      reason: s.reason ?? null,
+    }),
+    created_at: new Date(createdAt),
+    updated_at: new Date(updatedAt),
   };
-  await saveCaseSnapshot(db, { table: 'inspections', caseType: INSPECTION_CASE, id: s.id, version: s.version, row, timeline: s.timeline });
+  await saveCaseSnapshot(db, { table: 'inspections', caseType: INSPECTION_CASE, id: s.id, version: s.version, row, timeline: events });
 }
 
 export interface InspectionFilter extends RegisterFilter {
@@ -58,7 +67,8 @@ function visibleTo(query: ReturnType<Db>, actor: Actor): void {
 }
 
 /** Keeps to the inspections of the stations a condition picks (their place, scope, name or licence number). */
-const ofStations = (query: ReturnType<Db>, pick: (stations: Knex.QueryBuilder) => void) => query.whereIn('inspections.station_id', (sub) => pick(sub.select('stations.id').from('stations')));
+const ofStations = (query: ReturnType<Db>, pick: (stations: Knex.QueryBuilder) => void) =>
+  query.whereIn('inspections.station_id', (sub) => pick(sub.select('stations.id').from('stations')));
 
 /**
  * The register of inspections the actor may see: by status, station, place, an occupation of the station's scope,
@@ -71,13 +81,18 @@ export async function listInspections(db: Db, actor: Actor, f: InspectionFilter)
   if (f.stationId) query.where('station_id', f.stationId);
   if (f.provinceCode) query.where('province_code', f.provinceCode);
   if (f.cityCode) ofStations(query, (s) => s.where('stations.city_code', f.cityCode!));
-  if (f.occupationCode) query.whereIn('inspections.station_id', (scope) => scope.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
+  if (f.occupationCode)
+    query.whereIn('inspections.station_id', (scope) => scope.select('station_id').from('station_scopes').where('occupation_code', f.occupationCode!));
   if (f.campaignId) query.where('campaign_id', f.campaignId);
   if (f.overdue) overdueAt(query, { due: 'due_at', escalation: 'escalation_level' });
   if (f.pendingOnMe) pendingOn(query, actor);
   if (f.q) {
     const q = f.q;
-    query.where((w) => w.where('id', q).orWhere((s) => ofStations(s, (st) => st.where('stations.name', 'like', containing(q)).orWhere('stations.licence_number', 'like', containing(q)))));
+    query.where((w) =>
+      w
+        .where('id', q)
+        .orWhere((s) => ofStations(s, (st) => st.where('stations.name', 'like', containing(q)).orWhere('stations.licence_number', 'like', containing(q)))),
+    );
   }
   return registerPage(query, { id: 'id', idOrder: 'desc', created: 'created_at', due: 'due_at' }, f, toRecord);
 }
@@ -100,7 +115,13 @@ function toRecord(r: Record<string, any>) {
     template: { id: r.template_id as string, version: r.template_version as number },
     status: r.status as string,
     pending: r.pending_action
-      ? { action: r.pending_action, role: r.pending_role, userIds: parseJson<string[]>(r.pending_user_ids) ?? [], dueAt: r.due_at ? new Date(r.due_at).toISOString() : null, escalationLevel: r.escalation_level }
+      ? {
+          action: r.pending_action,
+          role: r.pending_role,
+          userIds: parseJson<string[]>(r.pending_user_ids) ?? [],
+          dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+          escalationLevel: r.escalation_level,
+        }
       : null,
     teamIds: parseJson<string[]>(r.team_ids) ?? [],
     leadId: r.lead_id as string | null,

@@ -4,10 +4,14 @@ import { scopeOf } from '../../domain/jurisdiction';
 
 type Query = Knex.QueryBuilder;
 
-export async function upsertJurisdictions(db: Db, items: Array<{ code: string; kind: string; parentCode: string | null; name: string; occupationPrefixes?: string[] }>): Promise<void> {
+export async function upsertJurisdictions(
+  db: Db,
+  items: Array<{ code: string; kind: string; parentCode: string | null; name: string; occupationPrefixes?: string[] }>,
+): Promise<void> {
   await db.transaction(async (trx) => {
     // Parents first: the tree's order in the list.
-    for (const j of items) await trx('jurisdictions').insert({ code: j.code, kind: j.kind, parent_code: j.parentCode, name: j.name }).onConflict('code').merge();
+    for (const j of items)
+      await trx('jurisdictions').insert({ code: j.code, kind: j.kind, parent_code: j.parentCode, name: j.name }).onConflict('code').merge();
     for (const j of items.filter((i) => i.occupationPrefixes)) {
       await trx('industry_occupations').where({ jurisdiction_code: j.code }).delete();
       await trx('industry_occupations').insert(j.occupationPrefixes!.map((occupation_prefix) => ({ jurisdiction_code: j.code, occupation_prefix })));
@@ -49,7 +53,13 @@ export function withinJurisdiction(q: Query, jurisdictions: readonly string[] | 
 
 /** A row whose occupation code (in `column`) falls under one of the industries. */
 export const occupationInIndustries = (column: string) => (q: Query, industries: string[]) =>
-  q.whereExists((sub) => sub.select(1).from('industry_occupations as io').whereIn('io.jurisdiction_code', industries).whereRaw(`?? LIKE CONCAT(io.occupation_prefix, '%')`, [column]));
+  q.whereExists((sub) =>
+    sub
+      .select(1)
+      .from('industry_occupations as io')
+      .whereIn('io.jurisdiction_code', industries)
+      .whereRaw(`?? LIKE CONCAT(io.occupation_prefix, '%')`, [column]),
+  );
 
 /** Stations: their region, and their licensed scope's occupations. */
 export const STATION_PLACE: Place = {

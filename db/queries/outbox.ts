@@ -42,4 +42,3 @@ export async function markOutbox(db: Db, id: number, status: OutboxStatus, error
       ...(status === 'sent' ? { sent_at: new Date() } : {}),
     });
 }
-

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connect';
-import { ELIGIBLE_STATUSES, type QualificationPending, type QualificationState, type QualificationStatus } from '../../domain/qualification';
+import type { CaseSave } from '../../domain/case';
+import { ELIGIBLE_STATUSES, FINAL_QUALIFICATION_STATUSES, type QualificationState, type QualificationStatus } from '../../domain/qualification';
 import { countByReason, type ImportColumn, type KnownPerson, type RejectedRow, type ValidRow } from '../../domain/examinerImport';
 import type { Actor } from '../../domain/roles';
 import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
@@ -26,38 +27,68 @@ export function examinerStatusOf(statuses: QualificationStatus[]): 'active' | 's
   return 'lapsed';
 }
 
+/** The examiner's qualifications still in force or under way (not lapsed, revoked or rejected). */
+export async function liveQualificationIds(db: Db, examinerId: string): Promise<string[]> {
+  return (await db('qualifications')
+    .where({ examiner_id: examinerId })
+    .whereNotIn('status', FINAL_QUALIFICATION_STATUSES)
+    .orderBy('id')
+    .pluck('id')) as string[];
+}
+
 /** Writes the qualification row and events, then the examiner's register row and derived status. */
-export async function saveQualificationSnapshot(db: Db, s: QualificationState, pending: QualificationPending | null, nationalId?: string): Promise<void> {
-  await saveCaseSnapshot(db, {
-    table: 'qualifications',
-    caseType: QUALIFICATION_CASE,
-    id: s.id,
-    version: s.version,
-    timeline: s.timeline,
-    row: {
-      examiner_id: s.examiner.id,
-      occupation_code: s.occupationCode,
-      level: s.level,
-      card_number: s.cardNumber ?? null,
-      status: s.status,
-      issued_at: s.issuedAt ? new Date(s.issuedAt) : null,
-      expires_at: s.expiresAt ? new Date(s.expiresAt) : null,
-      cycle: s.cycle,
-      pending_action: pending?.action ?? null,
-      pending_role: pending?.role ?? null,
-      pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
-      summary: JSON.stringify({ admission: s.admission ?? null, renewal: s.renewal ?? null, renewalRejected: s.renewalRejected ?? null, suspension: s.suspension ?? null, remindersSent: s.remindersSent, endReason: s.endReason ?? null }),
-      created_at: new Date(s.timeline[0]?.at ?? Date.now()),
-      updated_at: new Date(s.timeline.at(-1)?.at ?? Date.now()),
+export type QualificationSave = CaseSave<Omit<QualificationState, 'timeline'>> & { nationalId?: string };
+
+export async function saveQualificationSnapshot(db: Db, { case: s, pending, nationalId, createdAt, updatedAt, events }: QualificationSave): Promise<void> {
+  await saveCaseSnapshot(
+    db,
+    {
+      table: 'qualifications',
+      caseType: QUALIFICATION_CASE,
+      id: s.id,
+      version: s.version,
+      timeline: events,
+      row: {
+        examiner_id: s.examiner.id,
+        occupation_code: s.occupationCode,
+        level: s.level,
+        card_number: s.cardNumber ?? null,
+        status: s.status,
+        issued_at: s.issuedAt ? new Date(s.issuedAt) : null,
+        expires_at: s.expiresAt ? new Date(s.expiresAt) : null,
+        cycle: s.cycle,
+        pending_action: pending?.action ?? null,
+        pending_role: pending?.role ?? null,
+        pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
+        summary: JSON.stringify({
+          admission: s.admission ?? null,
+          renewal: s.renewal ?? null,
+          renewalRejected: s.renewalRejected ?? null,
+          suspension: s.suspension ?? null,
+          remindersSent: s.remindersSent,
+          endReason: s.endReason ?? null,
+        }),
+        created_at: new Date(createdAt),
+        updated_at: new Date(updatedAt),
+      },
     },
-  }, async (trx) => {
-    // In the same transaction: no reader sees the qualification changed and the examiner not yet.
-    const statuses = (await trx('qualifications').where({ examiner_id: s.examiner.id }).select('status')).map((r) => r.status as QualificationStatus);
-    await trx('examiners')
-      .insert({ id: s.examiner.id, name: s.examiner.name, organisation: s.examiner.organisation, email: s.examiner.email, national_id: nationalId ?? null, status: examinerStatusOf(statuses), updated_at: new Date() })
-      .onConflict('id')
-      .merge({ status: examinerStatusOf(statuses), email: s.examiner.email, updated_at: new Date(), ...(nationalId ? { national_id: nationalId } : {}) });
-  });
+    async (trx) => {
+      // In the same transaction: no reader sees the qualification changed and the examiner not yet.
+      const statuses = (await trx('qualifications').where({ examiner_id: s.examiner.id }).select('status')).map((r) => r.status as QualificationStatus);
+      await trx('examiners')
+        .insert({
+          id: s.examiner.id,
+          name: s.examiner.name,
+          organisation: s.examiner.organisation,
+          email: s.examiner.email,
+          national_id: nationalId ?? null,
+          status: examinerStatusOf(statuses),
+          updated_at: new Date(),
+        })
+        .onConflict('id')
+        .merge({ status: examinerStatusOf(statuses), email: s.examiner.email, updated_at: new Date(), ...(nationalId ? { national_id: nationalId } : {}) });
+    },
+  );
 }
 
 export interface QualificationFilter extends RegisterFilter {
@@ -85,16 +116,20 @@ const isStaff = (actor: Actor) => actor.roles.includes('supervisor') || actor.ro
  */
 function registeredWithin(q: Query, column: string, jurisdictions: readonly string[] | undefined): void {
   q.where((w) =>
-    w.whereIn(column, (sub) => examinersRegisteredWithin(sub, jurisdictions)).orWhereIn(column, (sub) => {
-      sub.select('registered.id').from('examiners as registered');
-      withinJurisdiction(sub, jurisdictions, { city: 'registered.region_code', province: sub.client.raw("CONCAT(LEFT(registered.region_code, 2), '0000')") });
-    }),
+    w
+      .whereIn(column, (sub) => examinersRegisteredWithin(sub, jurisdictions))
+      .orWhereIn(column, (sub) => {
+        sub.select('registered.id').from('examiners as registered');
+        withinJurisdiction(sub, jurisdictions, { city: 'registered.region_code', province: sub.client.raw("CONCAT(LEFT(registered.region_code, 2), '0000')") });
+      }),
   );
 }
 
 /** The qualifications inside the jurisdictions: their examiner registered there, or their occupation the industry's. */
 function qualificationsWithin(q: Query, jurisdictions: readonly string[] | undefined): void {
-  q.where((w) => w.where((j) => withinJurisdiction(j, jurisdictions, QUALIFICATION_PLACE)).orWhere((r) => registeredWithin(r, 'qualifications.examiner_id', jurisdictions)));
+  q.where((w) =>
+    w.where((j) => withinJurisdiction(j, jurisdictions, QUALIFICATION_PLACE)).orWhere((r) => registeredWithin(r, 'qualifications.examiner_id', jurisdictions)),
+  );
 }
 
 /** Reviewers and supervisors see the qualifications in their jurisdictions; an examiner only their own. */
@@ -159,24 +194,57 @@ function toRecord(r: Record<string, any>) {
 
 /** Violations on an examiner's conduct record since a time: more than the policy's number needs a supervisor at renewal. */
 export async function violationsSince(db: Db, examinerId: string, since: string): Promise<number> {
-  const row = await db('conduct_records').where({ examiner_id: examinerId, kind: 'violation' }).where('recorded_at', '>=', new Date(since)).count({ n: '*' }).first();
+  const row = await db('conduct_records')
+    .where({ examiner_id: examinerId, kind: 'violation' })
+    .where('recorded_at', '>=', new Date(since))
+    .count({ n: '*' })
+    .first();
   return Number(row?.n ?? 0);
 }
 
 /** `operationId`: the id a request's Idempotency-Key reserved; an entry already recorded under it is not recorded again. */
-export async function addConduct(db: Db, c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string }, by: AuditActor, operationId?: string): Promise<void> {
+export async function addConduct(
+  db: Db,
+  c: { examinerId: string; kind: 'commendation' | 'violation'; description: string; source: string },
+  by: AuditActor,
+  operationId?: string,
+): Promise<void> {
   await db.transaction(async (trx) => {
     if (operationId && (await trx('conduct_records').where({ operation_id: operationId }).first('id'))) return;
-    await trx('conduct_records').insert({ examiner_id: c.examinerId, kind: c.kind, description: c.description, source: c.source, recorded_by: by.actorId, recorded_at: new Date(), operation_id: operationId ?? null });
+    await trx('conduct_records').insert({
+      examiner_id: c.examinerId,
+      kind: c.kind,
+      description: c.description,
+      source: c.source,
+      recorded_by: by.actorId,
+      recorded_at: new Date(),
+      operation_id: operationId ?? null,
+    });
     await appendAuditEvent(trx, EXAMINER_CASE, c.examinerId, { ...by, action: `${c.kind}_recorded`, data: { description: c.description, source: c.source } });
   });
 }
 
-export async function addTraining(db: Db, t: { examinerId: string; hours: number; course: string; completedOn: string }, by: AuditActor, operationId?: string): Promise<void> {
+export async function addTraining(
+  db: Db,
+  t: { examinerId: string; hours: number; course: string; completedOn: string },
+  by: AuditActor,
+  operationId?: string,
+): Promise<void> {
   await db.transaction(async (trx) => {
     if (operationId && (await trx('training_records').where({ operation_id: operationId }).first('id'))) return;
-    await trx('training_records').insert({ examiner_id: t.examinerId, hours: t.hours, course: t.course, completed_on: t.completedOn, source: by.actorId, operation_id: operationId ?? null });
-    await appendAuditEvent(trx, EXAMINER_CASE, t.examinerId, { ...by, action: 'training_recorded', data: { hours: t.hours, course: t.course, completedOn: t.completedOn } });
+    await trx('training_records').insert({
+      examiner_id: t.examinerId,
+      hours: t.hours,
+      course: t.course,
+      completed_on: t.completedOn,
+      source: by.actorId,
+      operation_id: operationId ?? null,
+    });
+    await appendAuditEvent(trx, EXAMINER_CASE, t.examinerId, {
+      ...by,
+      action: 'training_recorded',
+      data: { hours: t.hours, course: t.course, completedOn: t.completedOn },
+    });
   });
 }
 
@@ -223,7 +291,10 @@ export async function listExaminers(db: Db, actor: Actor, f: ExaminerFilter) {
   });
   if (f.status) whereExaminerStatus(q, f.status);
   for (const place of [f.provinceCode, f.cityCode]) if (place) q.where((w) => registeredWithin(w, 'examiners.id', [place]));
-  if (f.occupationCode) q.whereExists((sub) => sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id').where('qualifications.occupation_code', f.occupationCode!));
+  if (f.occupationCode)
+    q.whereExists((sub) =>
+      sub.select(1).from('qualifications').whereRaw('qualifications.examiner_id = examiners.id').where('qualifications.occupation_code', f.occupationCode!),
+    );
   if (f.q) {
     const search = f.q;
     q.where((w) => w.where('examiners.id', search).orWhere('examiners.name', 'like', containing(search)));
@@ -263,7 +334,12 @@ export async function examinerRecord(db: Db, actor: Actor, id: string) {
     /** A suspension recorded on the register (a complaint finding's), which holds until this time whatever the qualifications. */
     suspendedUntil: row.suspended_until ? new Date(row.suspended_until).toISOString() : null,
     qualifications: qualifications.map(toRecord),
-    training: training.map((t) => ({ hours: Number(t.hours), course: t.course, completedOn: new Date(t.completed_on).toISOString().slice(0, 10), source: t.source })),
+    training: training.map((t) => ({
+      hours: Number(t.hours),
+      course: t.course,
+      completedOn: new Date(t.completed_on).toISOString().slice(0, 10),
+      source: t.source,
+    })),
     sessionsConducted: Number(sessions?.n ?? 0),
     conduct: conduct.map((c) => ({ kind: c.kind, description: c.description, source: c.source, recordedAt: new Date(c.recorded_at).toISOString() })),
   };
@@ -279,7 +355,10 @@ export function maskNationalId(id: string | null): string | null {
 export async function liveQualificationPairs(db: Db, examinerIds: string[], exceptImport?: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < examinerIds.length; i += 1000) {
-    const rows = await notOfImport(db('qualifications'), exceptImport).whereIn('examiner_id', examinerIds.slice(i, i + 1000)).whereNotIn('status', ['lapsed', 'revoked', 'rejected']).select('examiner_id', 'occupation_code');
+    const rows = await notOfImport(db('qualifications'), exceptImport)
+      .whereIn('examiner_id', examinerIds.slice(i, i + 1000))
+      .whereNotIn('status', ['lapsed', 'revoked', 'rejected'])
+      .select('examiner_id', 'occupation_code');
     for (const r of rows) found.add(`${r.examiner_id}/${r.occupation_code}`);
   }
   return found;
@@ -288,7 +367,9 @@ export async function liveQualificationPairs(db: Db, examinerIds: string[], exce
 export async function existingCardNumbers(db: Db, cards: string[], exceptImport?: string): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < cards.length; i += 1000) {
-    const rows = await notOfImport(db('qualifications'), exceptImport).whereIn('card_number', cards.slice(i, i + 1000)).select('card_number');
+    const rows = await notOfImport(db('qualifications'), exceptImport)
+      .whereIn('card_number', cards.slice(i, i + 1000))
+      .select('card_number');
     for (const r of rows) found.add(r.card_number);
   }
   return found;
@@ -306,7 +387,14 @@ export async function knownPeople(db: Db, jurisdictions: readonly string[] | und
     const [examiners, users, inside] = await Promise.all([
       db('examiners').whereIn('id', chunk).select('id', 'national_id', examinerStatus(db)),
       db('users').whereIn('id', chunk).pluck('id'),
-      Promise.all(['users', 'examiners'].map((table) => db(table).whereIn(`${table}.id`, chunk).where((w) => registeredWithin(w, `${table}.id`, jurisdictions)).pluck(`${table}.id`))),
+      Promise.all(
+        ['users', 'examiners'].map((table) =>
+          db(table)
+            .whereIn(`${table}.id`, chunk)
+            .where((w) => registeredWithin(w, `${table}.id`, jurisdictions))
+            .pluck(`${table}.id`),
+        ),
+      ),
     ]);
     const registered = new Set<string>(inside.flat());
     // A user who is no examiner yet has no national id in the register: no row can match them.
@@ -339,8 +427,30 @@ export async function recordImport(
       rejected_by_reason: JSON.stringify(countByReason(rejected)),
       created_at: at,
     });
-    await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, imp.id, { ...imp.by, action: 'examiners_imported', data: { qualifications: valid.length, examiners: new Set(valid.map((r) => r.examiner_id)).size, rejected: rejected.length } });
-    const newExaminers = [...new Map(valid.filter((r) => r.newExaminer).map((r) => [r.examiner_id, { id: r.examiner_id, name: r.name, organisation: r.organisation, email: r.email, national_id: r.national_id, region_code: r.region_code, status: 'active', updated_at: at }])).values()];
+    await appendAuditEvent(trx, EXAMINER_IMPORT_CASE, imp.id, {
+      ...imp.by,
+      action: 'examiners_imported',
+      data: { qualifications: valid.length, examiners: new Set(valid.map((r) => r.examiner_id)).size, rejected: rejected.length },
+    });
+    const newExaminers = [
+      ...new Map(
+        valid
+          .filter((r) => r.newExaminer)
+          .map((r) => [
+            r.examiner_id,
+            {
+              id: r.examiner_id,
+              name: r.name,
+              organisation: r.organisation,
+              email: r.email,
+              national_id: r.national_id,
+              region_code: r.region_code,
+              status: 'active',
+              updated_at: at,
+            },
+          ]),
+      ).values(),
+    ];
     for (let i = 0; i < newExaminers.length; i += 500) await trx('examiners').insert(newExaminers.slice(i, i + 500));
     for (let i = 0; i < valid.length; i += 500) {
       await trx('qualifications').insert(
@@ -364,7 +474,13 @@ export async function recordImport(
     }
     for (let i = 0; i < rejected.length; i += 500) {
       await trx('examiner_import_rejections').insert(
-        rejected.slice(i, i + 500).map((r) => ({ import_id: imp.id, line: r.line, reasons: JSON.stringify(r.reasons), errors: JSON.stringify(r.errors), cells: JSON.stringify(r.cells) })),
+        rejected.slice(i, i + 500).map((r) => ({
+          import_id: imp.id,
+          line: r.line,
+          reasons: JSON.stringify(r.reasons),
+          errors: JSON.stringify(r.errors),
+          cells: JSON.stringify(r.cells),
+        })),
       );
     }
   });
@@ -391,9 +507,17 @@ export async function findImport(db: Db, importId: string): Promise<{ id: string
 }
 
 /** Every rejected row of an import, in line order, as sent. */
-export async function importRejections(db: Db, importId: string): Promise<Array<Omit<RejectedRow, 'cells'> & { cells: Partial<Record<ImportColumn, string>> }>> {
+export async function importRejections(
+  db: Db,
+  importId: string,
+): Promise<Array<Omit<RejectedRow, 'cells'> & { cells: Partial<Record<ImportColumn, string>> }>> {
   const rows = await db('examiner_import_rejections').where({ import_id: importId }).orderBy('line').select('line', 'reasons', 'errors', 'cells');
-  return rows.map((r) => ({ line: r.line, reasons: parseJson<string[]>(r.reasons) ?? [], errors: parseJson<string[]>(r.errors) ?? [], cells: parseJson<Partial<Record<ImportColumn, string>>>(r.cells) ?? {} }));
+  return rows.map((r) => ({
+    line: r.line,
+    reasons: parseJson<string[]>(r.reasons) ?? [],
+    errors: parseJson<string[]>(r.errors) ?? [],
+    cells: parseJson<Partial<Record<ImportColumn, string>>>(r.cells) ?? {},
+  }));
 }
 
 /** One page of an import's qualifications, in id order after a cursor, as their cycles need them. */

@@ -41,7 +41,9 @@ export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `
 /** Cases waiting on the actor: named in person, or on their role when nobody is named. */
 export function pendingOn(q: Query, actor: Actor): void {
   q.where((w) => {
-    w.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) => r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'));
+    w.whereRaw('JSON_CONTAINS(pending_user_ids, JSON_QUOTE(?))', [actor.id]).orWhere((r) =>
+      r.whereIn('pending_role', actor.roles).whereRaw('JSON_LENGTH(pending_user_ids) = 0'),
+    );
   });
 }
 
@@ -77,14 +79,24 @@ function afterCursor(q: Query, columns: RegisterColumns, f: RegisterFilter): voi
     return;
   }
   const time = new Date(Number(at));
-  q.where((w) => w.whereNull(columns.due!).orWhere(columns.due!, '>', time).orWhere((same) => same.where(columns.due!, time).where(columns.id, '>', id)));
+  q.where((w) =>
+    w
+      .whereNull(columns.due!)
+      .orWhere(columns.due!, '>', time)
+      .orWhere((same) => same.where(columns.due!, time).where(columns.id, '>', id)),
+  );
 }
 
 /**
  * One page of a filtered query, with the count of all it matches. By due date: soonest first, ties by id, what has
  * no due time last; the cursor carries the last row's due time and id, so pages neither skip nor repeat a row.
  */
-export async function registerPage<R>(base: Query, columns: RegisterColumns, f: RegisterFilter, toRecord: (row: Record<string, any>) => R): Promise<RegisterPage<R>> {
+export async function registerPage<R>(
+  base: Query,
+  columns: RegisterColumns,
+  f: RegisterFilter,
+  toRecord: (row: Record<string, any>) => R,
+): Promise<RegisterPage<R>> {
   windows(base, columns, f);
   const byDue = f.sort === 'due' && columns.due !== undefined;
   const query = base.clone();

@@ -22,7 +22,10 @@ export async function insertSession(db: Db, s: AppraisalSession & { id: string; 
       .onConflict('id')
       .ignore();
     if (inserted.length) {
-      await trx('appraisal_session_examiners').insert(s.examinerIds.map((examinerId) => ({ session_id: s.id, examiner_id: examinerId }))).onConflict(['session_id', 'examiner_id']).ignore();
+      await trx('appraisal_session_examiners')
+        .insert(s.examinerIds.map((examinerId) => ({ session_id: s.id, examiner_id: examinerId })))
+        .onConflict(['session_id', 'examiner_id'])
+        .ignore();
     }
   });
 }
@@ -48,7 +51,10 @@ export async function setQualitySupervisor(db: Db, stationId: number, sessionId:
 
 export async function listSessions(db: Db, stationId: number) {
   const rows = await db('appraisal_sessions').where({ station_id: stationId }).orderBy('session_date');
-  const examiners = await db('appraisal_session_examiners').whereIn('session_id', rows.map((r) => r.id));
+  const examiners = await db('appraisal_session_examiners').whereIn(
+    'session_id',
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     occupationCode: r.occupation_code,

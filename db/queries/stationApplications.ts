@@ -1,21 +1,21 @@
 import type { Db } from '../connect';
 import { withinJurisdiction, type Place } from './jurisdictions';
 import type { Actor } from '../../domain/roles';
-import type { ApplicationState, Deadline, Pending } from '../../domain/stationApproval';
+import type { CaseSave } from '../../domain/case';
+import type { ApplicationState } from '../../domain/stationApproval';
 import { saveCaseSnapshot } from './events';
 import { containing, overdueAt, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
 export const CASE_TYPE = 'station_application';
 
-export interface ApplicationSnapshot {
-  state: ApplicationState;
-  pending: Pending | null;
-  deadline: Deadline | null;
-}
+export type ApplicationSave = CaseSave<Omit<ApplicationState, 'timeline'>> & { workflowId: string };
 
 /** Writes the application row and its new events. */
-export async function saveApplicationSnapshot(db: Db, workflowId: string, { state, pending, deadline }: ApplicationSnapshot): Promise<void> {
+export async function saveApplicationSnapshot(
+  db: Db,
+  { case: state, pending, deadline, workflowId, createdAt, updatedAt, events }: ApplicationSave,
+): Promise<void> {
   const row = {
     workflow_id: workflowId,
     applicant_id: state.applicantId,
@@ -44,10 +44,10 @@ export async function saveApplicationSnapshot(db: Db, workflowId: string, { stat
       reviewReasons: state.reviewReasons,
       withdrawnReason: state.withdrawnReason ?? null,
     }),
-    submitted_at: new Date(state.timeline[0].at),
-    updated_at: new Date(state.timeline[state.timeline.length - 1].at),
+    submitted_at: new Date(createdAt),
+    updated_at: new Date(updatedAt),
   };
-  await saveCaseSnapshot(db, { table: 'station_applications', caseType: CASE_TYPE, id: state.id, version: state.version, row, timeline: state.timeline });
+  await saveCaseSnapshot(db, { table: 'station_applications', caseType: CASE_TYPE, id: state.id, version: state.version, row, timeline: events });
 }
 
 export interface ApplicationRecord {
@@ -118,7 +118,13 @@ export async function listApplications(db: Db, actor: Actor, filter: Application
   if (filter.pendingOnMe) pendingOn(query, actor);
   if (filter.q) {
     const q = filter.q;
-    query.where((w) => w.where('id', q).orWhere('licence_number', 'like', containing(q)).orWhere('station_name', 'like', containing(q)).orWhere('organisation', 'like', containing(q)));
+    query.where((w) =>
+      w
+        .where('id', q)
+        .orWhere('licence_number', 'like', containing(q))
+        .orWhere('station_name', 'like', containing(q))
+        .orWhere('organisation', 'like', containing(q)),
+    );
   }
   return registerPage(query, { id: 'id', idOrder: 'desc', created: 'submitted_at', due: 'due_at' }, filter, toRecord);
 }

@@ -51,9 +51,7 @@ export async function issueLicence(db: Db, req: LicenceRequest): Promise<IssuedL
     });
     const number = licenceNumber(a.region.provinceCode, req.licensedAt, stationId);
     await trx('stations').where({ id: stationId }).update({ licence_number: number });
-    await trx('station_scopes').insert(
-      req.scope.map((e) => ({ station_id: stationId, occupation_code: e.occupationCode, highest_level: e.highestLevel })),
-    );
+    await trx('station_scopes').insert(req.scope.map((e) => ({ station_id: stationId, occupation_code: e.occupationCode, highest_level: e.highestLevel })));
     await trx('users').where({ id: req.adminId }).update({ station_id: stationId });
     return { stationId, licenceNumber: number };
   });
@@ -135,7 +133,11 @@ export const STATION_CASE = 'station';
 
 /** The station as an inspection needs it, with the team that inspected it last (for rotation). */
 /** `within`: an official's jurisdictions; a station outside them is not found. */
-export async function stationForInspection(db: Db, id: number, within?: string[]): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
+export async function stationForInspection(
+  db: Db,
+  id: number,
+  within?: string[],
+): Promise<{ snapshot: StationSnapshot; lastTeamIds: string[]; status: string } | undefined> {
   const q = db('stations').leftJoin('users', 'users.id', 'stations.admin_id').where('stations.id', id);
   if (within) withinJurisdiction(q, within, STATION_PLACE);
   const row = await q.first('stations.*', 'users.email as admin_email');
@@ -179,12 +181,18 @@ function filtered(db: Db, f: StationFilter) {
 
 /** One page of station ids matching a campaign's filter, in id order after a cursor: a campaign never holds the whole list. */
 export async function stationIdsPage(db: Db, f: StationFilter, afterId: number, limit: number): Promise<number[]> {
-  const rows = await filtered(db, { ...f, status: 'active' }).where('id', '>', afterId).orderBy('id').limit(limit).select('id');
+  const rows = await filtered(db, { ...f, status: 'active' })
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
   return rows.map((r) => r.id as number);
 }
 
 export async function countStations(db: Db, f: StationFilter): Promise<number> {
-  const row = await filtered(db, { ...f, status: 'active' }).count({ n: '*' }).first();
+  const row = await filtered(db, { ...f, status: 'active' })
+    .count({ n: '*' })
+    .first();
   return Number(row?.n ?? 0);
 }
 
@@ -221,6 +229,10 @@ export async function listStations(db: Db, f: StationFilter & RegisterFilter & {
 
 /** The public list of confirmed demonstration stations (示范站). */
 export async function demonstrationStations(db: Db) {
-  const rows = await db('stations').where({ demonstration: 'confirmed' }).whereNot('status', 'revoked').orderBy('id').select('id', 'name', 'licence_number', 'province_code', 'city_code', 'rating');
+  const rows = await db('stations')
+    .where({ demonstration: 'confirmed' })
+    .whereNot('status', 'revoked')
+    .orderBy('id')
+    .select('id', 'name', 'licence_number', 'province_code', 'city_code', 'rating');
   return rows.map((r) => ({ id: r.id, name: r.name, licenceNumber: r.licence_number, provinceCode: r.province_code, cityCode: r.city_code, rating: r.rating }));
 }

@@ -14,7 +14,11 @@ export const USER_CASE = 'user';
 
 export async function findUsers(db: Db, ids: string[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
-  const [rows, roles, jurisdictions] = await Promise.all([db('users').whereIn('id', ids), db('user_roles').whereIn('user_id', ids), db('user_jurisdictions').whereIn('user_id', ids).orderBy('code')]);
+  const [rows, roles, jurisdictions] = await Promise.all([
+    db('users').whereIn('id', ids),
+    db('user_roles').whereIn('user_id', ids),
+    db('user_jurisdictions').whereIn('user_id', ids).orderBy('code'),
+  ]);
   const of = (rows: Array<Record<string, string>>, id: string, field: string) => rows.filter((r) => r.user_id === id).map((r) => r[field]);
   return rows.map((row) => ({ ...toUser(row, of(roles, row.id, 'role') as Role[]), jurisdictions: of(jurisdictions, row.id, 'code') }));
 }
@@ -28,13 +32,22 @@ export async function listUsers(db: Db, filter: { role?: Role; active?: boolean 
   const q = db('users').orderBy('id').select('id').limit(1000);
   if (filter.role) q.whereIn('id', (sub) => sub.select('user_id').from('user_roles').where('role', filter.role!));
   if (filter.active !== undefined) q.where('active', filter.active);
-  return findUsers(db, (await q).map((r) => r.id as string));
+  return findUsers(
+    db,
+    (await q).map((r) => r.id as string),
+  );
 }
 
 /** The addresses of everyone holding a role; with `at`, only those registered at those jurisdictions (levels of the tree). */
 export async function emailsForRole(db: Db, role: Role, at?: string | string[]): Promise<string[]> {
   const q = db('users').join('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.role', role).orderBy('users.id').select('users.email');
-  if (at) q.whereIn('users.id', (sub) => sub.select('user_id').from('user_jurisdictions').whereIn('code', Array.isArray(at) ? at : [at]));
+  if (at)
+    q.whereIn('users.id', (sub) =>
+      sub
+        .select('user_id')
+        .from('user_jurisdictions')
+        .whereIn('code', Array.isArray(at) ? at : [at]),
+    );
   return (await q).map((r) => r.email as string);
 }
 
@@ -48,7 +61,14 @@ export async function upsertUsers(db: Db, users: Array<Omit<UserRow, 'stationId'
   await db.transaction(async (trx) => {
     for (const u of users) {
       await trx('users')
-        .insert({ id: u.id, name: u.name, email: u.email, organisation: u.organisation, affiliations: JSON.stringify(u.affiliations), station_id: u.stationId ?? null })
+        .insert({
+          id: u.id,
+          name: u.name,
+          email: u.email,
+          organisation: u.organisation,
+          affiliations: JSON.stringify(u.affiliations),
+          station_id: u.stationId ?? null,
+        })
         .onConflict('id')
         .merge();
       await trx('user_roles').where({ user_id: u.id }).delete();
@@ -75,7 +95,9 @@ export async function changeAccess(
   return db.transaction(async (trx) => {
     const before = (await findUsers(trx, [id]))[0];
     if (!before || before.id !== id) return undefined;
-    const done = operationId && (await trx('events').where({ case_type: USER_CASE, case_id: id }).whereRaw("JSON_VALUE(data, '$.operationId') = ?", [operationId]).first('seq'));
+    const done =
+      operationId &&
+      (await trx('events').where({ case_type: USER_CASE, case_id: id }).whereRaw("JSON_VALUE(data, '$.operationId') = ?", [operationId]).first('seq'));
     if (done) return before;
     if (change.active !== undefined) await trx('users').where({ id }).update({ active: change.active });
     if (change.roles) {
@@ -88,7 +110,11 @@ export async function changeAccess(
     }
     const after = (await findUsers(trx, [id]))[0];
     const access = (u: UserRow) => ({ active: u.active, roles: u.roles, jurisdictions: u.jurisdictions });
-    await appendAuditEvent(trx, USER_CASE, id, { ...by, action: 'access_changed', data: { before: access(before), after: access(after), reasons, ...(operationId ? { operationId } : {}) } });
+    await appendAuditEvent(trx, USER_CASE, id, {
+      ...by,
+      action: 'access_changed',
+      data: { before: access(before), after: access(after), reasons, ...(operationId ? { operationId } : {}) },
+    });
     return after;
   });
 }

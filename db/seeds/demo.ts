@@ -1,11 +1,7 @@
 import type { Db } from '../connect';
 import { ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../queries/checklistTemplates';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ulid } from 'ulid';
-import { suspendExaminer } from '../../activities/crossProcess';
 import { IMPORT_COLUMNS, importScope, judgeImport, parseImport } from '../../domain/examinerImport';
-import type { QualificationPolicy } from '../../domain/policy';
-import { examinerImport, examinerImportWorkflowId } from '../../workflows/examinerImport';
 import type { AuditActor } from '../queries/events';
 import { industryOccupations } from '../queries/jurisdictions';
 import { existingCardNumbers, knownPeople, liveQualificationPairs, recordImport } from '../queries/qualifications';
@@ -16,13 +12,61 @@ import { checklistItemsSchema } from '../../domain/checklist';
 
 /** Demo people, one or more per role; tests use the same register. */
 export const DEMO_USERS: Array<Omit<UserRow, 'stationId'>> = [
-  { id: 'sup-1', name: '王军', email: 'wang.jun@hrss.example', roles: ['supervisor'], organisation: '广东省人力资源和社会保障厅', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'sup-2', name: '李娜', email: 'li.na@hrss.example', roles: ['supervisor'], organisation: '广东省人力资源和社会保障厅', affiliations: [], jurisdictions: ['CN'] },
+  {
+    id: 'sup-1',
+    name: '王军',
+    email: 'wang.jun@hrss.example',
+    roles: ['supervisor'],
+    organisation: '广东省人力资源和社会保障厅',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'sup-2',
+    name: '李娜',
+    email: 'li.na@hrss.example',
+    roles: ['supervisor'],
+    organisation: '广东省人力资源和社会保障厅',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
   // A supervisor who also reviews: the rule that the reviewer may not decide must hold for her.
-  { id: 'rev-1', name: '赵敏', email: 'zhao.min@osta.example', roles: ['reviewer', 'supervisor'], organisation: '广东省职业技能鉴定指导中心', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'rev-2', name: '孙浩', email: 'sun.hao@osta.example', roles: ['reviewer'], organisation: '广东省职业技能鉴定指导中心', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'insp-1', name: '陈刚', email: 'chen.gang@gzvc.example', roles: ['inspector', 'examiner'], organisation: '广州市职业技术学院', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'insp-2', name: '刘洋', email: 'liu.yang@szpt.example', roles: ['inspector'], organisation: '深圳职业技术学院', affiliations: [], jurisdictions: ['CN'] },
+  {
+    id: 'rev-1',
+    name: '赵敏',
+    email: 'zhao.min@osta.example',
+    roles: ['reviewer', 'supervisor'],
+    organisation: '广东省职业技能鉴定指导中心',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'rev-2',
+    name: '孙浩',
+    email: 'sun.hao@osta.example',
+    roles: ['reviewer'],
+    organisation: '广东省职业技能鉴定指导中心',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'insp-1',
+    name: '陈刚',
+    email: 'chen.gang@gzvc.example',
+    roles: ['inspector', 'examiner'],
+    organisation: '广州市职业技术学院',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'insp-2',
+    name: '刘洋',
+    email: 'liu.yang@szpt.example',
+    roles: ['inspector'],
+    organisation: '深圳职业技术学院',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
   {
     id: 'insp-3',
     name: '黄磊',
@@ -32,30 +76,164 @@ export const DEMO_USERS: Array<Omit<UserRow, 'stationId'>> = [
     affiliations: ['南海机械厂培训中心'],
     jurisdictions: ['CN'],
   },
-  { id: 'insp-4', name: '郭强', email: 'guo.qiang@nanhai-machinery.example', roles: ['inspector'], organisation: '南海机械厂', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'insp-5', name: '邓辉', email: 'deng.hui@gdqi.example', roles: ['inspector'], organisation: '广东省质量研究院', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'insp-6', name: '林涛', email: 'lin.tao@gdqi.example', roles: ['inspector', 'examiner'], organisation: '广东省质量研究院', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'insp-7', name: '马骏', email: 'ma.jun@szvc.example', roles: ['inspector'], organisation: '深圳市职业训练中心', affiliations: [], jurisdictions: ['CN'] },
+  {
+    id: 'insp-4',
+    name: '郭强',
+    email: 'guo.qiang@nanhai-machinery.example',
+    roles: ['inspector'],
+    organisation: '南海机械厂',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'insp-5',
+    name: '邓辉',
+    email: 'deng.hui@gdqi.example',
+    roles: ['inspector'],
+    organisation: '广东省质量研究院',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'insp-6',
+    name: '林涛',
+    email: 'lin.tao@gdqi.example',
+    roles: ['inspector', 'examiner'],
+    organisation: '广东省质量研究院',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'insp-7',
+    name: '马骏',
+    email: 'ma.jun@szvc.example',
+    roles: ['inspector'],
+    organisation: '深圳市职业训练中心',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
   { id: 'admin-1', name: '周平', email: 'station-admin@nanhai-machinery.example', roles: ['station_admin'], organisation: '南海机械厂', affiliations: [] },
   { id: 'admin-2', name: '吴芳', email: 'admin@pearl-river-skills.example', roles: ['station_admin'], organisation: '珠江技能有限公司', affiliations: [] },
-  { id: 'handler-1', name: '何静', email: 'he.jing@hrss.example', roles: ['complaint_handler'], organisation: '广东省人力资源和社会保障厅', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'exam-1', name: '徐伟', email: 'xu.wei@nanhai-machinery.example', roles: ['examiner'], organisation: '南海机械厂', affiliations: [], jurisdictions: ['440600'] },
-  { id: 'exam-2', name: '唐宇', email: 'tang.yu@nanhai-machinery.example', roles: ['examiner'], organisation: '南海机械厂', affiliations: [], jurisdictions: ['440600'] },
+  {
+    id: 'handler-1',
+    name: '何静',
+    email: 'he.jing@hrss.example',
+    roles: ['complaint_handler'],
+    organisation: '广东省人力资源和社会保障厅',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'exam-1',
+    name: '徐伟',
+    email: 'xu.wei@nanhai-machinery.example',
+    roles: ['examiner'],
+    organisation: '南海机械厂',
+    affiliations: [],
+    jurisdictions: ['440600'],
+  },
+  {
+    id: 'exam-2',
+    name: '唐宇',
+    email: 'tang.yu@nanhai-machinery.example',
+    roles: ['examiner'],
+    organisation: '南海机械厂',
+    affiliations: [],
+    jurisdictions: ['440600'],
+  },
   // Officials scoped to one level of the jurisdiction tree (two provinces, two cities each, one industry).
-  { id: 'sup-gd', name: '欧阳明', email: 'ou.yang@gd.hrss.example', roles: ['supervisor'], organisation: '广东省人力资源和社会保障厅', affiliations: [], jurisdictions: ['440000'] },
-  { id: 'sup-gz', name: '罗斌', email: 'luo.bin@gz.hrss.example', roles: ['supervisor'], organisation: '广州市人力资源和社会保障局', affiliations: [], jurisdictions: ['440100'] },
-  { id: 'sup-fs', name: '邱兰', email: 'qiu.lan@fs.hrss.example', roles: ['supervisor', 'complaint_handler'], organisation: '佛山市人力资源和社会保障局', affiliations: [], jurisdictions: ['440600'] },
-  { id: 'sup-fj', name: '郑凯', email: 'zheng.kai@fj.hrss.example', roles: ['supervisor'], organisation: '福建省人力资源和社会保障厅', affiliations: [], jurisdictions: ['350000'] },
-  { id: 'sup-xm', name: '叶青', email: 'ye.qing@xm.hrss.example', roles: ['supervisor'], organisation: '厦门市人力资源和社会保障局', affiliations: [], jurisdictions: ['350200'] },
-  { id: 'sup-mach', name: '孔伟', email: 'kong.wei@machinery-skills.example', roles: ['supervisor'], organisation: '机械工业职业技能鉴定指导中心', affiliations: [], jurisdictions: ['IND:machinery'] },
+  {
+    id: 'sup-gd',
+    name: '欧阳明',
+    email: 'ou.yang@gd.hrss.example',
+    roles: ['supervisor'],
+    organisation: '广东省人力资源和社会保障厅',
+    affiliations: [],
+    jurisdictions: ['440000'],
+  },
+  {
+    id: 'sup-gz',
+    name: '罗斌',
+    email: 'luo.bin@gz.hrss.example',
+    roles: ['supervisor'],
+    organisation: '广州市人力资源和社会保障局',
+    affiliations: [],
+    jurisdictions: ['440100'],
+  },
+  {
+    id: 'sup-fs',
+    name: '邱兰',
+    email: 'qiu.lan@fs.hrss.example',
+    roles: ['supervisor', 'complaint_handler'],
+    organisation: '佛山市人力资源和社会保障局',
+    affiliations: [],
+    jurisdictions: ['440600'],
+  },
+  {
+    id: 'sup-fj',
+    name: '郑凯',
+    email: 'zheng.kai@fj.hrss.example',
+    roles: ['supervisor'],
+    organisation: '福建省人力资源和社会保障厅',
+    affiliations: [],
+    jurisdictions: ['350000'],
+  },
+  {
+    id: 'sup-xm',
+    name: '叶青',
+    email: 'ye.qing@xm.hrss.example',
+    roles: ['supervisor'],
+    organisation: '厦门市人力资源和社会保障局',
+    affiliations: [],
+    jurisdictions: ['350200'],
+  },
+  {
+    id: 'sup-mach',
+    name: '孔伟',
+    email: 'kong.wei@machinery-skills.example',
+    roles: ['supervisor'],
+    organisation: '机械工业职业技能鉴定指导中心',
+    affiliations: [],
+    jurisdictions: ['IND:machinery'],
+  },
   // Quality supervisors (质量督导员), each entitled where they are registered.
-  { id: 'qs-1', name: '白雪', email: 'bai.xue@osta-quality.example', roles: ['quality_supervisor'], organisation: '全国职业技能鉴定质量督导中心', affiliations: [], jurisdictions: ['CN'] },
-  { id: 'qs-fs', name: '蔡红', email: 'cai.hong@fs-quality.example', roles: ['quality_supervisor'], organisation: '佛山市职业技能鉴定质量督导办公室', affiliations: [], jurisdictions: ['440600'] },
-  { id: 'qs-xm', name: '江涛', email: 'jiang.tao@xm-quality.example', roles: ['quality_supervisor'], organisation: '厦门市职业技能鉴定质量督导办公室', affiliations: [], jurisdictions: ['350200'] },
+  {
+    id: 'qs-1',
+    name: '白雪',
+    email: 'bai.xue@osta-quality.example',
+    roles: ['quality_supervisor'],
+    organisation: '全国职业技能鉴定质量督导中心',
+    affiliations: [],
+    jurisdictions: ['CN'],
+  },
+  {
+    id: 'qs-fs',
+    name: '蔡红',
+    email: 'cai.hong@fs-quality.example',
+    roles: ['quality_supervisor'],
+    organisation: '佛山市职业技能鉴定质量督导办公室',
+    affiliations: [],
+    jurisdictions: ['440600'],
+  },
+  {
+    id: 'qs-xm',
+    name: '江涛',
+    email: 'jiang.tao@xm-quality.example',
+    roles: ['quality_supervisor'],
+    organisation: '厦门市职业技能鉴定质量督导办公室',
+    affiliations: [],
+    jurisdictions: ['350200'],
+  },
 ];
 
 /** The jurisdiction tree (管辖): the nation, two provinces with two cities each, and one industry authority with its occupations. */
-export const DEMO_JURISDICTIONS: Array<{ code: string; kind: 'national' | 'province' | 'city' | 'industry'; parentCode: string | null; name: string; occupationPrefixes?: string[] }> = [
+export const DEMO_JURISDICTIONS: Array<{
+  code: string;
+  kind: 'national' | 'province' | 'city' | 'industry';
+  parentCode: string | null;
+  name: string;
+  occupationPrefixes?: string[];
+}> = [
   { code: 'CN', kind: 'national', parentCode: null, name: '人力资源和社会保障部' },
   { code: '440000', kind: 'province', parentCode: 'CN', name: '广东省' },
   { code: '440100', kind: 'city', parentCode: '440000', name: '广州市' },
@@ -73,17 +251,96 @@ export const DEMO_JURISDICTIONS: Array<{ code: string; kind: 'national' | 'provi
  * suspension was recorded through the same path as a complaint finding's. Dates are years from the seeding day.
  * insp-3 holds the examiner role but no qualification yet: they enter the register when admitted.
  */
-export const DEMO_EXAMINERS: Array<{ id: string; name: string; email: string; organisation: string; nationalId: string; regionCode: string; occupationCode: string; level: number; issuedYearsAgo: number; validYears: number; suspendedForDays?: number }> = [
-  { id: 'exam-1', name: '徐伟', email: 'xu.wei@nanhai-machinery.example', organisation: '南海机械厂', nationalId: '44010619850301123X', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3 },
-  { id: 'exam-2', name: '唐宇', email: 'tang.yu@nanhai-machinery.example', organisation: '南海机械厂', nationalId: '440605198807154321', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3 },
-  { id: 'exam-3', name: '冯波', email: 'feng.bo@nanhai-machinery.example', organisation: '南海机械厂', nationalId: '440605197911023456', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 4, validYears: 3 },
-  { id: 'exam-4', name: '潘丽', email: 'pan.li@foshan-tech.example', organisation: '佛山市技师学院', nationalId: '440604199203087654', regionCode: '440600', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 1, validYears: 3, suspendedForDays: 180 },
-  { id: 'insp-1', name: '陈刚', email: 'chen.gang@gzvc.example', organisation: '广州市职业技术学院', nationalId: '440106198201014567', regionCode: '440100', occupationCode: '6-18-01-01', level: 2, issuedYearsAgo: 1, validYears: 3 },
-  { id: 'insp-6', name: '林涛', email: 'lin.tao@gdqi.example', organisation: '广东省质量研究院', nationalId: '440104198006067890', regionCode: '440100', occupationCode: '6-18-01-01', level: 3, issuedYearsAgo: 4, validYears: 3 },
+export const DEMO_EXAMINERS: Array<{
+  id: string;
+  name: string;
+  email: string;
+  organisation: string;
+  nationalId: string;
+  regionCode: string;
+  occupationCode: string;
+  level: number;
+  issuedYearsAgo: number;
+  validYears: number;
+  suspendedForDays?: number;
+}> = [
+  {
+    id: 'exam-1',
+    name: '徐伟',
+    email: 'xu.wei@nanhai-machinery.example',
+    organisation: '南海机械厂',
+    nationalId: '44010619850301123X',
+    regionCode: '440600',
+    occupationCode: '6-18-01-01',
+    level: 3,
+    issuedYearsAgo: 1,
+    validYears: 3,
+  },
+  {
+    id: 'exam-2',
+    name: '唐宇',
+    email: 'tang.yu@nanhai-machinery.example',
+    organisation: '南海机械厂',
+    nationalId: '440605198807154321',
+    regionCode: '440600',
+    occupationCode: '6-18-01-01',
+    level: 3,
+    issuedYearsAgo: 1,
+    validYears: 3,
+  },
+  {
+    id: 'exam-3',
+    name: '冯波',
+    email: 'feng.bo@nanhai-machinery.example',
+    organisation: '南海机械厂',
+    nationalId: '440605197911023456',
+    regionCode: '440600',
+    occupationCode: '6-18-01-01',
+    level: 3,
+    issuedYearsAgo: 4,
+    validYears: 3,
+  },
+  {
+    id: 'exam-4',
+    name: '潘丽',
+    email: 'pan.li@foshan-tech.example',
+    organisation: '佛山市技师学院',
+    nationalId: '440604199203087654',
+    regionCode: '440600',
+    occupationCode: '6-18-01-01',
+    level: 3,
+    issuedYearsAgo: 1,
+    validYears: 3,
+    suspendedForDays: 180,
+  },
+  {
+    id: 'insp-1',
+    name: '陈刚',
+    email: 'chen.gang@gzvc.example',
+    organisation: '广州市职业技术学院',
+    nationalId: '440106198201014567',
+    regionCode: '440100',
+    occupationCode: '6-18-01-01',
+    level: 2,
+    issuedYearsAgo: 1,
+    validYears: 3,
+  },
+  {
+    id: 'insp-6',
+    name: '林涛',
+    email: 'lin.tao@gdqi.example',
+    organisation: '广东省质量研究院',
+    nationalId: '440104198006067890',
+    regionCode: '440100',
+    occupationCode: '6-18-01-01',
+    level: 3,
+    issuedYearsAgo: 4,
+    validYears: 3,
+  },
 ];
 
 /** Who recorded the demo register's import. */
-const SEED_IMPORTER: AuditActor = { actorId: 'seed', actorRole: 'system' };
+export const SEED_IMPORTER: AuditActor = { actorId: 'seed', actorRole: 'system' };
 
 /**
  * Seeds the demo world; returns the id of the examiner import, whose cycles `startDemoCycles` starts once a worker
@@ -122,7 +379,10 @@ async function importDemoExaminers(db: Db): Promise<string> {
   if ('error' in parsed) throw new Error(`demo examiners: ${parsed.error}`);
   const ids = DEMO_EXAMINERS.map((e) => e.id);
   const [existingCards, existingPairs, known, industries] = await Promise.all([
-    existingCardNumbers(db, rows.map((r) => r.card_number)),
+    existingCardNumbers(
+      db,
+      rows.map((r) => r.card_number),
+    ),
     liveQualificationPairs(db, ids),
     knownPeople(db, ['CN'], ids),
     industryOccupations(db),
@@ -132,46 +392,4 @@ async function importDemoExaminers(db: Db): Promise<string> {
   const id = ulid();
   await recordImport(db, { id, by: SEED_IMPORTER, jurisdictions: ['CN'], valid: valid.map((row) => ({ ...row, qualificationId: ulid() })), rejected });
   return id;
-}
-
-/**
- * Starts the demo register's qualification cycles as an import's are started (the examiner-import workflow), waits
- * until each has recorded itself (an expired card has lapsed by then), then suspends those the demo has suspended,
- * as a complaint finding does. Idempotent: a second call finds the cycles and the suspensions in place.
- */
-export async function startDemoCycles(deps: { db: Db; temporal: Client; taskQueue: string; policy: QualificationPolicy }, importId: string): Promise<void> {
-  const handle = await deps.temporal.workflow
-    .start(examinerImport, {
-      workflowId: examinerImportWorkflowId(importId),
-      taskQueue: deps.taskQueue,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ importId, policy: deps.policy, startedBy: { id: SEED_IMPORTER.actorId, roles: [] } }],
-    })
-    .catch((error: unknown) => {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return deps.temporal.workflow.getHandle(examinerImportWorkflowId(importId));
-    });
-  await handle.result();
-  const now = new Date();
-  for (let settled = false; !settled; ) {
-    const unsettled = await deps.db('qualifications')
-      .where({ import_id: importId })
-      .where((w) => w.where('version', 0).orWhere((x) => x.where('status', 'active').where('expires_at', '<=', now)))
-      .first('id');
-    settled = !unsettled;
-    if (!settled) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  for (const e of DEMO_EXAMINERS.filter((x) => x.suspendedForDays)) {
-    const until = new Date(now.getTime() + e.suspendedForDays! * 86_400_000);
-    const already = await deps.db('examiners').where({ id: e.id }).first('suspended_until');
-    if (already?.suspended_until) continue;
-    const report = await suspendExaminer(deps.db, deps.temporal, e.id, { kind: 'suspend', until: until.toISOString(), reasons: ['演示数据：停考的考评员'], source: 'seed' });
-    if (!report.applied) throw new Error(`demo suspension of ${e.id}: ${report.reason}`);
-  }
-  // The signalled cycles record their suspension on their own: the world is settled once their rows say so.
-  const suspended = DEMO_EXAMINERS.filter((x) => x.suspendedForDays).map((x) => x.id);
-  while (suspended.length && (await deps.db('qualifications').where({ import_id: importId }).whereIn('examiner_id', suspended).where('status', 'active').first('id'))) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -27,7 +27,8 @@ const ROLES = [
 /** An API code as the API spells it: a snake_case word (`in_review`, `review_return`) is never prose. */
 const SNAKE_CODE = /\b[a-z]+_[a-z_]+\b/;
 /** A one-word status shown as itself: the word among Chinese, not within English words (which are data: a reason, a name). */
-const STATUS_WORD = /\b(approved|rejected|passed|rectified|submitted|active|lapsed|suspended|revoked|withdrawn|returned|closed|merged|triaged|received|answered|investigating|appealed|running|completed|unknown)\b/;
+const STATUS_WORD =
+  /\b(approved|rejected|passed|rectified|submitted|active|lapsed|suspended|revoked|withdrawn|returned|closed|merged|triaged|received|answered|investigating|appealed|running|completed|unknown)\b/;
 const ENGLISH_WORD = /\b[A-Za-z]{2,}\b/g;
 /** A province or city code (GB/T 2260) shown instead of the place's name (not beside it, as a hint's example is). */
 const REGION_CODE = /(?<![\w-])[1-8]\d{3}00(?![\w-]|\s*[（(])/;
@@ -69,7 +70,12 @@ async function seedCases(h: Harness): Promise<void> {
   const application = await ok('POST', '/v1/station-applications', 'admin-2', { ...example, stationName: '珠江技能鉴定站' });
   await eventually(async () => (await h.api('GET', `/v1/station-applications/${application.id}`, { as: 'sup-1' })).body.record.status === 'awaiting_reviewer');
   await ok('POST', `/v1/station-applications/${application.id}/reviewer`, 'sup-1', { reviewerId: 'rev-2' });
-  await ok('POST', '/v1/public/complaints', null, { category: 'examiner_misconduct', happenedOn: '2026-01-15', description: '考评员在鉴定现场向考生暗示答案。', stationId });
+  await ok('POST', '/v1/public/complaints', null, {
+    category: 'examiner_misconduct',
+    happenedOn: '2026-01-15',
+    description: '考评员在鉴定现场向考生暗示答案。',
+    stationId,
+  });
   // An inspection in fieldwork: the inspector's page has the checklist's scores form.
   const inspection = await ok('POST', '/v1/inspections', 'sup-1', { stationId, reason: '无障碍检查' });
   await ok('POST', `/v1/inspections/${inspection.id}/team`, 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' });
@@ -103,17 +109,24 @@ async function shownTexts(page: Page): Promise<string[]> {
       if (node.textContent!.trim()) out.push(node.textContent!.trim());
     }
     for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
-      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) if (element.getAttribute(name)) out.push(element.getAttribute(name)!);
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) if (element.getAttribute(name)) out.push(element.getAttribute(name));
     }
     return out;
   });
-  return texts.map((text) => NOT_WORDS.reduce((rest, pattern) => rest.replace(pattern, ' '), text).split(/\s+/).filter((word) => !IDS.has(word)).join(' '));
+  return texts.map((text) =>
+    NOT_WORDS.reduce((rest, pattern) => rest.replace(pattern, ' '), text)
+      .split(/\s+/)
+      .filter((word) => !IDS.has(word))
+      .join(' '),
+  );
 }
 
 /** The texts that show a code or a key instead of Chinese. */
 async function untranslated(page: Page): Promise<string[]> {
   const statusAlone = (text: string) => STATUS_WORD.test(text) && (text.match(ENGLISH_WORD) ?? []).length === 1;
-  return (await shownTexts(page)).filter((text) => SNAKE_CODE.test(text) || statusAlone(text) || MESSAGE_KEY.test(text) || REGION_CODE.test(text) || INDUSTRY_CODE.test(text));
+  return (await shownTexts(page)).filter(
+    (text) => SNAKE_CODE.test(text) || statusAlone(text) || MESSAGE_KEY.test(text) || REGION_CODE.test(text) || INDUSTRY_CODE.test(text),
+  );
 }
 
 /** Goes to a page as a click in the navigation or on a link does, and waits until it has drawn what it loads. */
@@ -136,7 +149,10 @@ const kindOf = (hash: string) => {
   const [section, sub = ''] = hash.replace(/^#\//, '').split('?')[0].split('/');
   return `${section}/${ID_SECTIONS.has(section) && sub ? ':id' : sub}`;
 };
-const pageName = (hash: string) => kindOf(hash).replace(/[^A-Za-z0-9-]+/g, '-').replace(/-$/, '');
+const pageName = (hash: string) =>
+  kindOf(hash)
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/-$/, '');
 
 async function check(page: Page, hash: string, who: string, problems: string[]): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `a11y-${who}-${pageName(hash)}.png`), fullPage: true });
@@ -169,7 +185,9 @@ describe('accessibility and Chinese throughout', () => {
       await page.locator('#file-complaint button[type=submit]').click();
       await page.locator('#file-complaint-description-error:not(:empty)').waitFor();
       return Object.fromEntries(
-        await Promise.all(['happenedOn', 'description', 'contact_name', 'contact_email'].map(async (f) => [f, await page.locator(`#file-complaint-${f}-error`).textContent()])),
+        await Promise.all(
+          ['happenedOn', 'description', 'contact_name', 'contact_email'].map(async (f) => [f, await page.locator(`#file-complaint-${f}-error`).textContent()]),
+        ),
       );
     };
     await page.goto(`${h.baseUrl}/console/#/public/complaint`);
@@ -241,7 +259,10 @@ describe('accessibility and Chinese throughout', () => {
     expect([...IDS].filter((id) => shown.includes(id))).toEqual([]);
     expect(await untranslated(page)).toEqual([]);
 
-    const applications = (await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; stationId: number | null }>;
+    const applications = (await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-1' })).body.items as Array<{
+      id: string;
+      stationId: number | null;
+    }>;
     const licensed = applications.find((a) => a.stationId === stationId)!;
     await go(page, `#/cases/station-application/${licensed.id}`, 'link');
     const concurred = await page.locator('tr[data-action="industry_concurred"]').textContent();

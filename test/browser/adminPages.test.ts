@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 // bypassCSP: axe is injected as a script, which the console's CSP would refuse.
-const newPage = async () => (await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+const newPage = async () =>
+  (await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
 
 async function signedIn(userId: string): Promise<Page> {
   const page = await newPage();
@@ -66,7 +67,10 @@ describe('supervisors’ administration pages', () => {
     expect(download.suggestedFilename()).toMatch(/^examiner-import-[0-9A-Z]{26}-rejections\.csv$/);
     const saved = path.join(tmpdir(), `admin-rejections-${process.pid}.csv`);
     await download.saveAs(saved);
-    const lines = (await readFile(saved, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = (await readFile(saved, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     await rm(saved);
     expect(lines[0]).toMatch(/^line,reasons,errors,examiner_id,/);
     expect(lines).toHaveLength(2);
@@ -85,7 +89,13 @@ describe('supervisors’ administration pages', () => {
     await expect(page.getByLabel('辖区代码').inputValue()).resolves.toBe('440100');
     const before = Number(await version.getAttribute('data-version'));
     await expect(version.textContent()).resolves.toBe(`广州市适用第 ${before} 版（全国发布）。`);
-    await expect(page.locator('tr[data-item="org.rules"] td').allTextContents()).resolves.toEqual(['组织管理', '鉴定管理制度已成文、经审批并得到执行', '10', '10', '否']);
+    await expect(page.locator('tr[data-item="org.rules"] td').allTextContents()).resolves.toEqual([
+      '组织管理',
+      '鉴定管理制度已成文、经审批并得到执行',
+      '10',
+      '10',
+      '否',
+    ]);
     await expectAccessible(page, '#/checklist-templates');
 
     const items = page.getByLabel('检查项目（JSON）');

@@ -102,7 +102,11 @@ describe('operator console', () => {
     const started = await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId, reason: 'console journey' } });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const id = started.body.id as string;
-    for (const [path, as, body] of [['team', 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' }], ['acknowledge', 'insp-1', {}], ['acknowledge', 'insp-2', {}]] as const) {
+    for (const [path, as, body] of [
+      ['team', 'sup-1', { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' }],
+      ['acknowledge', 'insp-1', {}],
+      ['acknowledge', 'insp-2', {}],
+    ] as const) {
       const res = await h.api('POST', `/v1/inspections/${id}/${path}`, { as, body });
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
     }
@@ -124,7 +128,13 @@ describe('operator console', () => {
   });
 
   it('lets a member of the public file a complaint on a phone and track it with the secret', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await page.goto(`${h.baseUrl}/console/#/public/complaint`);
     await page.selectOption('#file-complaint-category', 'examiner_misconduct');
@@ -179,7 +189,13 @@ describe('operator console', () => {
   });
 
   it('serves only the built files, and the demo tokens and source maps only in development', async () => {
-    for (const probe of ['/console/../package.json', '/console/%2e%2e/package.json', '/console/..%2fpackage.json', '/console/src/main.ts', '/console/tsconfig.json']) {
+    for (const probe of [
+      '/console/../package.json',
+      '/console/%2e%2e/package.json',
+      '/console/..%2fpackage.json',
+      '/console/src/main.ts',
+      '/console/tsconfig.json',
+    ]) {
       expect((await fetch(h.baseUrl + probe)).status, probe).toBe(404);
     }
     const page = await fetch(`${h.baseUrl}/console/`);
@@ -187,7 +203,10 @@ describe('operator console', () => {
     expect((await fetch(`${h.baseUrl}/console/dev-tokens`)).status).toBe(200);
     expect((await fetch(`${h.baseUrl}/console/app.js.map`)).status).toBe(200);
 
-    const production = createApp({ db: h.db, temporal: h.temporal, config: { ...h.config, development: false, production: true } }, pino({ level: 'silent' })).listen(0, '127.0.0.1');
+    const production = createApp(
+      { db: h.db, temporal: h.temporal, config: { ...h.config, development: false, production: true } },
+      pino({ level: 'silent' }),
+    ).listen(0, '127.0.0.1');
     await new Promise((resolve) => production.once('listening', resolve));
     const base = `http://127.0.0.1:${(production.address() as AddressInfo).port}`;
     try {

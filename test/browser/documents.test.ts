@@ -35,7 +35,7 @@ async function signedIn(userId: string): Promise<Page> {
 /** Presses the print button and reads the downloaded file's text. */
 async function printed(page: Page, label: string): Promise<{ filename: string; text: string }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label }).click()]);
-  return { filename: download.suggestedFilename(), text: pdfText(new Uint8Array(await readFile((await download.path())!))) };
+  return { filename: download.suggestedFilename(), text: pdfText(new Uint8Array(await readFile(await download.path()))) };
 }
 
 describe('printable documents in the console', () => {

@@ -44,7 +44,9 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh browser signed in as a demo user; every confirmation it is asked is accepted and kept. */
 async function signedIn(userId: string): Promise<{ page: Page; confirmations: string[] }> {
-  const page = await (await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+  const page = await (
+    await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true })
+  ).newPage();
   const confirmations: string[] = [];
   page.on('dialog', (dialog) => void (confirmations.push(dialog.message()), dialog.accept()));
   page.on('pageerror', (error) => pageErrors.push(`${userId}: ${error.message}`));
@@ -101,12 +103,16 @@ describe('journeys through the console', () => {
     await expect(reviewers.locator('[data-candidate="rev-2"]').textContent()).resolves.toContain(nameOf('rev-2'));
     // The reviewer sees the application itself beside the form: scope with levels, documents, staff, affiliations.
     const application = await sup.page.locator('section.details').first().textContent();
-    for (const shown of ['6-18-01-01', '高级', '6-18-02-04', '中级', '营业执照', 'scan/business-licence.pdf', '马琳', '南海机械厂培训中心']) expect(application).toContain(shown);
+    for (const shown of ['6-18-01-01', '高级', '6-18-02-04', '中级', '营业执照', 'scan/business-licence.pdf', '马琳', '南海机械厂培训中心'])
+      expect(application).toContain(shown);
     await reviewers.getByLabel(nameOf('rev-2'), { exact: false }).check();
     await reviewers.locator('button[type=submit]').click();
     await status(sup.page, 'in_review');
 
-    const returned = await h.api('POST', `/v1/station-applications/${applicationId}/review`, { as: 'rev-2', body: { outcome: 'return', reasons: ['营业执照扫描件不清晰，请重新上传'] } });
+    const returned = await h.api('POST', `/v1/station-applications/${applicationId}/review`, {
+      as: 'rev-2',
+      body: { outcome: 'return', reasons: ['营业执照扫描件不清晰，请重新上传'] },
+    });
     expect(returned.status, JSON.stringify(returned.body)).toBe(200);
 
     // The applicant sees why it came back, and corrects the application as it stands.
@@ -181,7 +187,9 @@ describe('journeys through the console', () => {
     await shot(decider.page, 'application-approved');
 
     // Licensed, the administrator registers a session on the station's page, within the reduced scope.
-    const licensed = await eventually(async () => (await h.api('GET', `/v1/station-applications/${applicationId}`, { as: 'sup-1' })).body.record.stationId ?? undefined);
+    const licensed = await eventually(
+      async () => (await h.api('GET', `/v1/station-applications/${applicationId}`, { as: 'sup-1' })).body.record.stationId ?? undefined,
+    );
     await eventually(async () => (await h.api('GET', `/v1/stations/${licensed}`, { as: 'sup-1' })).body.programme ?? undefined);
     await admin.page.goto(caseUrl('station', licensed));
     const session = admin.page.locator('#action-registerSession');
@@ -264,7 +272,12 @@ describe('journeys through the console', () => {
       },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-    const complaintId = await eventually(async () => (await h.api('GET', '/v1/complaints?status=received', { as: 'handler-1' })).body.items.find((c: { trackingNumber: string }) => c.trackingNumber === filed.body.trackingNumber)?.id);
+    const complaintId = await eventually(
+      async () =>
+        (await h.api('GET', '/v1/complaints?status=received', { as: 'handler-1' })).body.items.find(
+          (c: { trackingNumber: string }) => c.trackingNumber === filed.body.trackingNumber,
+        )?.id,
+    );
 
     const handler = await signedIn('handler-1');
     await handler.page.goto(caseUrl('complaint', complaintId));

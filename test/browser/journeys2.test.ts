@@ -20,7 +20,10 @@ let stationId: number;
 beforeAll(async () => {
   browser = await launchBrowser();
   // Qualifications valid ten minutes, reminded from the first: a renewal is due as soon as one is admitted.
-  h = await startHarness({ qualification: { validity: 'PT10M', reminderOffsets: ['PT9M59S'], renewal: { minTrainingHours: 24, minSessions: 0, violationsNeedingSupervisor: 2 } } }, { development: true });
+  h = await startHarness(
+    { qualification: { validity: 'PT10M', reminderOffsets: ['PT9M59S'], renewal: { minTrainingHours: 24, minSessions: 0, violationsNeedingSupervisor: 2 } } },
+    { development: true },
+  );
   stationId = await licenseStation(h);
 });
 /** Script errors on any page: a journey that passes with one still failed its user. */
@@ -41,7 +44,13 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function newPage(who: string, options: BrowserContextOptions = {}): Promise<{ page: Page; confirmations: string[] }> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true, ...options });
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1280, height: 900 },
+    bypassCSP: true,
+    ...options,
+  });
   const page = await context.newPage();
   const confirmations: string[] = [];
   page.on('dialog', (dialog) => void (confirmations.push(dialog.message()), dialog.accept()));
@@ -100,7 +109,10 @@ describe('more journeys through the console', () => {
       await inspector.page.locator('#action-acknowledge button[type=submit]').click();
       await inspector.page.locator('#action-acknowledge').waitFor({ state: 'detached' });
     }
-    for (const [inspector, notes] of [[second, ''], [lead, '抽查考场 3 个，考评员与考生配比约 1:30']] as const) {
+    for (const [inspector, notes] of [
+      [second, ''],
+      [lead, '抽查考场 3 个，考评员与考生配比约 1:30'],
+    ] as const) {
       await inspector.page.reload();
       const scores = inspector.page.locator('#action-submitScores');
       // The whole checklist, each item by its text.
@@ -202,7 +214,12 @@ describe('more journeys through the console', () => {
     await shot(page, 'public-track-received');
 
     // Handled through the API: triaged, investigated, found substantiated, the certificate declared invalid.
-    const complaintId = await eventually(async () => (await h.api('GET', '/v1/complaints?status=received', { as: 'handler-1' })).body.items.find((c: { trackingNumber: string }) => c.trackingNumber === trackingNumber)?.id as string | undefined);
+    const complaintId = await eventually(
+      async () =>
+        (await h.api('GET', '/v1/complaints?status=received', { as: 'handler-1' })).body.items.find(
+          (c: { trackingNumber: string }) => c.trackingNumber === trackingNumber,
+        )?.id as string | undefined,
+    );
     const step = async (path: string, as: string, body: unknown) => {
       const res = await h.api('POST', `/v1/complaints/${complaintId}/${path}`, { as, body });
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
@@ -212,7 +229,9 @@ describe('more journeys through the console', () => {
     await step('finding', 'insp-1', { finding: 'substantiated', reasons: ['考生名册中无此人签到记录'], actions: [{ type: 'invalidate_certificate' }] });
     await eventually(async () => (await h.api('GET', '/v1/public/certificates/ZS-2026-4406-0815')).body.invalid === true);
     // The appeal opens once the finding's actions are carried out and the complainant told.
-    await eventually(async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'X-Complaint-Secret': secret } })).body.appealOpen === true);
+    await eventually(
+      async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'X-Complaint-Secret': secret } })).body.appealOpen === true,
+    );
 
     // The complainant looks again: the outcome with its reason, and the appeal open.
     await lookUp.click();
@@ -223,7 +242,10 @@ describe('more journeys through the console', () => {
     expect(outcome).toContain('考生名册中无此人签到记录');
     const appeal = page.locator('#appeal');
     await appeal.locator('button[type=submit]').click();
-    await appeal.locator('#appeal-reason-error').filter({ hasText: /[\u4e00-\u9fff]/ }).waitFor();
+    await appeal
+      .locator('#appeal-reason-error')
+      .filter({ hasText: /[\u4e00-\u9fff]/ })
+      .waitFor();
     await shot(page, 'public-appeal-form');
     await appeal.getByLabel('申诉理由').fill('还有其他同事同样未参加鉴定，请一并调查。');
     await appeal.locator('button[type=submit]').click();
@@ -254,7 +276,10 @@ describe('more journeys through the console', () => {
   });
 
   it('an examiner renews a qualification due for renewal, refused in Chinese below the minimum, and the reviewer approves', async () => {
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-1', body: { occupationCode: '4-07-10-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'exam-1',
+      body: { occupationCode: '4-07-10-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+    });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     const qualificationId = applied.body.id as string;
     const admitted = await h.api('POST', `/v1/qualifications/${qualificationId}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } });
@@ -300,7 +325,8 @@ describe('more journeys through the console', () => {
     await examiner.page.reload();
     await status(examiner.page, 'active');
     const record = (await examiner.page.locator('section[aria-labelledby="record-title"]').textContent()) ?? '';
-    const shown = (iso: string) => new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
+    const shown = (iso: string) =>
+      new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
     expect(record).toContain(shown(renewed.expiresAt));
     expect(record).toMatch(/周期\s*2/);
     await shot(examiner.page, 'renewal-approved');

@@ -15,7 +15,10 @@ let browser: Browser;
 const ids = { waiting: '', withdrawn: '', elsewhere: '' };
 
 async function file(stationName: string, cityCode: string): Promise<string> {
-  const res = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, stationName, region: { provinceCode: '440000', cityCode } } });
+  const res = await h.api('POST', '/v1/station-applications', {
+    as: 'admin-1',
+    body: { ...example, stationName, region: { provinceCode: '440000', cityCode } },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id;
 }
@@ -36,7 +39,9 @@ afterAll(async () => {
 });
 
 async function signedIn(userId: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+  const page = await (
+    await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+  ).newPage();
   await page.goto(`${h.baseUrl}/console/#/signin`);
   await page.click(`button[data-user="${userId}"]`);
   await page.locator('h1', { hasText: '我的待办' }).waitFor();
@@ -92,7 +97,14 @@ describe('registers (台账)', () => {
     const sheet = book.worksheets[0];
     expect((sheet.getRow(1).values as unknown[]).slice(1, 3)).toEqual(['申请编号', '站名']);
     expect(sheet.rowCount).toBe(2);
-    expect((sheet.getRow(2).values as unknown[]).slice(1, 7)).toEqual([ids.waiting, '佛山台账甲鉴定站', example.organisation.name, '广东省', '佛山市', '待指派审查人']);
+    expect((sheet.getRow(2).values as unknown[]).slice(1, 7)).toEqual([
+      ids.waiting,
+      '佛山台账甲鉴定站',
+      example.organisation.name,
+      '广东省',
+      '佛山市',
+      '待指派审查人',
+    ]);
     await page.locator('.download-status', { hasText: '文件已下载。' }).waitFor();
     await rm(saved);
 

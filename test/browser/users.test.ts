@@ -92,7 +92,9 @@ describe('user register (用户管理)', () => {
     expect(confirmation).toContain('令牌将在数秒内失效');
     await expect(page.locator('dd[data-active]').textContent()).resolves.toBe('已停用');
     const entries = page.locator('.access-timeline li');
-    await expect(entries.allTextContents()).resolves.toEqual([expect.stringContaining('王军（sup-1）更改了访问权限：状态 在岗 → 已停用。理由：已离职，账号停用')]);
+    await expect(entries.allTextContents()).resolves.toEqual([
+      expect.stringContaining('王军（sup-1）更改了访问权限：状态 在岗 → 已停用。理由：已离职，账号停用'),
+    ]);
     await shot(page, 'person-deactivated');
 
     // Within the identity cache's seconds the register refuses admin-2's token: the console signs nobody in.

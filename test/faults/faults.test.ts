@@ -69,7 +69,8 @@ async function post(path: string, as: string | null, body: unknown, { status = 2
   return res.body;
 }
 
-const application = (name: string, step: string, as: string, body: unknown, opts?: { key?: string }) => post(`/v1/station-applications/${id(name)}/${step}`, as, body, opts);
+const application = (name: string, step: string, as: string, body: unknown, opts?: { key?: string }) =>
+  post(`/v1/station-applications/${id(name)}/${step}`, as, body, opts);
 const inspection = (step: string, as: string, body: unknown = {}, opts?: { key?: string }) => post(`/v1/inspections/${id('I1')}/${step}`, as, body, opts);
 const qualification = (name: string, step: string, as: string, body: unknown) => post(`/v1/qualifications/${id(name)}/${step}`, as, body);
 const complaint = (name: string, step: string, as: string, body: unknown) => post(`/v1/complaints/${id(name)}/${step}`, as, body);
@@ -79,18 +80,37 @@ async function fileApplication(name: string, as: string, body: unknown, key?: st
 }
 
 async function fileComplaint(name: string, contact: { name: string; email: string }): Promise<void> {
-  const filed = await post('/v1/public/complaints', null, { category: 'other', stationId, happenedOn: '2026-11-01', description: 'Candidates were told the answers before the practical test.', contact }, { status: 201 });
-  const complaintId = await eventually(async () => (await sys.db('complaints').where({ tracking_number: filed.trackingNumber }).first('id'))?.id as string | undefined);
+  const filed = await post(
+    '/v1/public/complaints',
+    null,
+    { category: 'other', stationId, happenedOn: '2026-11-01', description: 'Candidates were told the answers before the practical test.', contact },
+    { status: 201 },
+  );
+  const complaintId = await eventually(
+    async () => (await sys.db('complaints').where({ tracking_number: filed.trackingNumber }).first('id'))?.id as string | undefined,
+  );
   cases.set(name, { process: 'complaints', id: complaintId });
 }
 
 async function applyForQualification(name: string, examinerId: string, occupationCode: string): Promise<void> {
-  const applied = await post('/v1/qualifications', examinerId, { occupationCode, level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' }, { status: 201 });
+  const applied = await post(
+    '/v1/qualifications',
+    examinerId,
+    { occupationCode, level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+    { status: 201 },
+  );
   cases.set(name, { process: 'qualifications', id: applied.id });
 }
 
-const status = async (name: string) => (await sys.db(cases.get(name)!.process).where({ id: id(name) }).first('status'))?.status as string | undefined;
-const reaches = (name: string, expected: string, timeoutMs = 60_000) => eventually(async () => (await status(name)) === expected, { timeoutMs, intervalMs: 500 });
+const status = async (name: string) =>
+  (
+    await sys
+      .db(cases.get(name)!.process)
+      .where({ id: id(name) })
+      .first('status')
+  )?.status as string | undefined;
+const reaches = (name: string, expected: string, timeoutMs = 60_000) =>
+  eventually(async () => (await status(name)) === expected, { timeoutMs, intervalMs: 500 });
 
 /** Each case's status, as "A1 in_review"; fails unless a case of every process is still open, so each fault meets all four in flight. */
 async function inFlightInAllFour(): Promise<string> {
@@ -162,11 +182,22 @@ describe('faults with cases in flight in all four processes', () => {
     await application('A0', 'assessments', 'insp-1', { scores: goodScores });
     await application('A0', 'assessments', 'insp-2', { scores: goodScores });
     await application('A0', 'decision', 'sup-2', { outcome: 'approve' });
-    stationId = await eventually(async () => ((await sys.db('station_applications').where({ id: id('A0') }).first('station_id'))?.station_id as number | null) ?? undefined);
+    stationId = await eventually(
+      async () =>
+        ((
+          await sys
+            .db('station_applications')
+            .where({ id: id('A0') })
+            .first('station_id')
+        )?.station_id as number | null) ?? undefined,
+    );
     await eventually(async () => (await sys.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.programme ?? undefined);
 
     await fileApplication('A1', 'admin-2', { ...example, stationName: '珠江职业技能鉴定站' });
-    cases.set('I1', { process: 'inspections', id: (await post('/v1/inspections', 'sup-1', { stationId, reason: 'fault suite spot check' }, { status: 201 })).id });
+    cases.set('I1', {
+      process: 'inspections',
+      id: (await post('/v1/inspections', 'sup-1', { stationId, reason: 'fault suite spot check' }, { status: 201 })).id,
+    });
     await applyForQualification('Q1', 'exam-1', '4-07-10-01');
     await qualification('Q1', 'admission-decision', 'rev-2', { outcome: 'approve' });
     await applyForQualification('Q2', 'exam-2', '4-07-11-01');
@@ -194,7 +225,10 @@ describe('faults with cases in flight in all four processes', () => {
 
     await worker.start();
     // Temporal retries the activity once its start-to-close timeout (30 s) shows the attempt lost.
-    await eventually(async () => (await sys.db('outbox').where({ message_id: inFlight.messageId }).first('status'))?.status === 'sent', { timeoutMs: 120_000, intervalMs: 500 });
+    await eventually(async () => (await sys.db('outbox').where({ message_id: inFlight.messageId }).first('status'))?.status === 'sent', {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
     const resentAfter = Math.round((Date.now() - killedAt) / 1000);
     await mailSettled();
     expect(smtp.mails.filter((m) => m.messageId === inFlight.messageId)).toHaveLength(1);
@@ -224,7 +258,11 @@ describe('faults with cases in flight in all four processes', () => {
     const whileDown = [
       await sys.api('GET', '/v1/station-applications', { as: 'sup-1' }),
       await sys.api('GET', `/v1/station-applications/${id('A1')}`, { as: 'sup-1' }),
-      await sys.api('POST', `/v1/station-applications/${id('A1')}/review`, { as: 'rev-2', body: { outcome: 'pass' }, headers: { 'idempotency-key': reviewKey } }),
+      await sys.api('POST', `/v1/station-applications/${id('A1')}/review`, {
+        as: 'rev-2',
+        body: { outcome: 'pass' },
+        headers: { 'idempotency-key': reviewKey },
+      }),
     ];
     for (const res of whileDown) {
       expect(res.status).not.toBe(500);
@@ -274,7 +312,14 @@ describe('faults with cases in flight in all four processes', () => {
         ['GET list', await sys.api('GET', '/v1/station-applications', { as: 'sup-1' })],
         ['GET complaint', await sys.api('GET', `/v1/complaints/${id('C1')}`, { as: 'handler-1' })],
         ['POST create', await sys.api('POST', '/v1/station-applications', { as: 'admin-1', body: a2, headers: { 'idempotency-key': createKey } })],
-        ['POST action', await sys.api('POST', `/v1/inspections/${id('I1')}/report`, { as: 'insp-1', body: { summary: 'all items pass' }, headers: { 'idempotency-key': reportKey } })],
+        [
+          'POST action',
+          await sys.api('POST', `/v1/inspections/${id('I1')}/report`, {
+            as: 'insp-1',
+            body: { summary: 'all items pass' },
+            headers: { 'idempotency-key': reportKey },
+          }),
+        ],
       ] as const) {
         expectUnavailable(label, res);
         answered += 1;
@@ -288,7 +333,10 @@ describe('faults with cases in flight in all four processes', () => {
     await fileApplication('A2', 'admin-1', a2, createKey);
     expect((await post('/v1/station-applications', 'admin-1', a2, { status: 201, key: createKey })).id).toBe(id('A2'));
     expect((await inspection('report', 'insp-1', { summary: 'all items pass' }, { key: reportKey })).status).toBe('awaiting_review');
-    await eventually(async () => (await sys.db('outbox').where({ message_id: inFlight.messageId }).first('status'))?.status === 'sent', { timeoutMs: 90_000, intervalMs: 500 });
+    await eventually(async () => (await sys.db('outbox').where({ message_id: inFlight.messageId }).first('status'))?.status === 'sent', {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     await mailSettled();
     expect(smtp.mails.filter((m) => m.messageId === inFlight.messageId)).toHaveLength(1);
     expect(sys.worker.alive()).toBe(true);
@@ -348,7 +396,9 @@ describe('faults with cases in flight in all four processes', () => {
     const ends = { A0: 'approved', A1: 'approved', A2: 'withdrawn', I1: 'closed', Q1: 'lapsed', Q2: 'revoked', C1: 'final', C2: 'final' };
     for (const [name, end] of Object.entries(ends)) await reaches(name, end, 180_000);
     for (const [name, c] of cases) {
-      await eventually(async () => (await sys.temporal.workflow.getHandle(`${PROCESSES[c.process].workflow}:${id(name)}`).describe()).status.name === 'COMPLETED');
+      await eventually(
+        async () => (await sys.temporal.workflow.getHandle(`${PROCESSES[c.process].workflow}:${id(name)}`).describe()).status.name === 'COMPLETED',
+      );
     }
     await mailSettled();
 
@@ -364,16 +414,47 @@ describe('faults with cases in flight in all four processes', () => {
 
     // Events: each timeline exactly as its steps made it, nothing twice and nothing else.
     const timelines: Record<string, string[]> = {};
-    for (const e of await sys.db('events').whereNot('case_type', 'examiner_import').orderBy(['case_type', 'case_id', 'seq'])) (timelines[`${e.case_type}:${e.case_id}`] ??= []).push(e.action);
-    const approval = ['submitted', 'completeness_passed', 'reviewer_assigned', 'review_pass', 'assessors_assigned', 'assessment_submitted', 'assessment_submitted', 'on_site_scored', 'decision_approve', 'licence_issued'];
-    const complaintClosed = ['received', 'triaged', 'checks_completed', 'investigator_assigned', 'finding_unsubstantiated', 'investigation_closed', 'appeal_window_closed'];
+    for (const e of await sys.db('events').whereNot('case_type', 'examiner_import').orderBy(['case_type', 'case_id', 'seq']))
+      (timelines[`${e.case_type}:${e.case_id}`] ??= []).push(e.action);
+    const approval = [
+      'submitted',
+      'completeness_passed',
+      'reviewer_assigned',
+      'review_pass',
+      'assessors_assigned',
+      'assessment_submitted',
+      'assessment_submitted',
+      'on_site_scored',
+      'decision_approve',
+      'licence_issued',
+    ];
+    const complaintClosed = [
+      'received',
+      'triaged',
+      'checks_completed',
+      'investigator_assigned',
+      'finding_unsubstantiated',
+      'investigation_closed',
+      'appeal_window_closed',
+    ];
     expect(timelines).toEqual({
       'checklist_template:station-routine': ['template_published'],
       [`station_application:${id('A0')}`]: approval,
       [`station_application:${id('A1')}`]: approval,
       [`station_application:${id('A2')}`]: ['submitted', 'completeness_passed', 'withdrawn'],
       [`station:${stationId}`]: ['inspection_concluded'],
-      [`inspection:${id('I1')}`]: ['created', 'team_assigned', 'acknowledged', 'acknowledged', 'fieldwork_started', 'scores_submitted', 'scores_submitted', 'scored', 'report_submitted', 'review_pass'],
+      [`inspection:${id('I1')}`]: [
+        'created',
+        'team_assigned',
+        'acknowledged',
+        'acknowledged',
+        'fieldwork_started',
+        'scores_submitted',
+        'scores_submitted',
+        'scored',
+        'report_submitted',
+        'review_pass',
+      ],
       [`qualification:${id('Q1')}`]: ['admission_applied', 'admitted', 'renewal_reminder', 'renewal_reminder', 'lapsed'],
       [`qualification:${id('Q2')}`]: ['admission_applied', 'admitted', 'suspended', 'revoked'],
       [`complaint:${id('C1')}`]: complaintClosed,
@@ -387,7 +468,9 @@ describe('faults with cases in flight in all four processes', () => {
     expect(new Set(received).size).toBe(received.length);
     expect([...received].sort()).toEqual(sent.map((r) => r.message_id).sort());
     const byRecipientAndSubject = (pairs: Array<[string[], string]>) => pairs.flatMap(([to, subject]) => to.map((address) => `${address} | ${subject}`)).sort();
-    expect(byRecipientAndSubject(sys.smtp.mails.map((m) => [m.to, m.subject]))).toEqual(byRecipientAndSubject(sent.map((r) => [parseJson<string[]>(r.recipients)!, r.subject])));
+    expect(byRecipientAndSubject(sys.smtp.mails.map((m) => [m.to, m.subject]))).toEqual(
+      byRecipientAndSubject(sent.map((r) => [parseJson<string[]>(r.recipients)!, r.subject])),
+    );
 
     // The refused address: both its mails failed, each refused once with 550 and never tried again.
     const failed = outbox.filter((r) => r.status === 'failed');
@@ -397,7 +480,9 @@ describe('faults with cases in flight in all four processes', () => {
       { address: BAD_ADDRESS, code: 550 },
     ]);
     console.log(
-      `[fault] end: ${Object.entries(ends).map(([name, end]) => `${name} ${end}`).join(', ')} (every workflow completed); ` +
+      `[fault] end: ${Object.entries(ends)
+        .map(([name, end]) => `${name} ${end}`)
+        .join(', ')} (every workflow completed); ` +
         `${Object.values(timelines).flat().length} events, none twice; ${outbox.length} outbox rows (${sent.length} sent, ${failed.length} failed, attempts of the failed: ${failed.map((r) => r.attempts).join(', ')}); ` +
         `${received.length} mails received, each Message-ID once`,
     );

@@ -23,7 +23,11 @@ describe('audit trail', () => {
     const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: example, headers: { 'x-request-id': 'audit-create-1' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
-    const assigned = await h.api('POST', `/v1/station-applications/${id}/reviewer`, { as: 'sup-1', body: { reviewerId: 'rev-2' }, headers: { 'x-request-id': 'audit-assign-1' } });
+    const assigned = await h.api('POST', `/v1/station-applications/${id}/reviewer`, {
+      as: 'sup-1',
+      body: { reviewerId: 'rev-2' },
+      headers: { 'x-request-id': 'audit-assign-1' },
+    });
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
 
     const items = await eventually(async () => {
@@ -33,7 +37,13 @@ describe('audit trail', () => {
     const submitted = items.find((e: { action: string }) => e.action === 'submitted');
     expect(submitted).toMatchObject({ actorId: 'admin-1', actorRole: 'station_admin', requestId: 'audit-create-1', statusAfter: 'submitted' });
     const assignment = items.find((e: { action: string }) => e.action === 'reviewer_assigned');
-    expect(assignment).toMatchObject({ actorId: 'sup-1', actorRole: 'supervisor', requestId: 'audit-assign-1', statusAfter: 'in_review', data: { reviewerId: 'rev-2' } });
+    expect(assignment).toMatchObject({
+      actorId: 'sup-1',
+      actorRole: 'supervisor',
+      requestId: 'audit-assign-1',
+      statusAfter: 'in_review',
+      data: { reviewerId: 'rev-2' },
+    });
     // "Before" is the status the previous entry left the case in.
     const previous = items[items.indexOf(assignment) - 1];
     expect(assignment.statusBefore).toBe(previous.statusAfter);
@@ -48,7 +58,10 @@ describe('audit trail', () => {
       headers: { 'x-request-id': 'audit-conduct-1' },
     });
     expect(conduct.status, JSON.stringify(conduct.body)).toBe(201);
-    const training = await h.api('POST', '/v1/examiners/exam-2/training', { as: 'exam-2', body: { hours: 8, course: 'Assessment ethics', completedOn: '2026-10-01' } });
+    const training = await h.api('POST', '/v1/examiners/exam-2/training', {
+      as: 'exam-2',
+      body: { hours: 8, course: 'Assessment ethics', completedOn: '2026-10-01' },
+    });
     expect(training.status, JSON.stringify(training.body)).toBe(201);
 
     const timeline = await h.api('GET', '/v1/examiners/exam-2/timeline', { as: 'exam-2' });
@@ -76,10 +89,18 @@ describe('audit trail', () => {
   it('grants the application account every table the migrations created, and only reading and appending on the trail', async () => {
     const { user } = applicationAccount();
     const database = new URL(h.ownerUrl).pathname.slice(1);
-    const tables: string[] = await owner('information_schema.tables').where('table_schema', database).andWhere('table_name', 'not like', 'knex\\_migrations%').pluck('table_name');
-    const grants = await owner('information_schema.TABLE_PRIVILEGES').where({ TABLE_SCHEMA: database, GRANTEE: `'${user}'@'%'` }).select('TABLE_NAME as table', 'PRIVILEGE_TYPE as privilege');
+    const tables: string[] = await owner('information_schema.tables')
+      .where('table_schema', database)
+      .andWhere('table_name', 'not like', 'knex\\_migrations%')
+      .pluck('table_name');
+    const grants = await owner('information_schema.TABLE_PRIVILEGES')
+      .where({ TABLE_SCHEMA: database, GRANTEE: `'${user}'@'%'` })
+      .select('TABLE_NAME as table', 'PRIVILEGE_TYPE as privilege');
     for (const table of tables) {
-      const held = grants.filter((g) => g.table === table).map((g) => g.privilege).sort();
+      const held = grants
+        .filter((g) => g.table === table)
+        .map((g) => g.privilege)
+        .sort();
       expect(held, table).toEqual(APPEND_ONLY_TABLES.includes(table) ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
     }
   });

@@ -20,13 +20,32 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** One demo user holding exactly each role. */
-const AS_ROLE: Record<Role, string> = { supervisor: 'sup-2', reviewer: 'rev-2', inspector: 'insp-2', examiner: 'exam-1', complaint_handler: 'handler-1', station_admin: 'admin-2', quality_supervisor: 'qs-1' };
+const AS_ROLE: Record<Role, string> = {
+  supervisor: 'sup-2',
+  reviewer: 'rev-2',
+  inspector: 'insp-2',
+  examiner: 'exam-1',
+  complaint_handler: 'handler-1',
+  station_admin: 'admin-2',
+  quality_supervisor: 'qs-1',
+};
 const MISSING_ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-const DUMMY_PARAMS: Record<string, string> = { id: MISSING_ULID, sessionId: MISSING_ULID, number: 'KP-0000000-3-00000000', trackingNumber: 'TS20260101DEADBEEF' };
+const DUMMY_PARAMS: Record<string, string> = {
+  id: MISSING_ULID,
+  sessionId: MISSING_ULID,
+  number: 'KP-0000000-3-00000000',
+  trackingNumber: 'TS20260101DEADBEEF',
+};
 const key = ({ method, path }: RouteSpec) => `${method.toUpperCase()} ${path}`;
 /** A path with ids that exist nowhere (stations are numbered, checklist templates named). */
 const concrete = (spec: RouteSpec) =>
-  spec.path.replace(/\{(\w+)\}/g, (_m, name: string) => (spec.path.startsWith('/v1/stations/') && name === 'id' ? '999999999' : spec.path.startsWith('/v1/checklist-templates/') ? 'no-such-template' : DUMMY_PARAMS[name]));
+  spec.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+    spec.path.startsWith('/v1/stations/') && name === 'id'
+      ? '999999999'
+      : spec.path.startsWith('/v1/checklist-templates/')
+        ? 'no-such-template'
+        : DUMMY_PARAMS[name],
+  );
 
 /** The README's policy table: one row per endpoint, `| METHOD | \`path\` | roles | whose objects | jurisdiction |`. */
 function writtenPolicy(): Map<string, string[]> {
@@ -57,7 +76,12 @@ async function badTokens(): Promise<Record<string, string>> {
   return {
     malformed: 'Bearer not-a-token',
     'basic scheme': `Basic ${Buffer.from('sup-1:secret').toString('base64')}`,
-    expired: `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(secret)}`,
+    expired: `Bearer ${await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('sup-1')
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(secret)}`,
     'wrong signature': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('sup-1').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))}`,
     'alg none': `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'sup-1', roles: ['supervisor'], exp: now + 3600 })}.`,
     'another algorithm (HS512)': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject('sup-1').setExpirationTime('1h').sign(secret)}`,
@@ -80,7 +104,13 @@ describe('authorisation policy', () => {
   it('answers 401 to nobody and to every kind of bad token, on every non-public endpoint', async () => {
     const tokens = await badTokens();
     const cells = ROUTES.flatMap((spec) => [undefined, ...Object.values(tokens)].map((authorization) => ({ spec, authorization })));
-    const results = await Promise.all(cells.map(async ({ spec, authorization }) => ({ spec, authorization, res: await call(spec.method, concrete(spec), authorization, spec.method === 'post' ? {} : undefined) })));
+    const results = await Promise.all(
+      cells.map(async ({ spec, authorization }) => ({
+        spec,
+        authorization,
+        res: await call(spec.method, concrete(spec), authorization, spec.method === 'post' ? {} : undefined),
+      })),
+    );
     for (const { spec, authorization, res } of results) {
       const label = `${key(spec)} with ${Object.entries(tokens).find(([, t]) => t === authorization)?.[0] ?? 'no token'}`;
       expect(res.status, label).toBe(401);
@@ -93,7 +123,11 @@ describe('authorisation policy', () => {
   it('answers 403 to every role an endpoint does not list, and lets each listed role through to the case checks', async () => {
     const cells = ROUTES.flatMap((spec) => ROLES.map((role) => ({ spec, role })));
     const results = await Promise.all(
-      cells.map(async ({ spec, role }) => ({ spec, role, res: await call(spec.method, concrete(spec), `Bearer ${await h.token(AS_ROLE[role])}`, spec.method === 'post' ? {} : undefined) })),
+      cells.map(async ({ spec, role }) => ({
+        spec,
+        role,
+        res: await call(spec.method, concrete(spec), `Bearer ${await h.token(AS_ROLE[role])}`, spec.method === 'post' ? {} : undefined),
+      })),
     );
     for (const { spec, role, res } of results) {
       const label = `${key(spec)} as ${role}: ${JSON.stringify(res.body)}`;
@@ -128,7 +162,10 @@ describe('whose objects', () => {
     inspectionId = inspection.body.id;
     const team = await h.api('POST', `/v1/inspections/${inspectionId}/team`, { as: 'sup-1', body: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' } });
     expect(team.status, JSON.stringify(team.body)).toBe(200);
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-1', body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'exam-1',
+      body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' },
+    });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     qualificationId = applied.body.id;
   });
@@ -176,20 +213,26 @@ describe('whose objects', () => {
     expect((await h.api('GET', '/v1/qualifications', { as: 'exam-2' })).body.items.map((q: { id: string }) => q.id)).not.toContain(qualificationId);
   });
 
-  it("keeps a complainant to their own case and an investigator to the cases assigned to them", async () => {
+  it('keeps a complainant to their own case and an investigator to the cases assigned to them', async () => {
     const file = async () => {
-      const res = await h.api('POST', '/v1/public/complaints', { body: { category: 'other', happenedOn: '2026-11-01', description: 'An appraisal fee was asked twice at the door.' } });
+      const res = await h.api('POST', '/v1/public/complaints', {
+        body: { category: 'other', happenedOn: '2026-11-01', description: 'An appraisal fee was asked twice at the door.' },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body as { trackingNumber: string; secret: string };
     };
     const [a, b] = [await file(), await file()];
-    const read = (c: { trackingNumber: string }, secret: string) => h.api('GET', `/v1/public/complaints/${c.trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
+    const read = (c: { trackingNumber: string }, secret: string) =>
+      h.api('GET', `/v1/public/complaints/${c.trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
     expect((await read(a, a.secret)).status).toBe(200);
     const crossed = await read(a, b.secret);
     const unknown = await read({ trackingNumber: 'TS20260101DEADBEEF' }, b.secret);
     expect([crossed.status, unknown.status]).toEqual([404, 404]);
     expect(crossed.body).toEqual(unknown.body);
-    const appeal = await h.api('POST', `/v1/public/complaints/${a.trackingNumber}/appeal`, { headers: { 'x-complaint-secret': b.secret }, body: { reason: 'This is not my case at all.' } });
+    const appeal = await h.api('POST', `/v1/public/complaints/${a.trackingNumber}/appeal`, {
+      headers: { 'x-complaint-secret': b.secret },
+      body: { reason: 'This is not my case at all.' },
+    });
     expect(appeal.status).toBe(404);
     expect(appeal.body).toEqual(unknown.body);
 
@@ -209,9 +252,24 @@ describe('mass assignment', () => {
   it('refuses fields only the process sets (status, ids, versions, results) on creates', async () => {
     await rejects('/v1/station-applications', 'admin-1', { ...example, status: 'licensed' }, 'status');
     await rejects('/v1/station-applications', 'admin-1', { ...example, id: MISSING_ULID }, 'id');
-    await rejects('/v1/qualifications', 'exam-1', { occupationCode: '6-18-01-02', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234', status: 'active' }, 'status');
-    await rejects('/v1/qualifications', 'exam-1', { occupationCode: '6-18-01-02', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234', cardNumber: 'KP-1' }, 'cardNumber');
-    await rejects('/v1/public/complaints', null, { category: 'other', happenedOn: '2026-11-01', description: 'An appraisal fee was asked twice.', status: 'closed' }, 'status');
+    await rejects(
+      '/v1/qualifications',
+      'exam-1',
+      { occupationCode: '6-18-01-02', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234', status: 'active' },
+      'status',
+    );
+    await rejects(
+      '/v1/qualifications',
+      'exam-1',
+      { occupationCode: '6-18-01-02', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234', cardNumber: 'KP-1' },
+      'cardNumber',
+    );
+    await rejects(
+      '/v1/public/complaints',
+      null,
+      { category: 'other', happenedOn: '2026-11-01', description: 'An appraisal fee was asked twice.', status: 'closed' },
+      'status',
+    );
     await rejects('/v1/inspections', 'sup-1', { stationId: 1, reason: 'spot check', outcome: 'passed' }, 'outcome');
     // Nothing of the refused creates was written.
     expect(await h.db('qualifications').where({ examiner_id: 'exam-1', occupation_code: '6-18-01-02' }).count({ n: '*' }).first()).toMatchObject({ n: 0 });
@@ -226,7 +284,7 @@ describe('mass assignment', () => {
     }
   });
 
-  it("refuses scores from a role whose action it is not", async () => {
+  it('refuses scores from a role whose action it is not', async () => {
     const res = await h.api('POST', `/v1/inspections/${MISSING_ULID}/scores`, { as: 'sup-1', body: { scores: { 'org.rules': 10 } } });
     expect(res.status).toBe(403);
   });

@@ -70,9 +70,21 @@ describe('special inspection campaign', () => {
       { timeoutMs: TIMEOUT_MS, intervalMs: 100 },
     );
     const fannedOutMs = Date.now() - t0;
-    expect(done).toMatchObject({ id: campaignId, name: campaignBody.name, filter: campaignBody.filter, status: 'completed', matched: MATCHING, started: MATCHING, createdBy: 'sup-1', live: null });
+    expect(done).toMatchObject({
+      id: campaignId,
+      name: campaignBody.name,
+      filter: campaignBody.filter,
+      status: 'completed',
+      matched: MATCHING,
+      started: MATCHING,
+      createdBy: 'sup-1',
+      live: null,
+    });
     // 240 starts take seconds: the poll sees the campaign part-way through.
-    expect(seen.some((o) => o.status === 'running' && o.started < MATCHING), JSON.stringify(seen)).toBe(true);
+    expect(
+      seen.some((o) => o.status === 'running' && o.started < MATCHING),
+      JSON.stringify(seen),
+    ).toBe(true);
     for (const [k, o] of seen.entries()) {
       expect(o.started, `observation ${k}: ${JSON.stringify(o)}`).toBeLessThanOrEqual(o.matched);
       expect(o.matched, `observation ${k}`).toBeLessThanOrEqual(MATCHING);
@@ -94,7 +106,11 @@ describe('special inspection campaign', () => {
 
     // Temporal's visibility agrees (eventually consistent): 240 inspection workflows on this task queue.
     const inspectionsQuery = `CaseType = 'inspection' AND TaskQueue = '${h.taskQueue}'`;
-    const workflowIds = await eventually(async () => visibleWorkflowIds(inspectionsQuery), { timeoutMs: 60_000, intervalMs: 1000, until: (w) => w.length >= MATCHING });
+    const workflowIds = await eventually(async () => visibleWorkflowIds(inspectionsQuery), {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      until: (w) => w.length >= MATCHING,
+    });
     expect(workflowIds).toHaveLength(MATCHING);
     expect(new Set(workflowIds)).toEqual(new Set(ids.match.map((s) => `inspection:C${campaignId}-S${s}`)));
 
@@ -112,7 +128,11 @@ describe('special inspection campaign', () => {
     expect(await h.db('campaigns').select('id')).toEqual([{ id: campaignId }]);
     expect(await visibleWorkflowIds(inspectionsQuery)).toHaveLength(MATCHING);
     expect(await visibleWorkflowIds(`CaseType = 'campaign' AND TaskQueue = '${h.taskQueue}'`)).toEqual([`campaign:${campaignId}`]);
-    expect((await h.api('GET', `/v1/campaigns/${campaignId}`, { as: 'sup-1' })).body).toMatchObject({ status: 'completed', matched: MATCHING, started: MATCHING });
+    expect((await h.api('GET', `/v1/campaigns/${campaignId}`, { as: 'sup-1' })).body).toMatchObject({
+      status: 'completed',
+      matched: MATCHING,
+      started: MATCHING,
+    });
 
     // Only supervisors see campaigns, and only those covering where it was launched (here: the nation). Even
     // Foshan's, whose stations it inspected, gets the answer for an id that does not exist.
@@ -122,7 +142,10 @@ describe('special inspection campaign', () => {
     expect(unknown.status).toBe(404);
     for (const as of ['sup-xm', 'sup-fs', 'sup-gd']) {
       const hidden = await h.api('GET', `/v1/campaigns/${campaignId}`, { as });
-      expect({ status: hidden.status, body: hidden.body }, as).toEqual({ status: 404, body: JSON.parse(JSON.stringify(unknown.body).replace(unknownId, campaignId)) });
+      expect({ status: hidden.status, body: hidden.body }, as).toEqual({
+        status: 404,
+        body: JSON.parse(JSON.stringify(unknown.body).replace(unknownId, campaignId)),
+      });
     }
   }, 600_000);
 });

@@ -27,7 +27,8 @@ const act = async (id: string, path: string, as: string, body: unknown) => {
   expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
   return res.body;
 };
-const publicStatus = (trackingNumber: string, secret: string) => h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
+const publicStatus = (trackingNumber: string, secret: string) =>
+  h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
 
 describe('complaints as filed, mailed and tracked', () => {
   it('records a complaint as anonymous only when the complainant withheld a contact', async () => {
@@ -38,7 +39,8 @@ describe('complaints as filed, mailed and tracked', () => {
     expect([namedCase.record.anonymous, namedCase.live.anonymous]).toEqual([false, false]);
     expect([anonymousCase.record.anonymous, anonymousCase.live.anonymous]).toEqual([true, true]);
     // The intake on the trail says the same.
-    const received = async (id: string) => (await h.api('GET', `/v1/complaints/${id}/timeline`, { as: 'handler-1' })).body.items.find((e: { action: string }) => e.action === 'received').data;
+    const received = async (id: string) =>
+      (await h.api('GET', `/v1/complaints/${id}/timeline`, { as: 'handler-1' })).body.items.find((e: { action: string }) => e.action === 'received').data;
     expect((await received(named.id)).anonymous).toBe(false);
     expect((await received(anonymous.id)).anonymous).toBe(true);
     // And the named complainant is who the identity reveal finds.
@@ -58,7 +60,8 @@ describe('complaints as filed, mailed and tracked', () => {
           const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'mailComplainant');
           const done = scheduled && events.find((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString());
           if (!done) return undefined;
-          return events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString())!.activityTaskStartedEventAttributes!;
+          return events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled.eventId?.toString())!
+            .activityTaskStartedEventAttributes!;
         },
         { timeoutMs: 60_000, intervalMs: 500 },
       );
@@ -96,7 +99,11 @@ describe('complaints as filed, mailed and tracked', () => {
   });
 
   it("shows the handler's answer to an anonymous question on its public status page", async () => {
-    const asked = await file({ kind: 'consultation', category: 'certificate_problem', description: 'Is a certificate from 2019 still valid for a level 3 post?' });
+    const asked = await file({
+      kind: 'consultation',
+      category: 'certificate_problem',
+      description: 'Is a certificate from 2019 still valid for a level 3 post?',
+    });
     expect((await publicStatus(asked.trackingNumber, asked.secret)).body).toMatchObject({ status: 'consultation', answer: null });
     const answer = 'Yes: certificates do not expire; an employer may check it with the public certificate check.';
     await act(asked.id, 'answer', 'handler-1', { answer });

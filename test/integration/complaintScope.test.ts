@@ -37,14 +37,21 @@ afterAll(async () => h?.close());
 const complainant = { name: 'Lin Mei', email: 'lin.mei@mail.example' };
 async function file(stationId: number, contact?: typeof complainant) {
   const res = await h.api('POST', '/v1/public/complaints', {
-    body: { category: 'fraudulent_appraisal', stationId, happenedOn: '2026-11-01', description: 'Candidates were passed without sitting the practical test.', ...(contact ? { contact } : {}) },
+    body: {
+      category: 'fraudulent_appraisal',
+      stationId,
+      happenedOn: '2026-11-01',
+      description: 'Candidates were passed without sitting the practical test.',
+      ...(contact ? { contact } : {}),
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return eventually(async () => (await h.db('complaints').where({ tracking_number: res.body.trackingNumber }).first('id'))?.id as string | undefined);
 }
 const act = (id: string, path: string, as: string, body: unknown) => h.api('POST', `/v1/complaints/${id}/${path}`, { as, body });
 const view = async (id: string, as: string) => (await h.api('GET', `/v1/complaints/${id}`, { as })).body;
-const actions = async (id: string) => ((await h.api('GET', `/v1/complaints/${id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string }>).map((e) => e.action);
+const actions = async (id: string) =>
+  ((await h.api('GET', `/v1/complaints/${id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string }>).map((e) => e.action);
 const triage = (targets: Record<string, unknown>) => ({ category: 'fraudulent_appraisal', severity: 'normal', ...targets });
 
 describe('complaints across jurisdictions', () => {

@@ -25,7 +25,14 @@ beforeAll(async () => {
   await qualifyExaminer(h, 'exam-1');
   const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, {
     as: 'admin-1',
-    body: { occupationCode: '6-18-01-01', level: 3, date: '2027-02-01', site: { provinceCode: '440000', cityCode: '440600', address: '实训楼1号车间' }, examinerIds: ['exam-1'], expectedCandidates: 10 },
+    body: {
+      occupationCode: '6-18-01-01',
+      level: 3,
+      date: '2027-02-01',
+      site: { provinceCode: '440000', cityCode: '440600', address: '实训楼1号车间' },
+      examinerIds: ['exam-1'],
+      expectedCandidates: 10,
+    },
   });
   expect(session.status, JSON.stringify(session.body)).toBe(201);
   sessionId = session.body.sessionId;
@@ -37,22 +44,37 @@ afterAll(async () => h?.close());
 const complainant = { name: 'Lu Xin', email: 'lu.xin@mail.example', phone: '13800000000' };
 async function file(body: Record<string, unknown> = {}) {
   const res = await h.api('POST', '/v1/public/complaints', {
-    body: { category: 'out_of_scope_appraisal', stationId, sessionId, happenedOn: '2026-11-01', description: 'Candidates were appraised at level 2 by this station.', contact: complainant, ...body },
+    body: {
+      category: 'out_of_scope_appraisal',
+      stationId,
+      sessionId,
+      happenedOn: '2026-11-01',
+      description: 'Candidates were appraised at level 2 by this station.',
+      contact: complainant,
+      ...body,
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id = await eventually(async () => (await h.db('complaints').where({ tracking_number: res.body.trackingNumber }).first('id'))?.id as string | undefined);
   return { ...res.body, id } as { trackingNumber: string; secret: string; id: string };
 }
 const act = (id: string, path: string, as: string, body: unknown) => h.api('POST', `/v1/complaints/${id}/${path}`, { as, body });
-const publicStatus = (trackingNumber: string, secret: string) => h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
-const publicAppeal = (trackingNumber: string, secret: string, reason: string) => h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, { headers: { 'x-complaint-secret': secret }, body: { reason } });
+const publicStatus = (trackingNumber: string, secret: string) =>
+  h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } });
+const publicAppeal = (trackingNumber: string, secret: string, reason: string) =>
+  h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, { headers: { 'x-complaint-secret': secret }, body: { reason } });
 
 describe('complaints', () => {
   it('takes a named complaint from intake to a substantiated finding that suspends an examiner and starts an inspection; the complainant reads it and appeals once', async () => {
     // insp-1 holds an active qualification, run by its own workflow.
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'insp-1', body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'insp-1',
+      body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' },
+    });
     const qualificationId = applied.body.id as string;
-    expect((await h.api('POST', `/v1/qualifications/${qualificationId}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } })).body.status).toBe('active');
+    expect((await h.api('POST', `/v1/qualifications/${qualificationId}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } })).body.status).toBe(
+      'active',
+    );
     const c = await file({ examinerId: 'insp-1' });
     await eventually(async () => h.mails.find((m) => m.to.includes(complainant.email) && m.subject === `Complaint ${c.trackingNumber}: received`));
     expect((await publicStatus(c.trackingNumber, c.secret)).body).toMatchObject({ trackingNumber: c.trackingNumber, status: 'received', outcome: null });
@@ -69,30 +91,57 @@ describe('complaints', () => {
     const identity = await h.api('GET', `/v1/complaints/${c.id}/identity`, { as: 'handler-1' });
     expect(identity.body.contact).toEqual(complainant);
 
-    const triaged = await act(c.id, 'triage', 'handler-1', { category: 'out_of_scope_appraisal', severity: 'normal', stationId, sessionId, examinerId: 'insp-1' });
+    const triaged = await act(c.id, 'triage', 'handler-1', {
+      category: 'out_of_scope_appraisal',
+      severity: 'normal',
+      stationId,
+      sessionId,
+      examinerId: 'insp-1',
+    });
     expect(triaged.status, JSON.stringify(triaged.body)).toBe(200);
     const facts = await eventually(async () => {
       const live = (await h.api('GET', `/v1/complaints/${c.id}`, { as: 'handler-1' })).body.live;
       return live.facts.length ? live.facts : undefined;
     });
-    expect(facts).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'out_of_scope', result: true }), expect.objectContaining({ check: 'cross_region', result: true })]));
+    expect(facts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ check: 'out_of_scope', result: true }),
+        expect.objectContaining({ check: 'cross_region', result: true }),
+      ]),
+    );
 
     // Recusal: insp-4 belongs to the station's organisation.
     expect((await act(c.id, 'investigator', 'handler-1', { investigatorId: 'insp-4' })).status).toBe(409);
     expect((await act(c.id, 'investigator', 'handler-1', { investigatorId: 'insp-2' })).status).toBe(200);
     expect((await act(c.id, 'finding', 'insp-5', { finding: 'substantiated', reasons: ['x'] })).status).toBe(404);
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    const found = await act(c.id, 'finding', 'insp-2', { finding: 'substantiated', reasons: ['sessions held above the licensed level'], actions: [{ type: 'adhoc_inspection' }, { type: 'suspend_examiner', until }] });
+    const found = await act(c.id, 'finding', 'insp-2', {
+      finding: 'substantiated',
+      reasons: ['sessions held above the licensed level'],
+      actions: [{ type: 'adhoc_inspection' }, { type: 'suspend_examiner', until }],
+    });
     expect(found.status, JSON.stringify(found.body)).toBe(200);
 
     // The actions happen in their own processes.
-    const inspection = await eventually(async () => (await h.api('GET', `/v1/inspections?stationId=${stationId}`, { as: 'sup-1' })).body.items.find((i: { id: string }) => i.id === `K${c.id}-S${stationId}`));
+    const inspection = await eventually(async () =>
+      (await h.api('GET', `/v1/inspections?stationId=${stationId}`, { as: 'sup-1' })).body.items.find((i: { id: string }) => i.id === `K${c.id}-S${stationId}`),
+    );
     expect(inspection).toMatchObject({ kind: 'ad_hoc', status: 'awaiting_team' });
     const timeline = await eventually(async () => {
       const items = (await h.api('GET', `/v1/complaints/${c.id}/timeline`, { as: 'sup-1' })).body.items.map((e: { action: string }) => e.action);
       return items.includes('action_examiner_suspended') ? items : undefined;
     });
-    expect(timeline).toEqual(expect.arrayContaining(['received', 'identity_revealed', 'triaged', 'checks_completed', 'investigator_assigned', 'finding_substantiated', 'action_inspection_started']));
+    expect(timeline).toEqual(
+      expect.arrayContaining([
+        'received',
+        'identity_revealed',
+        'triaged',
+        'checks_completed',
+        'investigator_assigned',
+        'finding_substantiated',
+        'action_inspection_started',
+      ]),
+    );
     // The examiner's suspension shows in the qualification process and in every eligibility check.
     const suspended = await eventually(async () => {
       const q = (await h.api('GET', `/v1/qualifications/${qualificationId}`, { as: 'sup-1' })).body;
@@ -127,14 +176,18 @@ describe('complaints', () => {
     // SLA 4 s: a reminder at 2 s, then one rung per 2 s.
     const rungs = await eventually(
       async () => {
-        const items = (await h.api('GET', `/v1/complaints/${c.id}/timeline`, { as: 'sup-1' })).body.items.filter((e: { action: string }) => e.action === 'escalated');
+        const items = (await h.api('GET', `/v1/complaints/${c.id}/timeline`, { as: 'sup-1' })).body.items.filter(
+          (e: { action: string }) => e.action === 'escalated',
+        );
         return items.length >= 3 ? items.map((e: { data: { rung: string } }) => e.data.rung) : undefined;
       },
       { timeoutMs: 30_000 },
     );
     expect(rungs.slice(0, 3)).toEqual(['complaint_handler', 'supervisor', 'director']);
     await eventually(async () => h.mails.some((m) => m.subject === `Reminder: complaint ${c.trackingNumber} is due` && m.to.includes('liu.yang@szpt.example')));
-    await eventually(async () => h.mails.some((m) => m.subject.startsWith(`Escalation (level 3): complaint ${c.trackingNumber}`) && m.to.includes('director@hrss.example')));
+    await eventually(async () =>
+      h.mails.some((m) => m.subject.startsWith(`Escalation (level 3): complaint ${c.trackingNumber}`) && m.to.includes('director@hrss.example')),
+    );
     // The supervisors' rung: those covering the station's place (Foshan, Guangdong, national), not Xiamen's.
     const supervisorRung = h.mails.find((m) => m.subject.startsWith(`Escalation (level 2): complaint ${c.trackingNumber}`))!;
     expect(supervisorRung.to).toEqual(expect.arrayContaining(['qiu.lan@fs.hrss.example', 'ou.yang@gd.hrss.example', 'wang.jun@hrss.example']));
@@ -164,7 +217,11 @@ describe('complaints', () => {
     const alarm = await eventually(async () => h.mails.find((m) => m.subject === `EMERGENCY: critical complaint ${critical.trackingNumber}`));
     expect(alarm.to.sort()).toEqual(['director@hrss.example', 'emergency@hrss.example']);
 
-    const duplicate = await file({ category: 'fraudulent_appraisal', description: 'Certificates are being sold at this station.', contact: { name: 'Zhao Yi', email: 'zhao.yi@mail.example' } });
+    const duplicate = await file({
+      category: 'fraudulent_appraisal',
+      description: 'Certificates are being sold at this station.',
+      contact: { name: 'Zhao Yi', email: 'zhao.yi@mail.example' },
+    });
     const merged = await act(duplicate.id, 'merge', 'handler-1', { intoId: critical.id });
     expect(merged.body.status).toBe('merged');
     await eventually(async () => (await h.api('GET', `/v1/complaints/${critical.id}`, { as: 'sup-1' })).body.live.mergedComplaints.includes(duplicate.id));
@@ -177,11 +234,20 @@ describe('complaints', () => {
     expect(answered.body.status).toBe('answered');
     await eventually(async () => h.mails.find((m) => m.subject === `Complaint ${asked.trackingNumber}: answer` && m.text.includes('public certificate check')));
 
-    const converted = await file({ kind: 'consultation', category: 'certificate_problem', certificateNumber: 'CERT-2026-0001', description: 'My certificate number is not accepted by employers.' });
+    const converted = await file({
+      kind: 'consultation',
+      category: 'certificate_problem',
+      certificateNumber: 'CERT-2026-0001',
+      description: 'My certificate number is not accepted by employers.',
+    });
     expect((await act(converted.id, 'convert', 'handler-1', {})).body.status).toBe('received');
     await act(converted.id, 'triage', 'handler-1', { category: 'certificate_problem', severity: 'normal', stationId });
     await act(converted.id, 'investigator', 'handler-1', { investigatorId: 'insp-2' });
-    const found = await act(converted.id, 'finding', 'insp-2', { finding: 'substantiated', reasons: ['certificate issued without an appraisal'], actions: [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }] });
+    const found = await act(converted.id, 'finding', 'insp-2', {
+      finding: 'substantiated',
+      reasons: ['certificate issued without an appraisal'],
+      actions: [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }],
+    });
     expect(found.status, JSON.stringify(found.body)).toBe(200);
     await eventually(async () => (await h.api('GET', '/v1/public/certificates/CERT-2026-0001')).body.invalid === true);
     expect((await h.api('GET', '/v1/public/certificates/CERT-2026-9999')).body.invalid).toBe(false);
@@ -199,7 +265,14 @@ describe('complaints', () => {
       ]),
     );
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await h.api('POST', '/v1/public/complaints', { body: { category: 'other', happenedOn: '2026-11-01', description: 'Filing again and again to test the limit.' } })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (
+          await h.api('POST', '/v1/public/complaints', {
+            body: { category: 'other', happenedOn: '2026-11-01', description: 'Filing again and again to test the limit.' },
+          })
+        ).status,
+      );
     expect(statuses).toContain(429);
   });
 });

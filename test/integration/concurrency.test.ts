@@ -40,7 +40,10 @@ async function inPool<T, R>(items: T[], limit: number, fn: (item: T, index: numb
 }
 
 async function apply(examinerId: string): Promise<string> {
-  const res = await h.api('POST', '/v1/qualifications', { as: examinerId, body: { occupationCode: '4-07-01-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+  const res = await h.api('POST', '/v1/qualifications', {
+    as: examinerId,
+    body: { occupationCode: '4-07-01-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id;
 }
@@ -53,7 +56,11 @@ interface Trial {
 describe('two conflicting decisions on one case at once', () => {
   it(`lets exactly one win in each of ${TRIALS} trials, refuses the other with 409, and leaves Temporal and MySQL agreeing`, async () => {
     const started = Date.now();
-    const ids = await inPool(Array.from({ length: TRIALS }, (_, i) => EXAMINERS[i % EXAMINERS.length]), PARALLEL, apply);
+    const ids = await inPool(
+      Array.from({ length: TRIALS }, (_, i) => EXAMINERS[i % EXAMINERS.length]),
+      PARALLEL,
+      apply,
+    );
     const created = Date.now();
 
     const trials = await inPool(ids, PARALLEL, async (id): Promise<Trial> => {
@@ -66,7 +73,10 @@ describe('two conflicting decisions on one case at once', () => {
     // Tallied before any assertion, so a failure shows how often each pair of answers came back.
     const pairs: Record<string, number> = {};
     for (const { responses } of trials) {
-      const key = Object.values(responses).map((r) => r.status).sort().join('+');
+      const key = Object.values(responses)
+        .map((r) => r.status)
+        .sort()
+        .join('+');
       pairs[key] = (pairs[key] ?? 0) + 1;
     }
     expect(pairs).toEqual({ '200+409': TRIALS });
@@ -83,12 +93,19 @@ describe('two conflicting decisions on one case at once', () => {
       const handle = h.temporal.workflow.getHandle(qualificationWorkflowId(id));
       const live = await handle.query(qualificationState);
       expect(live.status).toBe(OUTCOMES[winner].status);
-      const row = await eventually(async () => (await h.db('qualifications').where({ id }).first('status', 'version')) as { status: string; version: number } | undefined, {
+      const row = await eventually<{ status: string; version: number }>(async () => h.db('qualifications').where({ id }).first('status', 'version'), {
         until: (r) => r.version === live.version,
       });
       expect(row.status).toBe(live.status);
       expect((await handle.describe()).typedSearchAttributes.get(CaseStatus)).toBe(live.status);
-      const events = await h.db('events').where({ case_type: QUALIFICATION_CASE, case_id: id }).whereIn('action', Object.values(OUTCOMES).map((o) => o.action)).select('action', 'actor_id');
+      const events = await h
+        .db('events')
+        .where({ case_type: QUALIFICATION_CASE, case_id: id })
+        .whereIn(
+          'action',
+          Object.values(OUTCOMES).map((o) => o.action),
+        )
+        .select('action', 'actor_id');
       expect(events).toEqual([{ action: OUTCOMES[winner].action, actor_id: winner }]);
     });
 

@@ -21,11 +21,24 @@ type Entry = { action: string; data?: Record<string, any> };
 /** A complaint filed, triaged with the given targets and investigated by insp-2; returns its id. */
 async function investigated(targets: { examinerId?: string; certificateNumber?: string }): Promise<string> {
   const filed = await h.api('POST', '/v1/public/complaints', {
-    body: { category: targets.certificateNumber ? 'certificate_problem' : 'examiner_misconduct', stationId, happenedOn: '2026-11-01', description: 'What the complainant saw at the session.', ...(targets.certificateNumber ? { certificateNumber: targets.certificateNumber } : {}) },
+    body: {
+      category: targets.certificateNumber ? 'certificate_problem' : 'examiner_misconduct',
+      stationId,
+      happenedOn: '2026-11-01',
+      description: 'What the complainant saw at the session.',
+      ...(targets.certificateNumber ? { certificateNumber: targets.certificateNumber } : {}),
+    },
   });
   expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-  const id = await eventually(async () => (await h.db('complaints').where({ tracking_number: filed.body.trackingNumber }).first('id'))?.id as string | undefined);
-  const triaged = await act(id, 'triage', 'handler-1', { category: targets.certificateNumber ? 'certificate_problem' : 'examiner_misconduct', severity: 'normal', stationId, ...(targets.examinerId ? { examinerId: targets.examinerId } : {}) });
+  const id = await eventually(
+    async () => (await h.db('complaints').where({ tracking_number: filed.body.trackingNumber }).first('id'))?.id as string | undefined,
+  );
+  const triaged = await act(id, 'triage', 'handler-1', {
+    category: targets.certificateNumber ? 'certificate_problem' : 'examiner_misconduct',
+    severity: 'normal',
+    stationId,
+    ...(targets.examinerId ? { examinerId: targets.examinerId } : {}),
+  });
   expect(triaged.status, JSON.stringify(triaged.body)).toBe(200);
   await eventually(async () => (await act(id, 'investigator', 'handler-1', { investigatorId: 'insp-2' })).status === 200);
   return id;
@@ -45,14 +58,41 @@ const entry = (items: Entry[], action: string) => items.find((e) => e.action ===
 describe('cross-process actions report what they did', () => {
   it('suspends an examiner without a qualification cycle in the register, which refuses them on sessions and teams until the date passes', async () => {
     // An examiner in the register with an active qualification but no cycle running it: the demo world before its cycles.
-    await h.db('examiners').insert({ id: 'insp-7', name: '马骏', organisation: '深圳市职业训练中心', email: 'ma.jun@szvc.example', national_id: '440305198503031234', region_code: '440300', status: 'active' });
-    await h.db('qualifications').insert({ id: 'XP-QUAL-NO-CYCLE', examiner_id: 'insp-7', occupation_code: '6-18-01-01', level: 3, card_number: 'XP-NO-CYCLE-1', status: 'active', issued_at: new Date('2026-01-01T00:00:00Z'), expires_at: new Date('2029-01-01T00:00:00Z'), cycle: 1, summary: '{}', version: 1, created_at: new Date(), updated_at: new Date() });
+    await h.db('examiners').insert({
+      id: 'insp-7',
+      name: '马骏',
+      organisation: '深圳市职业训练中心',
+      email: 'ma.jun@szvc.example',
+      national_id: '440305198503031234',
+      region_code: '440300',
+      status: 'active',
+    });
+    await h.db('qualifications').insert({
+      id: 'XP-QUAL-NO-CYCLE',
+      examiner_id: 'insp-7',
+      occupation_code: '6-18-01-01',
+      level: 3,
+      card_number: 'XP-NO-CYCLE-1',
+      status: 'active',
+      issued_at: new Date('2026-01-01T00:00:00Z'),
+      expires_at: new Date('2029-01-01T00:00:00Z'),
+      cycle: 1,
+      summary: '{}',
+      version: 1,
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
     const until = new Date(Date.now() + 12_000).toISOString();
     const id = await investigated({ examinerId: 'insp-7' });
     const timeline = await afterFinding(id, [{ type: 'suspend_examiner', until }]);
 
     const suspended = entry(timeline, 'action_examiner_suspended');
-    expect(suspended?.data).toMatchObject({ examinerId: 'insp-7', status: 'suspended', suspendedUntil: until, qualifications: [{ id: 'XP-QUAL-NO-CYCLE', status: 'no running cycle' }] });
+    expect(suspended?.data).toMatchObject({
+      examinerId: 'insp-7',
+      status: 'suspended',
+      suspendedUntil: until,
+      qualifications: [{ id: 'XP-QUAL-NO-CYCLE', status: 'no running cycle' }],
+    });
     const register = (await h.api('GET', '/v1/examiners/insp-7', { as: 'sup-1' })).body;
     expect(register).toMatchObject({ status: 'suspended', suspendedUntil: until });
     const trail = (await h.api('GET', '/v1/examiners/insp-7/timeline', { as: 'sup-1' })).body.items;
@@ -87,7 +127,10 @@ describe('cross-process actions report what they did', () => {
     const id = await investigated({ examinerId: 'KX-404' });
     const timeline = await afterFinding(id, [{ type: 'suspend_examiner', until: new Date(Date.now() + 3_600_000).toISOString() }]);
     expect(entry(timeline, 'action_examiner_suspended')).toBeUndefined();
-    expect(entry(timeline, 'action_examiner_suspension_failed')?.data).toMatchObject({ examinerId: 'KX-404', reason: 'KX-404 is not in the examiner register' });
+    expect(entry(timeline, 'action_examiner_suspension_failed')?.data).toMatchObject({
+      examinerId: 'KX-404',
+      reason: 'KX-404 is not in the examiner register',
+    });
     expect(await h.db('examiners').where({ id: 'KX-404' }).first()).toBeUndefined();
   });
 
@@ -112,8 +155,15 @@ describe('cross-process actions report what they did', () => {
     const id = await investigated({ examinerId: 'exam-2', certificateNumber: 'CERT-XP-0001' });
     const timeline = await afterFinding(id, [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }, { type: 'propose_revocation' }]);
     const certificate = (await h.api('GET', '/v1/public/certificates/CERT-XP-0001')).body;
-    expect(entry(timeline, 'action_certificate_invalidated')?.data).toMatchObject({ certificateNumber: 'CERT-XP-0001', invalidatedAt: certificate.invalidatedAt });
-    expect(entry(timeline, 'action_station_sanction_proposed')?.data).toMatchObject({ stationId, inspectionId: expect.stringMatching(/^K/), workflow: 'RUNNING' });
+    expect(entry(timeline, 'action_certificate_invalidated')?.data).toMatchObject({
+      certificateNumber: 'CERT-XP-0001',
+      invalidatedAt: certificate.invalidatedAt,
+    });
+    expect(entry(timeline, 'action_station_sanction_proposed')?.data).toMatchObject({
+      stationId,
+      inspectionId: expect.stringMatching(/^K/),
+      workflow: 'RUNNING',
+    });
     expect(entry(timeline, 'action_revocation_proposed')?.data).toMatchObject({ examinerId: 'exam-2', proposedTo: expect.any(Number) });
   });
 
@@ -181,7 +231,10 @@ describe('cross-process actions report what they did', () => {
 
     const timeline = await afterFinding(await investigated({}), []);
     expect(entry(timeline, 'action_station_complaint_recorded')).toBeUndefined();
-    expect(entry(timeline, 'action_station_complaint_failed')?.data).toMatchObject({ stationId, reason: `the supervision programme of station ${stationId} has ended (terminated)` });
+    expect(entry(timeline, 'action_station_complaint_failed')?.data).toMatchObject({
+      stationId,
+      reason: `the supervision programme of station ${stationId} has ended (terminated)`,
+    });
     expect((await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.status).toBe('suspended');
   });
 });

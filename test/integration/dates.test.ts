@@ -57,7 +57,9 @@ describe('dates after 2038', () => {
       expect(q.body.live.expiresAt).toBe(expected);
     }
     // Compared as dates past 2038: before 2041 holds the first only.
-    const listed = await h.api('GET', `/v1/qualifications?status=active&expiresBefore=${encodeURIComponent('2041-01-01T00:00:00.000Z')}&limit=100`, { as: 'sup-1' });
+    const listed = await h.api('GET', `/v1/qualifications?status=active&expiresBefore=${encodeURIComponent('2041-01-01T00:00:00.000Z')}&limit=100`, {
+      as: 'sup-1',
+    });
     expect(listed.status, JSON.stringify(listed.body)).toBe(200);
     const cards = listed.body.items.map((q: { cardNumber: string }) => q.cardNumber);
     expect(cards).toContain(rows[0].card_number);
@@ -65,14 +67,20 @@ describe('dates after 2038', () => {
   });
 
   it('admits a qualification valid until after 2100 and suspends it until 2100-01-01 through the API', async () => {
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-1', body: { occupationCode: '4-07-91-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'exam-1',
+      body: { occupationCode: '4-07-91-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+    });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     const admitted = await h.api('POST', `/v1/qualifications/${applied.body.id}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } });
     expect(admitted.status, JSON.stringify(admitted.body)).toBe(200);
     expect(year(admitted.body.expiresAt)).toBeGreaterThanOrEqual(2105);
 
     const until = '2100-01-01T00:00:00.000Z';
-    const suspended = await h.api('POST', `/v1/qualifications/${applied.body.id}/suspension`, { as: 'sup-1', body: { until, reasons: ['complaint under investigation'] } });
+    const suspended = await h.api('POST', `/v1/qualifications/${applied.body.id}/suspension`, {
+      as: 'sup-1',
+      body: { until, reasons: ['complaint under investigation'] },
+    });
     expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
     expect(suspended.body.status).toBe('suspended');
 
@@ -158,7 +166,14 @@ describe(`migration ${MIGRATION}`, () => {
 
     await owner('users').insert({ id: 'dates-user', name: 'Dates', email: 'dates@example.test', organisation: 'Test', affiliations: '[]' });
     await owner('events').insert(event(new Date('2030-05-06T07:08:09.123Z'), 1));
-    await owner('idempotency_keys').insert({ caller: 'dates', idem_key: 'k', request_hash: 'h', resource_id: 'r', claim: 'c', claimed_at: new Date('2037-12-31T23:59:59.999Z') });
+    await owner('idempotency_keys').insert({
+      caller: 'dates',
+      idem_key: 'k',
+      request_hash: 'h',
+      resource_id: 'r',
+      claim: 'c',
+      claimed_at: new Date('2037-12-31T23:59:59.999Z'),
+    });
     // The instants the rows hold, in milliseconds since the epoch whatever the session's zone.
     const [[held]] = await owner.raw(
       `SELECT UNIX_TIMESTAMP((SELECT created_at FROM users WHERE id = 'dates-user')) AS created,
@@ -173,7 +188,9 @@ describe(`migration ${MIGRATION}`, () => {
 
     // Same columns, nullability and defaults; DATETIME(3) now.
     const after = await dateTimeColumns(owner);
-    expect(after.map((c) => [c.table, c.column, c.nullable, c.default?.toLowerCase() ?? null])).toEqual(before.map((c) => [c.table, c.column, c.nullable, c.default?.toLowerCase() ?? null]));
+    expect(after.map((c) => [c.table, c.column, c.nullable, c.default?.toLowerCase() ?? null])).toEqual(
+      before.map((c) => [c.table, c.column, c.nullable, c.default?.toLowerCase() ?? null]),
+    );
     expect(after.filter((c) => c.type !== 'datetime(3)')).toEqual([]);
     expect(after.filter((c) => c.default?.toLowerCase() === 'current_timestamp(3)').map((c) => `${c.table}.${c.column}`)).toContain('users.created_at');
 
@@ -195,7 +212,15 @@ describe(`migration ${MIGRATION}`, () => {
     expect(zone.zone).toBe('+00:00');
     for (const at of ['2040-06-30T12:34:56.789Z', '2100-12-31T23:59:59.999Z']) {
       const seq = Number(at.slice(0, 4));
-      await app('events').insert({ case_type: 'test', case_id: 'round-trip', seq, action: 'noted', actor_id: 'sup-1', actor_role: 'supervisor', at: new Date(at) });
+      await app('events').insert({
+        case_type: 'test',
+        case_id: 'round-trip',
+        seq,
+        action: 'noted',
+        actor_id: 'sup-1',
+        actor_role: 'supervisor',
+        at: new Date(at),
+      });
       const [row] = await app('events').where({ case_id: 'round-trip', seq }).select('at', app.raw('CAST(at AS CHAR) AS stored'));
       expect(row.at.toISOString()).toBe(at);
       expect(row.stored).toBe(at.replace('T', ' ').replace('Z', ''));

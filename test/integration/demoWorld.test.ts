@@ -29,7 +29,8 @@ describe('the demo world', () => {
 
   it('reaches each status through the process: valid cards active, an expired card lapsed by its cycle, a suspension recorded as a finding records it', async () => {
     const status = async (id: string) => (await h.api('GET', `/v1/examiners/${id}`, { as: 'sup-1' })).body;
-    const timeline = async (qualificationId: string) => (await h.api('GET', `/v1/qualifications/${qualificationId}/timeline`, { as: 'sup-1' })).body.items.map((e: { action: string }) => e.action);
+    const timeline = async (qualificationId: string) =>
+      (await h.api('GET', `/v1/qualifications/${qualificationId}/timeline`, { as: 'sup-1' })).body.items.map((e: { action: string }) => e.action);
 
     for (const id of ['exam-1', 'exam-2', 'insp-1']) expect((await status(id)).status, id).toBe('active');
 
@@ -38,8 +39,14 @@ describe('the demo world', () => {
     expect(await timeline(lapsed.qualifications[0].id)).toEqual(['imported', 'lapsed']);
 
     const suspended = await status('exam-4');
-    expect(suspended).toMatchObject({ status: 'suspended', suspendedUntil: expect.any(String), qualifications: [expect.objectContaining({ status: 'suspended' })] });
+    expect(suspended).toMatchObject({
+      status: 'suspended',
+      suspendedUntil: expect.any(String),
+      qualifications: [expect.objectContaining({ status: 'suspended' })],
+    });
     expect(await timeline(suspended.qualifications[0].id)).toEqual(['imported', 'suspended']);
-    expect((await h.api('GET', '/v1/examiners/exam-4/timeline', { as: 'sup-1' })).body.items.map((e: { action: string }) => e.action)).toEqual(['examiner_suspended']);
+    expect((await h.api('GET', '/v1/examiners/exam-4/timeline', { as: 'sup-1' })).body.items.map((e: { action: string }) => e.action)).toEqual([
+      'examiner_suspended',
+    ]);
   });
 });

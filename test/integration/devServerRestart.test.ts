@@ -55,10 +55,13 @@ describe('Temporal dev server on a SQLite file', () => {
     await startServer(port);
 
     // The worker and the API reconnect by themselves; the case goes on where it was.
-    const passed = await eventually(async () => {
-      const res = await h!.api('POST', `/v1/station-applications/${id}/review`, { as: 'rev-2', body: { outcome: 'pass' } });
-      return res.status === 200 ? res.body : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    const passed = await eventually(
+      async () => {
+        const res = await h!.api('POST', `/v1/station-applications/${id}/review`, { as: 'rev-2', body: { outcome: 'pass' } });
+        return res.status === 200 ? res.body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     expect(passed.status).toBe('awaiting_assessors');
     expect(passed.timeline.map((e: { action: string }) => e.action)).toEqual(['submitted', 'completeness_passed', 'reviewer_assigned', 'review_pass']);
   });

@@ -24,7 +24,8 @@ async function download(url: string, as: string) {
   return { status: res.status, headers: res.headers, bytes, json };
 }
 
-const chineseDate = (iso: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
+const chineseDate = (iso: string) =>
+  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
 const organisationOf = (userId: string) => DEMO_USERS.find((u) => u.id === userId)!.organisation;
 
 async function expectNotFound(url: string, as: string) {
@@ -47,7 +48,11 @@ describe('the licensing decision (许可决定书)', () => {
     expect(pdf.getSubject()).toBe(applicationId);
 
     const { record } = (await h.api('GET', `/v1/station-applications/${applicationId}`, { as: 'sup-1' })).body;
-    const timeline = (await h.api('GET', `/v1/station-applications/${applicationId}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; at: string; actorId: string }>;
+    const timeline = (await h.api('GET', `/v1/station-applications/${applicationId}/timeline`, { as: 'sup-1' })).body.items as Array<{
+      action: string;
+      at: string;
+      actorId: string;
+    }>;
     const decided = timeline.find((e) => e.action === 'decision_approve')!;
     const text = pdfText(res.bytes);
     for (const expected of [
@@ -81,7 +86,11 @@ describe('the licensing decision (许可决定书)', () => {
   it('is 404 for another station administrator and outside the jurisdiction, exactly as for an unknown application', async () => {
     const url = `/v1/station-applications/${applicationId}/decision.pdf`;
     const unknown = await expectNotFound('/v1/station-applications/01ARZ3NDEKTSV4RRFFQ69G5FAV/decision.pdf', 'admin-1');
-    const shape = (body: { error: { code: string; message: string; details: unknown[] } }) => ({ code: body.error.code, message: body.error.message.replace(/\S+$/, ''), details: body.error.details });
+    const shape = (body: { error: { code: string; message: string; details: unknown[] } }) => ({
+      code: body.error.code,
+      message: body.error.message.replace(/\S+$/, ''),
+      details: body.error.details,
+    });
     for (const as of ['admin-2', 'sup-fj', 'sup-gz']) expect(shape(await expectNotFound(url, as))).toEqual(shape(unknown));
     // A reviewer's role does not print decisions at all.
     expect((await download(url, 'rev-2')).status).toBe(403);
@@ -105,10 +114,13 @@ describe('the licensing decision (许可决定书)', () => {
     const res = await download(url, 'admin-2');
     expect(res.status).toBe(200);
     const text = pdfText(res.bytes);
-    const decidedAt = ((await h.api('GET', `/v1/station-applications/${id}/timeline`, { as: 'admin-2' })).body.items as Array<{ action: string; at: string }>).find((e) => e.action === 'review_reject')!.at;
+    const decidedAt = (
+      (await h.api('GET', `/v1/station-applications/${id}/timeline`, { as: 'admin-2' })).body.items as Array<{ action: string; at: string }>
+    ).find((e) => e.action === 'review_reject')!.at;
     // Issued by the licensing authority (the supervisor who assigned the reviewer), not the reviewer's centre.
     const issuer = flat(`${organisationOf('sup-1')}${chineseDate(decidedAt)}`);
-    for (const expected of [`案号：${id}`, '不予许可', `1.${reason}`, guangzhouApplication.stationName, '行政复议', issuer]) expect(text).toContain(flat(expected));
+    for (const expected of [`案号：${id}`, '不予许可', `1.${reason}`, guangzhouApplication.stationName, '行政复议', issuer])
+      expect(text).toContain(flat(expected));
     expect(text).not.toContain(flat(organisationOf('rev-2')));
     expect(text).not.toContain('许可证编号');
   });
@@ -150,7 +162,9 @@ describe('the rectification notice (整改通知书)', () => {
     const { live } = (await h.api('GET', `/v1/inspections/${id}`, { as: 'sup-1' })).body;
     const failed = live.template.items.find((i: { id: string }) => i.id === 'process.scope');
     const station = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body;
-    const orderedAt = ((await h.api('GET', `/v1/inspections/${id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; at: string }>).find((e) => e.action === 'rectification_ordered')!.at;
+    const orderedAt = ((await h.api('GET', `/v1/inspections/${id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; at: string }>).find(
+      (e) => e.action === 'rectification_ordered',
+    )!.at;
     const text = pdfText(res.bytes);
     for (const expected of [
       '整改通知书',

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_COLUMNS, splitCsvLine } from '../../domain/examinerImport';
-import { examinerImportWorkflowId } from '../../workflows/examinerImport';
+import { examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
 import { examinerRow, generateExaminerCsv, nationalId, postExaminerCsv, toCsv, type ExaminerCsvRow } from '../support/examinerCsv';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
@@ -65,7 +65,10 @@ describe('an import never rewrites people', () => {
     const held = await h.db('qualifications').where({ examiner_id: 'exam-1' }).pluck('id');
     const seen = await h.api('GET', '/v1/examiners/exam-1', { as: 'sup-fs' });
     const hijack = { examiner_id: 'exam-1', name: 'Attacker', email: 'attacker@xm.example', organisation: 'Xiamen Front Co', region_code: '350200' };
-    const res = await postCsv(toCsv([examinerRow(1, 'HX', { ...hijack, national_id: nationalId(4242) }), examinerRow(2, 'HX', { ...hijack, occupation_code: '6-31-01-03' })]), 'sup-xm');
+    const res = await postCsv(
+      toCsv([examinerRow(1, 'HX', { ...hijack, national_id: nationalId(4242) }), examinerRow(2, 'HX', { ...hijack, occupation_code: '6-31-01-03' })]),
+      'sup-xm',
+    );
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({ imported: 0, rejectedCount: 2, rejectedByReason: { 'outside jurisdiction': 2 } });
     expect(reasonsByLine(res.body)).toEqual({ 2: ['outside jurisdiction'], 3: ['outside jurisdiction'] });
@@ -76,7 +79,10 @@ describe('an import never rewrites people', () => {
   });
 
   it('refuses a row naming an examiner the importer covers with another national id, or a user the register holds none for: identity mismatch', async () => {
-    const rows = [examinerRow(1, 'HF', { examiner_id: 'exam-1', email: 'attacker@fs.example', occupation_code: '6-31-01-03' }), examinerRow(2, 'HF', { examiner_id: 'sup-fs' })];
+    const rows = [
+      examinerRow(1, 'HF', { examiner_id: 'exam-1', email: 'attacker@fs.example', occupation_code: '6-31-01-03' }),
+      examinerRow(2, 'HF', { examiner_id: 'sup-fs' }),
+    ];
     const res = await postCsv(toCsv(rows), 'sup-fs');
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({ imported: 0, rejectedByReason: { 'identity mismatch': 2 } });
@@ -91,7 +97,14 @@ describe('an import never rewrites people', () => {
     const before = await entry('KF-1');
     expect(before).toMatchObject({ name: first.name, email: first.email, national_id: first.national_id, status: 'active', region_code: '440600' });
 
-    const again = examinerRow(2, 'KF', { examiner_id: 'KF-1', national_id: first.national_id, name: 'Renamed', email: 'renamed@attacker.example', organisation: 'Another Works', occupation_code: '6-31-01-03' });
+    const again = examinerRow(2, 'KF', {
+      examiner_id: 'KF-1',
+      national_id: first.national_id,
+      name: 'Renamed',
+      email: 'renamed@attacker.example',
+      organisation: 'Another Works',
+      occupation_code: '6-31-01-03',
+    });
     const res = await postCsv(toCsv([again]), 'sup-fs');
     expect(res.body, res.text).toMatchObject({ imported: 1, rejectedCount: 0 });
     expect(await entry('KF-1')).toEqual(before);
@@ -101,20 +114,35 @@ describe('an import never rewrites people', () => {
     expect(await entry('KF-1')).toEqual(before);
 
     // A suspended examiner stays suspended: an import does not hand them an active qualification.
-    await h.db('examiners').insert({ id: 'KF-9', name: 'Suspended Examiner', organisation: 'Foshan Works', email: 'kf9@fs.example', national_id: nationalId(9), region_code: '440600', status: 'suspended' });
+    await h.db('examiners').insert({
+      id: 'KF-9',
+      name: 'Suspended Examiner',
+      organisation: 'Foshan Works',
+      email: 'kf9@fs.example',
+      national_id: nationalId(9),
+      region_code: '440600',
+      status: 'suspended',
+    });
     const suspended = await postCsv(toCsv([examinerRow(9, 'KF')]), 'sup-fs');
     expect(suspended.body).toMatchObject({ imported: 0, rejectedByReason: { 'examiner not active': 1 } });
     expect(await entry('KF-9')).toMatchObject({ name: 'Suspended Examiner', status: 'suspended' });
   });
 
   it("refuses rows outside the importer's jurisdiction and takes those inside it", async () => {
-    const rows = [examinerRow(1, 'JX', { region_code: '350200' }), examinerRow(2, 'JX', { region_code: '440600' }), examinerRow(3, 'JX', { region_code: '350100' })];
+    const rows = [
+      examinerRow(1, 'JX', { region_code: '350200' }),
+      examinerRow(2, 'JX', { region_code: '440600' }),
+      examinerRow(3, 'JX', { region_code: '350100' }),
+    ];
     const res = await postCsv(toCsv(rows), 'sup-xm');
     expect(res.body, res.text).toMatchObject({ imported: 1, rejectedCount: 2, rejectedByReason: { 'outside jurisdiction': 2 } });
     expect(reasonsByLine(res.body)).toEqual({ 3: ['outside jurisdiction'], 4: ['outside jurisdiction'] });
     expect(await h.db('examiners').whereIn('id', ['JX-1', 'JX-2', 'JX-3']).pluck('id')).toEqual(['JX-1']);
     // The machinery authority imports its occupations wherever the examiner is registered, and nothing else.
-    const machinery = await postCsv(toCsv([examinerRow(4, 'JX', { occupation_code: '6-18-01-01', region_code: '350200' }), examinerRow(5, 'JX', { occupation_code: '4-04-05-01' })]), 'sup-mach');
+    const machinery = await postCsv(
+      toCsv([examinerRow(4, 'JX', { occupation_code: '6-18-01-01', region_code: '350200' }), examinerRow(5, 'JX', { occupation_code: '4-04-05-01' })]),
+      'sup-mach',
+    );
     expect(machinery.body).toMatchObject({ imported: 1, rejectedByReason: { 'outside jurisdiction': 1 } });
     expect(machinery.body.rejected.map((r: { line: number }) => r.line)).toEqual([3]);
   });
@@ -160,7 +188,11 @@ describe('the answer to an import of bad rows', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="examiner-import-${importId}-rejections.csv"`);
-    const lines = (await download.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map(splitCsvLine);
+    const lines = (await download.text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean)
+      .map(splitCsvLine);
     expect(lines[0]).toEqual(['line', 'reasons', 'errors', ...IMPORT_COLUMNS]);
     expect(lines).toHaveLength(rows.length + 1);
     expect(lines.slice(1).map((l) => Number(l[0]))).toEqual(rows.map((_, i) => i + 2));
@@ -193,10 +225,7 @@ describe('the answer to an import of bad rows', () => {
 
 describe('examiner import', () => {
   // Good rows: two examiners, one of them in two occupations; bad rows: one reason each.
-  const goodRows = [
-    examinerRow(1, 'S', { name: 'Huang, "Lei"', occupation_code: '4-04-05-01' }),
-    examinerRow(2, 'S', { occupation_code: '6-18-01-01' }),
-  ];
+  const goodRows = [examinerRow(1, 'S', { name: 'Huang, "Lei"', occupation_code: '4-04-05-01' }), examinerRow(2, 'S', { occupation_code: '6-18-01-01' })];
   // The same examiner (same identity) in another occupation.
   goodRows.push({ ...goodRows[0], occupation_code: '6-31-01-03', level: '2', card_number: examinerRow(3, 'S').card_number, expires_on: '2029-09-30' });
   const badRows: Array<{ row: ExaminerCsvRow; field: string }> = [
@@ -229,7 +258,10 @@ describe('examiner import', () => {
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual(badLines);
     res.body.rejected.forEach((r: { line: number; errors: string[] }, i: number) => {
       expect(r.errors.length, `line ${r.line}`).toBeGreaterThan(0);
-      expect(r.errors.every((e) => e.startsWith(`${badRows[i].field}: `)), `line ${r.line}: ${r.errors.join('; ')}`).toBe(true);
+      expect(
+        r.errors.every((e) => e.startsWith(`${badRows[i].field}: `)),
+        `line ${r.line}: ${r.errors.join('; ')}`,
+      ).toBe(true);
     });
     expect(res.body.rejected[4].errors).toEqual([`card_number: ${goodRows[1].card_number} repeats in the file`]);
 
@@ -243,7 +275,12 @@ describe('examiner import', () => {
     const badIds = badRows.map((b) => b.row.examiner_id);
     expect(await h.db('examiners').whereIn('id', badIds)).toEqual([]);
     expect(await h.db('qualifications').whereIn('examiner_id', badIds)).toEqual([]);
-    expect(await h.db('qualifications').whereIn('card_number', badRows.slice(0, 4).map((b) => b.row.card_number))).toEqual([]);
+    expect(
+      await h.db('qualifications').whereIn(
+        'card_number',
+        badRows.slice(0, 4).map((b) => b.row.card_number),
+      ),
+    ).toEqual([]);
     expect(goodLines).toHaveLength(goodRows.length);
   });
 
@@ -320,7 +357,12 @@ describe('examiner import', () => {
     const byLine = new Map<number, string[]>(res.body.rejected.map((r: { line: number; errors: string[] }) => [r.line, r.errors]));
     expect([...byLine.keys()].sort((a, b) => a - b)).toEqual([...goodLines, ...badLines].sort((a, b) => a - b));
     // Already issued, and already a live qualification of that examiner and occupation.
-    goodLines.forEach((l, i) => expect(byLine.get(l)).toEqual([`card_number: ${goodRows[i].card_number} is already issued`, `examiner_id: ${goodRows[i].examiner_id} already has ${goodRows[i].occupation_code}`]));
+    goodLines.forEach((l, i) =>
+      expect(byLine.get(l)).toEqual([
+        `card_number: ${goodRows[i].card_number} is already issued`,
+        `examiner_id: ${goodRows[i].examiner_id} already has ${goodRows[i].occupation_code}`,
+      ]),
+    );
     expect(byLine.get(10)!.join(' ')).toContain('is already issued');
     expect(await h.db('qualifications').count({ n: '*' }).first()).toEqual(before);
     expect(await importedRows(res.body.importId)).toEqual([]);
@@ -360,7 +402,10 @@ describe('examiner import', () => {
       const largeImport = res.body.importId as string;
       const written = await h.db('qualifications').where({ import_id: largeImport }).count({ n: '*' }).first();
       expect(Number(written?.n)).toBe(LARGE);
-      const firstAndLast = await h.db('examiners').whereIn('id', [rows[0].examiner_id, rows[LARGE - 1].examiner_id]).select('id', 'national_id');
+      const firstAndLast = await h
+        .db('examiners')
+        .whereIn('id', [rows[0].examiner_id, rows[LARGE - 1].examiner_id])
+        .select('id', 'national_id');
       expect(firstAndLast.map((e) => e.national_id).sort()).toEqual([rows[0].national_id, rows[LARGE - 1].national_id].sort());
 
       // The import starts the cycles in id order, a batch at a time; the first batch is the sample that must write its rows.
@@ -368,7 +413,6 @@ describe('examiner import', () => {
       const sampleIds = ALL_CYCLES ? ids : ids.slice(0, SAMPLE);
       const progress: string[] = [];
       let nextReport = 10_000;
-      let sampleMs = 0;
       const withCycle = async (only?: string[]) => {
         const q = h.db('qualifications').where({ import_id: largeImport }).where('version', '>=', 1);
         if (only) q.whereIn('id', only);
@@ -386,7 +430,7 @@ describe('examiner import', () => {
         },
         { timeoutMs: LARGE_TIMEOUT_MS - 60_000, intervalMs: 500, until: (v) => typeof v === 'number' },
       );
-      sampleMs = Math.round(performance.now() - started);
+      const sampleMs = Math.round(performance.now() - started);
 
       // A bounded rate: the import started every cycle, in batches of the policy's size with a pause after each.
       const handle = h.temporal.workflow.getHandle(examinerImportWorkflowId(largeImport));
@@ -395,7 +439,9 @@ describe('examiner import', () => {
       const described = await handle.describe();
       const importRunMs = (described.closeTime?.getTime() ?? NaN) - described.startTime.getTime();
       const events = (await handle.fetchHistory()).events ?? [];
-      expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'startQualificationCycles')).toHaveLength(Math.ceil(LARGE / BATCH));
+      expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'startQualificationCycles')).toHaveLength(
+        Math.ceil(LARGE / BATCH),
+      );
       expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(Math.ceil(LARGE / BATCH));
 
       // Every cycle exists as its own running workflow on this task queue (started; the sample has also written).

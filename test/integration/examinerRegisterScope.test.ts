@@ -51,7 +51,11 @@ describe('the examiner register within jurisdictions', () => {
       expect(res.entry.body).toMatchObject({ id: 'exam-1', name: '徐伟' });
     }
     const timeline = await h.api('GET', '/v1/examiners/exam-1/timeline', { as: 'sup-fs' });
-    expect(timeline.body.items.filter((e: { action: string }) => e.action === 'violation_recorded').map((e: { actorId: string }) => e.actorId)).toEqual(['sup-fs', 'sup-gd', 'sup-1']);
+    expect(timeline.body.items.filter((e: { action: string }) => e.action === 'violation_recorded').map((e: { actorId: string }) => e.actorId)).toEqual([
+      'sup-fs',
+      'sup-gd',
+      'sup-1',
+    ]);
     for (const as of ['sup-gz', 'sup-fj']) expect((await h.api('GET', '/v1/examiners/exam-1', { as })).status, as).toBe(404);
     // The machinery authority sees exam-1 through the seeded 6-18 qualification, and only that one.
     const industry = await h.api('GET', '/v1/examiners/exam-1', { as: 'sup-mach' });
@@ -71,7 +75,10 @@ describe('the examiner register within jurisdictions', () => {
 
   it('shows an examiner to the industry authority of a qualification they hold, listing only the qualifications it sees', async () => {
     // Imported by Foshan: registered there, one machinery qualification and one other.
-    const rows = [examinerRow(1, 'RS', { occupation_code: '6-18-01-01' }), { ...examinerRow(1, 'RS', { occupation_code: '4-04-05-01' }), card_number: examinerRow(2, 'RS').card_number }];
+    const rows = [
+      examinerRow(1, 'RS', { occupation_code: '6-18-01-01' }),
+      { ...examinerRow(1, 'RS', { occupation_code: '4-04-05-01' }), card_number: examinerRow(2, 'RS').card_number },
+    ];
     const imported = await postExaminerCsv(h, toCsv(rows), 'sup-fs');
     expect(imported.body, imported.text).toMatchObject({ imported: 2 });
 
@@ -85,7 +92,9 @@ describe('the examiner register within jurisdictions', () => {
     expect(await occupations('sup-xm')).toBe(404);
     // The same rule as the qualifications themselves.
     const listed = await h.api('GET', '/v1/qualifications?limit=100', { as: 'sup-mach' });
-    expect(listed.body.items.filter((q: { examinerId: string }) => q.examinerId === 'RS-1').map((q: { occupationCode: string }) => q.occupationCode)).toEqual(['6-18-01-01']);
+    expect(listed.body.items.filter((q: { examinerId: string }) => q.examinerId === 'RS-1').map((q: { occupationCode: string }) => q.occupationCode)).toEqual([
+      '6-18-01-01',
+    ]);
     const foshan = await h.api('GET', '/v1/qualifications?limit=100', { as: 'sup-fs' });
     expect(foshan.body.items.filter((q: { examinerId: string }) => q.examinerId === 'RS-1')).toHaveLength(2);
 

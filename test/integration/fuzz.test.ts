@@ -51,7 +51,11 @@ function callerFor(spec: RouteSpec): string | undefined {
   return DEMO_USERS.find((u) => u.roles.some((r) => spec.roles.includes(r)))!.id;
 }
 
-async function send(method: string, path: string, opts: { as?: string; body?: string | Uint8Array | FormData; type?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  opts: { as?: string; body?: string | Uint8Array | FormData; type?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.as) headers.authorization = `Bearer ${await h.token(opts.as)}`;
   if (opts.type) headers['content-type'] = opts.type;
@@ -147,10 +151,32 @@ const ODD_STRINGS = [
 
 const oddString = fc.oneof(fc.constantFrom(...ODD_STRINGS), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
 /** Short enough for a URL: Node itself answers a request line over 16 KiB (see the hand-written case). */
-const shortOddString = fc.oneof(fc.constantFrom(...ODD_STRINGS.filter((s) => s.length <= 100)), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+const shortOddString = fc.oneof(
+  fc.constantFrom(...ODD_STRINGS.filter((s) => s.length <= 100)),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+);
 
 const oddNumber = fc.oneof(
-  fc.constantFrom(0, -0, -1, 1.5, 0.1, Number.MIN_VALUE, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 2 ** 63, 1e308, -1e308, 100.0000001, 101, 5_000_001),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1.5,
+    0.1,
+    Number.MIN_VALUE,
+    2 ** 31,
+    2 ** 32,
+    2 ** 53,
+    2 ** 53 + 2,
+    -(2 ** 53),
+    2 ** 63,
+    1e308,
+    -1e308,
+    100.0000001,
+    101,
+    5_000_001,
+  ),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
@@ -210,7 +236,12 @@ const RAW_JSON = [
 const rawJson = fc.oneof(
   fc.constantFrom(...RAW_JSON).map((text): Body => ({ text, type: 'application/json' })),
   // Bytes that are not UTF-8, inside a string and outside one.
-  fc.constantFrom(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x7d]), Uint8Array.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00])).map((text): Body => ({ text, type: 'application/json' })),
+  fc
+    .constantFrom(
+      Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x7d]),
+      Uint8Array.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
+    )
+    .map((text): Body => ({ text, type: 'application/json' })),
 );
 
 /** The top-level keys a body schema declares (an object schema's shape). */
@@ -227,14 +258,24 @@ function jsonBodies(keys: string[]): fc.Arbitrary<Body> {
     // Unknown keys next to the declared ones: mass assignment must be refused, not ignored.
     fc.tuple(withKeys, fc.dictionary(unknownKey, oddValue, { minKeys: 1, maxKeys: 3 })).map(([known, extra]) => json({ ...known, ...extra })),
     fc.constantFrom(...ODD_STRINGS).map((s) => json(Object.fromEntries(keys.map((k) => [k, s])))),
-    fc.tuple(fc.constantFrom(...keys, 'x'), fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '"\\ud800"', '"\\u0000"', '[[[[[[[[[[]]]]]]]]]]')).map(([k, raw]): Body => ({ text: `{${JSON.stringify(k)}:${raw}}`, type: 'application/json' })),
+    fc
+      .tuple(
+        fc.constantFrom(...keys, 'x'),
+        fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '"\\ud800"', '"\\u0000"', '[[[[[[[[[[]]]]]]]]]]'),
+      )
+      .map(([k, raw]): Body => ({ text: `{${JSON.stringify(k)}:${raw}}`, type: 'application/json' })),
     rawJson,
   );
 }
 
 /** Rows of noise: quoted odd cells, unterminated quotes, odd line endings. */
 const csvRows = fc.oneof(
-  fc.array(fc.array(oddString, { maxLength: 12 }).map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')), { maxLength: 8 }).map((rows) => rows.join('\n')),
+  fc
+    .array(
+      fc.array(oddString, { maxLength: 12 }).map((cells) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')),
+      { maxLength: 8 },
+    )
+    .map((rows) => rows.join('\n')),
   fc.array(oddString, { maxLength: 10 }).map((cells) => `${cells.join(',')}\r\r\n"unterminated`),
 );
 
@@ -281,7 +322,9 @@ function queryStrings(keys: string[]): fc.Arbitrary<string> {
     shortOddString.map(encodeURIComponentLoosely),
     fc.constantFrom('1e400', '-1', '0', '101', '1.5', '0x10', '%20', '%FF', '%E0%A4%A', '9007199254740993', '2026-13-45T99:99:99Z', 'true', 'TRUE', ''),
   );
-  const pair = fc.tuple(fc.oneof(fc.constantFrom(...keys, '__proto__', 'constructor', 'limit[]', 'status[0]'), shortOddString.map(encodeURIComponentLoosely)), value).map(([k, v]) => `${k}=${v}`);
+  const pair = fc
+    .tuple(fc.oneof(fc.constantFrom(...keys, '__proto__', 'constructor', 'limit[]', 'status[0]'), shortOddString.map(encodeURIComponentLoosely)), value)
+    .map(([k, v]) => `${k}=${v}`);
   return fc.array(pair, { maxLength: 6 }).map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
 }
 
@@ -349,8 +392,13 @@ function conforming(s: JsonSchema): fc.Arbitrary<unknown> {
     case 'array':
       return fc.array(conforming(s.items ?? {}), { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 5, (s.minItems ?? 0) + 3) });
     case 'object':
-      if (s.properties) return fc.record(Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, conforming(v)])), { requiredKeys: s.required ?? [] });
-      return fc.dictionary(conforming(s.propertyNames ?? { type: 'string' }) as fc.Arbitrary<string>, conforming(typeof s.additionalProperties === 'object' ? s.additionalProperties : {}), { maxKeys: 5 });
+      if (s.properties)
+        return fc.record(Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, conforming(v)])), { requiredKeys: s.required ?? [] });
+      return fc.dictionary(
+        conforming(s.propertyNames ?? { type: 'string' }) as fc.Arbitrary<string>,
+        conforming(typeof s.additionalProperties === 'object' ? s.additionalProperties : {}),
+        { maxKeys: 5 },
+      );
   }
   return oddValue;
 }
@@ -558,7 +606,11 @@ describe('malformed requests', () => {
 
   it('refuses a training date a DATE column cannot hold (0000-02-29) with a 400', async () => {
     await leavesNoTrace(async (record) => {
-      const res = await send('post', '/v1/examiners/exam-1/training', { as: 'sup-1', body: JSON.stringify({ hours: 2, course: 'First aid', completedOn: '0000-02-29' }), type: 'application/json' });
+      const res = await send('post', '/v1/examiners/exam-1/training', {
+        as: 'sup-1',
+        body: JSON.stringify({ hours: 2, course: 'First aid', completedOn: '0000-02-29' }),
+        type: 'application/json',
+      });
       expectSound(res, 'training');
       expect(res.status, res.text).toBe(400);
       record('post', res);
@@ -568,7 +620,12 @@ describe('malformed requests', () => {
   it('refuses an Idempotency-Key of 10,000 characters with a 400 and keeps nothing', async () => {
     await leavesNoTrace(async (record) => {
       for (const spec of POSTS) {
-        const res = await send('post', pathOf(spec), { as: callerFor(spec), body: '{}', type: 'application/json', headers: { 'idempotency-key': 'k'.repeat(10_000) } });
+        const res = await send('post', pathOf(spec), {
+          as: callerFor(spec),
+          body: '{}',
+          type: 'application/json',
+          headers: { 'idempotency-key': 'k'.repeat(10_000) },
+        });
         expectSound(res, label(spec));
         expect(res.status, label(spec)).toBe(400);
         record('post', res);

@@ -6,7 +6,7 @@ import { ensureHousekeepingSchedule } from '../../activities/housekeeping';
 import { createApp } from '../../api/app';
 import { countRequest } from '../../db/queries/rateLimitWindows';
 import example from '../../db/seeds/station-application.example.json';
-import { housekeepingScheduleId } from '../../workflows/housekeeping';
+import { housekeepingScheduleId } from '../../workflows/housekeeping.messages';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
 /**
@@ -20,7 +20,10 @@ beforeAll(async () => {
   h = await startHarness({ housekeeping: { deleteBatch: 2 }, complaint: { intakeRate: { max: 3, window: 'PT1H' } } });
 });
 afterAll(async () => {
-  await h?.temporal.schedule.getHandle(housekeepingScheduleId(h.taskQueue)).delete().catch(() => undefined);
+  await h?.temporal.schedule
+    .getHandle(housekeepingScheduleId(h.taskQueue))
+    .delete()
+    .catch(() => undefined);
   await h?.close();
 });
 
@@ -34,7 +37,12 @@ describe('housekeeping schedule', () => {
     const schedule = await handle.describe();
     expect(schedule.scheduleId).toBe(housekeepingScheduleId(h.taskQueue));
     expect(schedule.spec.intervals?.map((i) => i.every)).toEqual([HOUR]);
-    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeeping', taskQueue: h.taskQueue, args: [{ idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 2 }] });
+    expect(schedule.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'housekeeping',
+      taskQueue: h.taskQueue,
+      args: [{ idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 2 }],
+    });
     expect(schedule.state.paused).toBe(false);
   });
 
@@ -55,8 +63,20 @@ describe('housekeeping schedule', () => {
     expect([oldRequest.status, newRequest.status]).toEqual([201, 201]);
     // The first request was made 25 hours ago, past the 24-hour retention.
     const ago = (ms: number) => new Date(Date.now() - ms);
-    await h.db('idempotency_keys').where({ caller: 'admin-1', idem_key: 'housekeeping-old' }).update({ claimed_at: ago(25 * HOUR) });
-    const key = (idemKey: string, claimedAt: Date, done: boolean) => ({ caller: 'someone', idem_key: idemKey, request_hash: 'h'.repeat(64), resource_id: idemKey, claim: 'c', claimed_at: claimedAt, status_code: done ? 201 : null, response: done ? '{}' : null });
+    await h
+      .db('idempotency_keys')
+      .where({ caller: 'admin-1', idem_key: 'housekeeping-old' })
+      .update({ claimed_at: ago(25 * HOUR) });
+    const key = (idemKey: string, claimedAt: Date, done: boolean) => ({
+      caller: 'someone',
+      idem_key: idemKey,
+      request_hash: 'h'.repeat(64),
+      resource_id: idemKey,
+      claim: 'c',
+      claimed_at: claimedAt,
+      status_code: done ? 201 : null,
+      response: done ? '{}' : null,
+    });
     await h.db('idempotency_keys').insert([
       ...[1, 2, 3, 4].map((i) => key(`expired-${i}`, ago(24 * HOUR + i * 60_000), true)),
       // Claimed and never finished, long ago: stale as well.
@@ -65,7 +85,14 @@ describe('housekeeping schedule', () => {
       key('recent-running', ago(1_000), false),
     ]);
     const window = (bucket: string, end: Date) => ({ bucket, window_start: new Date(end.getTime() - HOUR), window_end: end, hits: 1 });
-    await h.db('rate_limit_windows').insert([window('test:ended-1', ago(2 * HOUR)), window('test:ended-2', ago(60_000)), window('test:ended-3', ago(1_000)), window('test:current', new Date(Date.now() + HOUR / 2))]);
+    await h
+      .db('rate_limit_windows')
+      .insert([
+        window('test:ended-1', ago(2 * HOUR)),
+        window('test:ended-2', ago(60_000)),
+        window('test:ended-3', ago(1_000)),
+        window('test:current', new Date(Date.now() + HOUR / 2)),
+      ]);
 
     const handle = await ensureSchedule();
     await handle.trigger();
@@ -98,8 +125,16 @@ describe('public intake limit', () => {
       const secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const complaint = { category: 'other', happenedOn: '2026-11-01', description: 'Filed through one API process or the other.' };
       const file = async (base: string) => {
-        const res = await fetch(`${base}/v1/public/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(complaint) });
-        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string; message: string; details: unknown[] } } };
+        const res = await fetch(`${base}/v1/public/complaints`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(complaint),
+        });
+        return {
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          body: (await res.json()) as { error?: { code: string; message: string; details: unknown[] } },
+        };
       };
       const statuses = [];
       for (const base of [h.baseUrl, secondUrl, h.baseUrl]) statuses.push((await file(base)).status);

@@ -10,7 +10,7 @@ import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
 import { campaignWorkflowId } from '../../workflows/campaign.messages';
 import { complaintWorkflowId } from '../../workflows/complaint.messages';
-import { examinerImportWorkflowId } from '../../workflows/examinerImport';
+import { examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
 import { inspectionWorkflowId } from '../../workflows/inspection.messages';
 import { qualificationWorkflowId } from '../../workflows/qualification.messages';
 import { stationApplicationWorkflowId } from '../../workflows/stationApproval.messages';
@@ -73,7 +73,11 @@ let serial = 0;
 async function send(row: Row, path: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse> {
   if (!row.csv) return h.api('POST', path, { as: row.as, body, headers });
   // h.api always sends JSON; the examiner import takes text/csv.
-  const res = await fetch(h.baseUrl + path, { method: 'POST', headers: { authorization: `Bearer ${await h.token(row.as!)}`, 'content-type': 'text/csv', ...headers }, body: body as string });
+  const res = await fetch(h.baseUrl + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await h.token(row.as!)}`, 'content-type': 'text/csv', ...headers },
+    body: body as string,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -84,9 +88,23 @@ async function ok(path: string, as: string | null, body: unknown, status = 200) 
   return res.body;
 }
 
-const count = (table: string, where: Record<string, unknown> = {}) => async () => Number((await h.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
-const events = (caseType: string, caseId: string | number, ...actions: string[]) => async () =>
-  Number((await h.db('events').where({ case_type: caseType, case_id: String(caseId) }).whereIn('action', actions).count({ n: '*' }).first())?.n ?? 0);
+const count =
+  (table: string, where: Record<string, unknown> = {}) =>
+  async () =>
+    Number((await h.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
+const events =
+  (caseType: string, caseId: string | number, ...actions: string[]) =>
+  async () =>
+    Number(
+      (
+        await h
+          .db('events')
+          .where({ case_type: caseType, case_id: String(caseId) })
+          .whereIn('action', actions)
+          .count({ n: '*' })
+          .first()
+      )?.n ?? 0,
+    );
 /** How much a count has grown since the target was prepared. */
 async function growth(counter: () => Promise<number>): Promise<() => Promise<number>> {
   const before = await counter();
@@ -94,9 +112,22 @@ async function growth(counter: () => Promise<number>): Promise<() => Promise<num
 }
 
 const admission = (examScore = 82) => ({ occupationCode: '4-07-02-01', level: 3, trainingHours: 48, examScore, nationalId: '44010619850301123X' });
-const intake = (description = 'The examiner left the room during the practical test.') => ({ category: 'examiner_misconduct', stationId, happenedOn: '2026-11-01', description });
-const session = (expectedCandidates = 12) => ({ occupationCode: '6-18-01-01', level: 3, date: '2027-03-01', site: { provinceCode: '440000', cityCode: '440600', address: '实训楼3号车间' }, examinerIds: ['exam-1'], expectedCandidates });
-const complaintId = (trackingNumber: string) => eventually(async () => (await h.db('complaints').where({ tracking_number: trackingNumber }).first('id'))?.id as string | undefined);
+const intake = (description = 'The examiner left the room during the practical test.') => ({
+  category: 'examiner_misconduct',
+  stationId,
+  happenedOn: '2026-11-01',
+  description,
+});
+const session = (expectedCandidates = 12) => ({
+  occupationCode: '6-18-01-01',
+  level: 3,
+  date: '2027-03-01',
+  site: { provinceCode: '440000', cityCode: '440600', address: '实训楼3号车间' },
+  examinerIds: ['exam-1'],
+  expectedCandidates,
+});
+const complaintId = (trackingNumber: string) =>
+  eventually(async () => (await h.db('complaints').where({ tracking_number: trackingNumber }).first('id'))?.id as string | undefined);
 
 async function fileComplaint() {
   const filed = await ok('/v1/public/complaints', null, intake(), 201);
@@ -109,7 +140,9 @@ async function closedComplaint() {
   await ok(`/v1/complaints/${c.id}/triage`, 'handler-1', { category: 'examiner_misconduct', severity: 'normal', stationId });
   await ok(`/v1/complaints/${c.id}/investigator`, 'handler-1', { investigatorId: 'insp-2' });
   await ok(`/v1/complaints/${c.id}/finding`, 'insp-2', { finding: 'unsubstantiated', reasons: ['the session record shows the examiner present'] });
-  await eventually(async () => (await h.api('GET', `/v1/public/complaints/${c.trackingNumber}`, { headers: { 'x-complaint-secret': c.secret } })).body.appealOpen);
+  await eventually(
+    async () => (await h.api('GET', `/v1/public/complaints/${c.trackingNumber}`, { headers: { 'x-complaint-secret': c.secret } })).body.appealOpen,
+  );
   return c;
 }
 
@@ -329,7 +362,12 @@ const ROWS: Row[] = [
     caseAction: true,
     prepare: async () => {
       const { id } = await ok('/v1/station-applications', 'admin-2', example, 201);
-      return { path: `/v1/station-applications/${id}/reviewer`, body: { reviewerId: 'rev-2' }, otherBody: { reviewerId: 'rev-1' }, effects: events(STATION_APPLICATION_CASE, id, 'reviewer_assigned') };
+      return {
+        path: `/v1/station-applications/${id}/reviewer`,
+        body: { reviewerId: 'rev-2' },
+        otherBody: { reviewerId: 'rev-1' },
+        effects: events(STATION_APPLICATION_CASE, id, 'reviewer_assigned'),
+      };
     },
   },
   {
@@ -393,7 +431,10 @@ async function expectActedOnce(target: Target, first: ApiResponse) {
 
 /** What the API leaves when it dies after acting but before storing its response: a claim gone stale (30 s), no response. */
 async function simulateCrash(key: string) {
-  await h.db('idempotency_keys').where({ idem_key: key }).update({ status_code: null, response: null, claimed_at: new Date(Date.now() - 60_000) });
+  await h
+    .db('idempotency_keys')
+    .where({ idem_key: key })
+    .update({ status_code: null, response: null, claimed_at: new Date(Date.now() - 60_000) });
 }
 
 describe('Idempotency-Key on every POST', () => {
@@ -491,5 +532,4 @@ describe('Idempotency-Key on every POST', () => {
     expect(retried.body).toMatchObject({ id: body.id, status: 'rejected' });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });
-
 });

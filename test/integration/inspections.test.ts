@@ -88,7 +88,14 @@ describe('inspections', () => {
   });
 
   it('climbs the sanctions ladder on missed rectifications; suspension blocks session registration until a passing re-inspection', async () => {
-    const session = { occupationCode: '6-18-01-01', level: 3, date: '2027-01-15', site: { provinceCode: '440000', cityCode: '440600', address: '实训楼2号车间' }, examinerIds: ['exam-1', 'exam-2'], expectedCandidates: 30 };
+    const session = {
+      occupationCode: '6-18-01-01',
+      level: 3,
+      date: '2027-01-15',
+      site: { provinceCode: '440000', cityCode: '440600', address: '实训楼2号车间' },
+      examinerIds: ['exam-1', 'exam-2'],
+      expectedCandidates: 30,
+    };
     const id = await startInspection('complaint about records');
     await toReview(id, checklistScores({ 'org.records': 1 }));
     await ok(id, 'review', 'sup-1', { outcome: 'rectify', reasons: ['candidate files missing'] });

@@ -26,7 +26,12 @@ beforeAll(async () => {
   });
   const catering = await h.api('POST', '/v1/station-applications', {
     as: 'admin-2',
-    body: { ...example, stationName: '厦门餐饮职业技能鉴定站', region: { provinceCode: '350000', cityCode: '350200' }, scope: [{ occupationCode: '4-03-02-01', highestLevel: 3 }] },
+    body: {
+      ...example,
+      stationName: '厦门餐饮职业技能鉴定站',
+      region: { provinceCode: '350000', cityCode: '350200' },
+      scope: [{ occupationCode: '4-03-02-01', highestLevel: 3 }],
+    },
   });
   expect(catering.status, JSON.stringify(catering.body)).toBe(201);
   xiamenCateringApplication = catering.body.id;
@@ -63,7 +68,9 @@ describe('jurisdictions', () => {
     // Nor may a Foshan supervisor act on it: the action finds no case.
     const act = await h.api('POST', `/v1/station-applications/${xiamenCateringApplication}/reviewer`, { as: 'sup-fs', body: { reviewerId: 'rev-2' } });
     expect(act.status).toBe(404);
-    expect((await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-mach' })).body.items.map((a: { id: string }) => a.id)).not.toContain(xiamenCateringApplication);
+    expect((await h.api('GET', '/v1/station-applications?limit=100', { as: 'sup-mach' })).body.items.map((a: { id: string }) => a.id)).not.toContain(
+      xiamenCateringApplication,
+    );
   });
 
   it('lets a city supervisor inspect only its own stations, and hides the inspection from other cities', async () => {
@@ -81,7 +88,14 @@ describe('jurisdictions', () => {
 
   it('scopes complaints and their statistics to the stations inside', async () => {
     const file = async (stationId: number) => {
-      const res = await h.api('POST', '/v1/public/complaints', { body: { category: 'fraudulent_appraisal', stationId, happenedOn: '2026-11-01', description: 'Candidates were passed without sitting the practical test.' } });
+      const res = await h.api('POST', '/v1/public/complaints', {
+        body: {
+          category: 'fraudulent_appraisal',
+          stationId,
+          happenedOn: '2026-11-01',
+          description: 'Candidates were passed without sitting the practical test.',
+        },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return eventually(async () => (await h.db('complaints').where({ tracking_number: res.body.trackingNumber }).first('id'))?.id as string | undefined);
     };
@@ -98,7 +112,10 @@ describe('jurisdictions', () => {
   });
 
   it("scopes qualifications to the examiner's registration and the occupation's industry", async () => {
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-2', body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'exam-2',
+      body: { occupationCode: '6-18-01-01', level: 3, trainingHours: 60, examScore: 90, nationalId: '440106198001011234' },
+    });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     const id = applied.body.id as string;
     // exam-2 is registered in Foshan.
@@ -109,11 +126,25 @@ describe('jurisdictions', () => {
     expect(await status('sup-gz', `/v1/qualifications/${id}`)).toBe(404);
   });
 
-  it("asks the industry authority to concur before the decision, and lets only it concur or object", async () => {
-    const applications = (await h.api('GET', '/v1/station-applications?status=approved&limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; stationId: number }>;
+  it('asks the industry authority to concur before the decision, and lets only it concur or object', async () => {
+    const applications = (await h.api('GET', '/v1/station-applications?status=approved&limit=100', { as: 'sup-1' })).body.items as Array<{
+      id: string;
+      stationId: number;
+    }>;
     const licensed = applications.find((a) => a.stationId === foshan)!;
-    const timeline = (await h.api('GET', `/v1/station-applications/${licensed.id}/timeline`, { as: 'sup-1' })).body.items as Array<{ action: string; actorId: string; data?: any; statusBefore?: string; statusAfter?: string }>;
-    expect(timeline.find((e) => e.action === 'industry_concurred')).toMatchObject({ actorId: 'sup-mach', data: { jurisdiction: 'IND:machinery' }, statusBefore: 'awaiting_concurrence', statusAfter: 'awaiting_decision' });
+    const timeline = (await h.api('GET', `/v1/station-applications/${licensed.id}/timeline`, { as: 'sup-1' })).body.items as Array<{
+      action: string;
+      actorId: string;
+      data?: any;
+      statusBefore?: string;
+      statusAfter?: string;
+    }>;
+    expect(timeline.find((e) => e.action === 'industry_concurred')).toMatchObject({
+      actorId: 'sup-mach',
+      data: { jurisdiction: 'IND:machinery' },
+      statusBefore: 'awaiting_concurrence',
+      statusAfter: 'awaiting_decision',
+    });
 
     const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, stationName: '南海机械厂第二鉴定站' } });
     const id = created.body.id as string;
@@ -124,8 +155,12 @@ describe('jurisdictions', () => {
       ['assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-2'] }],
       ['assessments', 'insp-1', { scores: goodScores }],
       ['assessments', 'insp-2', { scores: goodScores }],
-    ] as const) expect((await act(path, as, body)).status, path).toBe(200);
-    expect((await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-mach' })).body.live.pending).toMatchObject({ action: 'concur', role: 'supervisor' });
+    ] as const)
+      expect((await act(path, as, body)).status, path).toBe(200);
+    expect((await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-mach' })).body.live.pending).toMatchObject({
+      action: 'concur',
+      role: 'supervisor',
+    });
     // Not the regional supervisors' call, nor may the decision come first.
     expect((await act('concurrence', 'sup-1', { outcome: 'concur' })).status).toBe(403);
     expect((await act('decision', 'sup-2', { outcome: 'approve' })).status).toBe(409);

@@ -13,9 +13,36 @@ let h: Harness;
 beforeAll(async () => {
   // Each step its own period, so a due time left over from another step shows.
   h = await startHarness({
-    stationApproval: { deadlines: { resubmission: 'P29D', assignReviewer: 'P3D', documentReview: 'P10D', assignAssessors: 'P5D', onSiteAssessment: 'P20D', finalDecision: 'P6D' } },
-    inspection: { deadlines: { assignTeam: 'P5D', acknowledge: 'PT3S', fieldwork: 'P14D', report: 'P4D', review: 'P7D', rectification: 'PT5S', verification: 'P10D', sanctionDecision: 'P3D' } },
-    complaint: { triage: 'P2D', assignInvestigator: 'P4D', sla: { normal: 'P30D', serious: 'P15D', critical: 'P3D' }, reminderBefore: 'P3D', extension: 'P7D', appealWindow: 'PT60S' },
+    stationApproval: {
+      deadlines: {
+        resubmission: 'P29D',
+        assignReviewer: 'P3D',
+        documentReview: 'P10D',
+        assignAssessors: 'P5D',
+        onSiteAssessment: 'P20D',
+        finalDecision: 'P6D',
+      },
+    },
+    inspection: {
+      deadlines: {
+        assignTeam: 'P5D',
+        acknowledge: 'PT3S',
+        fieldwork: 'P14D',
+        report: 'P4D',
+        review: 'P7D',
+        rectification: 'PT5S',
+        verification: 'P10D',
+        sanctionDecision: 'P3D',
+      },
+    },
+    complaint: {
+      triage: 'P2D',
+      assignInvestigator: 'P4D',
+      sla: { normal: 'P30D', serious: 'P15D', critical: 'P3D' },
+      reminderBefore: 'P3D',
+      extension: 'P7D',
+      appealWindow: 'PT60S',
+    },
   });
 });
 afterAll(async () => h?.close());
@@ -115,7 +142,13 @@ describe('lists agree with cases', () => {
   it('complaint: received, triaged, investigator assigned, extended, finding, closed; then an appeal to its final finding', async () => {
     const stationId = await licenseStation(h);
     const filed = await h.api('POST', '/v1/public/complaints', {
-      body: { category: 'examiner_misconduct', stationId, happenedOn: '2026-11-01', description: 'The examiner left the room during the practical test.', contact: { name: 'Lu Xin', email: 'lu.xin@mail.example' } },
+      body: {
+        category: 'examiner_misconduct',
+        stationId,
+        happenedOn: '2026-11-01',
+        description: 'The examiner left the room during the practical test.',
+        contact: { name: 'Lu Xin', email: 'lu.xin@mail.example' },
+      },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const { trackingNumber, secret } = filed.body as { trackingNumber: string; secret: string };
@@ -148,8 +181,13 @@ describe('lists agree with cases', () => {
     expect(closed.status).toBe('closed');
     expect(closed.pending).toBeNull();
 
-    await eventually(async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } })).body.appealOpen === true);
-    const appealed = await h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, { headers: { 'x-complaint-secret': secret }, body: { reason: 'two witnesses saw it' } });
+    await eventually(
+      async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } })).body.appealOpen === true,
+    );
+    const appealed = await h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, {
+      headers: { 'x-complaint-secret': secret },
+      body: { reason: 'two witnesses saw it' },
+    });
     expect(appealed.status, JSON.stringify(appealed.body)).toBe(200);
     const reopened = (await expectRowAgrees('complaints', id, 'the appeal')).live;
     expect(reopened.pending).toMatchObject({ action: 'assignInvestigator', role: 'complaint_handler' });
@@ -167,11 +205,14 @@ describe('lists agree with cases', () => {
     const { nextDueAt } = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.programme;
     expect(nextDueAt).toEqual(expect.any(String));
     // The programme's first write: no later change of it comes first (the next is due in six months).
-    const shown = await eventually(async () => {
-      const one = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body;
-      const row = (await h.api('GET', '/v1/stations?limit=100', { as: 'sup-1' })).body.items.find((r: { id: number }) => r.id === stationId);
-      return one.nextInspectionDueAt && row?.nextInspectionDueAt ? { one, row } : undefined;
-    }, { timeoutMs: 5_000 });
+    const shown = await eventually(
+      async () => {
+        const one = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body;
+        const row = (await h.api('GET', '/v1/stations?limit=100', { as: 'sup-1' })).body.items.find((r: { id: number }) => r.id === stationId);
+        return one.nextInspectionDueAt && row?.nextInspectionDueAt ? { one, row } : undefined;
+      },
+      { timeoutMs: 5_000 },
+    );
     expect(shown.one.nextInspectionDueAt).toBe(nextDueAt);
     expect(shown.row.nextInspectionDueAt).toBe(nextDueAt);
     expect(shown.one.programme.version).toBe(0);

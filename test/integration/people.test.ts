@@ -57,7 +57,10 @@ describe('eligible people', () => {
 
   it('proposes reviewers for an application, those tied to the applicant recused', async () => {
     // The applicant declares the reviewers' own organisation as an affiliate: both must step aside.
-    const created = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, declaredAffiliations: [DEMO_USERS.find((u) => u.id === 'rev-2')!.organisation] } });
+    const created = await h.api('POST', '/v1/station-applications', {
+      as: 'admin-1',
+      body: { ...example, declaredAffiliations: [DEMO_USERS.find((u) => u.id === 'rev-2')!.organisation] },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const res = await h.api('GET', `/v1/station-applications/${created.body.id}/eligible-reviewers`, { as: 'sup-1' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -19,7 +19,10 @@ let occupation = 10;
 const nextOccupation = () => `4-07-${String(occupation++).padStart(2, '0')}-01`;
 
 async function admit(examinerId: string, occupationCode = nextOccupation()) {
-  const applied = await h.api('POST', '/v1/qualifications', { as: examinerId, body: { occupationCode, level: 3, trainingHours: 48, examScore: 82, nationalId: NATIONAL_ID } });
+  const applied = await h.api('POST', '/v1/qualifications', {
+    as: examinerId,
+    body: { occupationCode, level: 3, trainingHours: 48, examScore: 82, nationalId: NATIONAL_ID },
+  });
   expect(applied.status, JSON.stringify(applied.body)).toBe(201);
   expect(applied.body.status).toBe('applied');
   const admitted = await h.api('POST', `/v1/qualifications/${applied.body.id}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } });
@@ -81,7 +84,10 @@ describe('examiner qualification', () => {
   it('needs a supervisor as well when the period has two violations', async () => {
     const q = await admit('insp-1');
     for (const description of ['late to session 12', 'left the exam room unattended']) {
-      expect((await h.api('POST', '/v1/examiners/insp-1/conduct', { as: 'sup-1', body: { kind: 'violation', description, source: 'quality supervisor report' } })).status).toBe(201);
+      expect(
+        (await h.api('POST', '/v1/examiners/insp-1/conduct', { as: 'sup-1', body: { kind: 'violation', description, source: 'quality supervisor report' } }))
+          .status,
+      ).toBe(201);
     }
     const submitted = await act(q.id, 'renewal', 'insp-1', { trainingHours: 30 });
     expect(submitted.body.renewal.violations).toBe(2);
@@ -150,8 +156,19 @@ describe('examiner qualification', () => {
     expect((await act(q.id, 'admission-decision', 'exam-1', { outcome: 'approve' })).status).toBe(403);
     const mine = (await h.api('GET', '/v1/qualifications?limit=100', { as: 'insp-3' })).body.items;
     expect(mine.every((r: { examinerId: string }) => r.examinerId === 'insp-3')).toBe(true);
-    const expiring = await h.api('GET', `/v1/qualifications?status=active&expiresBefore=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`, { as: 'rev-2' });
+    const expiring = await h.api(
+      'GET',
+      `/v1/qualifications?status=active&expiresBefore=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`,
+      { as: 'rev-2' },
+    );
     expect(expiring.body.items.some((r: { id: string }) => r.id === q.id)).toBe(true);
-    expect((await h.api('POST', '/v1/qualifications', { as: 'exam-1', body: { occupationCode: '4-07-99-01', level: 3, trainingHours: 10, examScore: 30, nationalId: 'bad' } })).status).toBe(400);
+    expect(
+      (
+        await h.api('POST', '/v1/qualifications', {
+          as: 'exam-1',
+          body: { occupationCode: '4-07-99-01', level: 3, trainingHours: 10, examScore: 30, nationalId: 'bad' },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -36,7 +36,7 @@ async function workbook(path: string, as: string): Promise<string[][]> {
   const book = new Workbook();
   await book.xlsx.load(await (await download(path, as)).arrayBuffer());
   const rows: string[][] = [];
-  book.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  book.worksheets[0].eachRow((row) => rows.push((row.values as Array<string | number | Date | null | undefined>).slice(1).map((v) => String(v ?? ''))));
   return rows;
 }
 
@@ -99,7 +99,12 @@ describe('the station application register', () => {
     expect(page.total).toBe(2);
     expect(page.items.every((r) => r.cityCode === '440100')).toBe(true);
     const rows = await workbook(`/v1/station-applications/export.xlsx?q=${encodeURIComponent(tag)}`, 'sup-gz');
-    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual([ids.guangzhou, ids.formula].sort());
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual([ids.guangzhou, ids.formula].sort());
     const csv = await (await download(`/v1/station-applications/export.csv?q=${encodeURIComponent(tag)}`, 'sup-gz')).text();
     expect(csv).toContain(ids.guangzhou);
     expect(csv).not.toContain(ids.foshan);
@@ -114,7 +119,18 @@ describe('the station application register', () => {
     const book = new Workbook();
     await book.xlsx.load(await res.arrayBuffer());
     const sheet = book.worksheets[0];
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['申请编号', '站名', '申请单位', '省份', '城市', '状态', '待办事项', '截止时间', '许可证号', '提交时间']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      '申请编号',
+      '站名',
+      '申请单位',
+      '省份',
+      '城市',
+      '状态',
+      '待办事项',
+      '截止时间',
+      '许可证号',
+      '提交时间',
+    ]);
     expect(sheet.rowCount).toBe(3);
     const formulaRow = [2, 3].map((n) => sheet.getRow(n)).find((r) => r.getCell(1).value === ids.formula)!;
     expect(formulaRow.getCell(2).value).toBe(FORMULA_NAME);
@@ -123,7 +139,7 @@ describe('the station application register', () => {
     expect(formulaRow.getCell(5).value).toBe('广州市');
     expect(formulaRow.getCell(6).value).toBe('待指派审查人');
     expect(formulaRow.getCell(7).value).toBe('指派审查人');
-    expect(String(formulaRow.getCell(10).value)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(formulaRow.getCell(10).value).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
   it('exports CSV with a BOM, Chinese headers and the formula cell neutralised', async () => {
@@ -139,7 +155,12 @@ describe('the station application register', () => {
   });
 
   it('refuses bad filters naming the field, and keeps them out of the export too', async () => {
-    for (const [query, field] of [['createdFrom=yesterday', 'createdFrom'], ['sort=oldest', 'sort'], ['cityCode=GZ', 'cityCode'], ['createdFrom=0999-01-01T00:00:00Z', 'createdFrom']]) {
+    for (const [query, field] of [
+      ['createdFrom=yesterday', 'createdFrom'],
+      ['sort=oldest', 'sort'],
+      ['cityCode=GZ', 'cityCode'],
+      ['createdFrom=0999-01-01T00:00:00Z', 'createdFrom'],
+    ]) {
       for (const path of ['/v1/station-applications', '/v1/station-applications/export.xlsx']) {
         const res = await h.api('GET', `${path}?${query}`, { as: 'sup-1' });
         expect(res.status, `${path}?${query}`).toBe(400);
@@ -159,7 +180,9 @@ describe('the station application register', () => {
 
 describe('the other registers', () => {
   it('finds a complaint by its tracking number', async () => {
-    const filed = await h.api('POST', '/v1/public/complaints', { body: { category: 'other', happenedOn: '2026-01-05', description: `登记簿测试投诉 ${tag}，十个字以上` } });
+    const filed = await h.api('POST', '/v1/public/complaints', {
+      body: { category: 'other', happenedOn: '2026-01-05', description: `登记簿测试投诉 ${tag}，十个字以上` },
+    });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const found = await eventually(async () => {
       const page = await list(`/v1/complaints?q=${filed.body.trackingNumber}`);
@@ -192,7 +215,11 @@ describe('the other registers', () => {
     const launched = await h.api('POST', '/v1/campaigns', { as: 'sup-gz', body: { name: `广州专项${tag}`, filter: { cityCode: '440100' } } });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     const search = `/v1/campaigns?q=${encodeURIComponent(`广州专项${tag}`)}`;
-    for (const who of ['sup-gz', 'sup-gd', 'sup-1']) expect((await list(search, who)).items.map((c) => c.id), who).toEqual([launched.body.id]);
+    for (const who of ['sup-gz', 'sup-gd', 'sup-1'])
+      expect(
+        (await list(search, who)).items.map((c) => c.id),
+        who,
+      ).toEqual([launched.body.id]);
     expect((await list(search, 'sup-fs')).total).toBe(0);
     const rows = await workbook(`/v1/campaigns/export.xlsx?q=${encodeURIComponent(`广州专项${tag}`)}`, 'sup-gz');
     expect(rows[0].slice(0, 3)).toEqual(['编号', '名称', '状态']);

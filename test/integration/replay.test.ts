@@ -11,7 +11,9 @@ import { HISTORY_FIXTURES } from '../support/harness';
  * that would break running cases fails here; make it with `patched()` (see the README) and re-record
  * with `RECORD_HISTORIES=1 npm test`.
  */
-const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json')).sort();
+const fixtures = readdirSync(HISTORY_FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('workflow histories replay against the current code', () => {
   it('has recorded histories of every workflow type', () => {
@@ -21,7 +23,10 @@ describe('workflow histories replay against the current code', () => {
 
   it('replays every recorded history without nondeterminism', async () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_WORKFLOW_MODULES, logger: quietBundler });
-    const histories = fixtures.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES, file), 'utf8'))) }));
+    const histories = fixtures.map((file) => ({
+      workflowId: file,
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES, file), 'utf8'))),
+    }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { code } }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

@@ -24,7 +24,10 @@ afterAll(async () => h?.close());
 const MISSING_ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const fields = (res: { body: any }) => (res.body.error.details as Array<{ field: string }>).map((d) => d.field);
 /** The answer for an id that exists nowhere, with that id swapped for `id`: what a hidden object must look like. */
-const asUnknown = (unknown: { status: number; body: unknown }, missingId: string, id: string) => ({ status: unknown.status, body: JSON.parse(JSON.stringify(unknown.body).replaceAll(missingId, id)) });
+const asUnknown = (unknown: { status: number; body: unknown }, missingId: string, id: string) => ({
+  status: unknown.status,
+  body: JSON.parse(JSON.stringify(unknown.body).replaceAll(missingId, id)),
+});
 const answer = (res: { status: number; body: unknown }) => ({ status: res.status, body: res.body });
 
 describe('campaign reads', () => {
@@ -43,10 +46,24 @@ describe('campaign reads', () => {
     const read = (id: string, as: string) => h.api('GET', `/v1/campaigns/${id}`, { as });
     const unknown = await read(MISSING_ULID, 'sup-xm');
     expect(unknown.status).toBe(404);
-    for (const [id, as] of [[national, 'sup-xm'], [foshan, 'sup-xm'], [national, 'sup-fs'], [national, 'sup-gd'], [foshan, 'sup-gz'], [foshan, 'sup-mach']]) {
-      expect(answer(await read(id, as)), `${as} reading ${id === national ? 'the national' : 'the Foshan'} campaign`).toEqual(asUnknown(unknown, MISSING_ULID, id));
+    for (const [id, as] of [
+      [national, 'sup-xm'],
+      [foshan, 'sup-xm'],
+      [national, 'sup-fs'],
+      [national, 'sup-gd'],
+      [foshan, 'sup-gz'],
+      [foshan, 'sup-mach'],
+    ]) {
+      expect(answer(await read(id, as)), `${as} reading ${id === national ? 'the national' : 'the Foshan'} campaign`).toEqual(
+        asUnknown(unknown, MISSING_ULID, id),
+      );
     }
-    for (const [id, as] of [[national, 'sup-1'], [foshan, 'sup-1'], [foshan, 'sup-gd'], [foshan, 'sup-fs']]) {
+    for (const [id, as] of [
+      [national, 'sup-1'],
+      [foshan, 'sup-1'],
+      [foshan, 'sup-gd'],
+      [foshan, 'sup-fs'],
+    ]) {
       const res = await read(id, as);
       expect(res.status, `${as} reading ${id}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body.id).toBe(id);
@@ -56,13 +73,21 @@ describe('campaign reads', () => {
 
 describe('checklist templates by jurisdiction', () => {
   const publish = (as: string, body: Record<string, unknown>, id = 'station-routine') => h.api('POST', `/v1/checklist-templates/${id}/versions`, { as, body });
-  const read = (as: string, jurisdiction?: string, id = 'station-routine') => h.api('GET', `/v1/checklist-templates/${id}${jurisdiction ? `?jurisdiction=${jurisdiction}` : ''}`, { as });
+  const read = (as: string, jurisdiction?: string, id = 'station-routine') =>
+    h.api('GET', `/v1/checklist-templates/${id}${jurisdiction ? `?jurisdiction=${jurisdiction}` : ''}`, { as });
   const inspect = async (as: string, stationId: number) => {
     const res = await h.api('POST', '/v1/inspections', { as, body: { stationId, reason: 'which checklist' } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; template: { id: string; version: number; jurisdiction: string; items: Array<{ id: string }> } };
   };
-  const guangzhouItem = { id: 'site.ventilation', section: 'site_and_equipment', text: '车间通风已检查（广州市规则）', weight: 5, maxScore: 10, critical: false };
+  const guangzhouItem = {
+    id: 'site.ventilation',
+    section: 'site_and_equipment',
+    text: '车间通风已检查（广州市规则）',
+    weight: 5,
+    maxScore: 10,
+    critical: false,
+  };
   const cityChecklist = [...routineChecklist, guangzhouItem];
 
   it('refuses a city supervisor the national checklist, and new inspections keep using it unchanged', async () => {
@@ -83,7 +108,9 @@ describe('checklist templates by jurisdiction', () => {
     // Another city, another province: as if there were no such template.
     const unknownRead = await read('sup-xm', undefined, 'never-published');
     for (const jurisdiction of ['440600', '350200']) {
-      expect(answer(await publish('sup-gz', { items: cityChecklist, jurisdiction })), jurisdiction).toEqual(asUnknown(unknownRead, 'never-published', 'station-routine'));
+      expect(answer(await publish('sup-gz', { items: cityChecklist, jurisdiction })), jurisdiction).toEqual(
+        asUnknown(unknownRead, 'never-published', 'station-routine'),
+      );
     }
     // Industry authorities have no place of their own to publish for.
     const industry = await publish('sup-mach', { items: cityChecklist, jurisdiction: 'IND:machinery' });
@@ -112,7 +139,8 @@ describe('checklist templates by jurisdiction', () => {
     // A province's campaign: each station's inspection takes its place's checklist.
     const campaign = await h.api('POST', '/v1/campaigns', { as: 'sup-gd', body: { name: '广东省春季检查', filter: {} } });
     expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
-    const started = async (): Promise<Array<{ station_id: number; template_version: number }>> => h.db('inspections').where({ campaign_id: campaign.body.id }).select('station_id', 'template_version');
+    const started = async (): Promise<Array<{ station_id: number; template_version: number }>> =>
+      h.db('inspections').where({ campaign_id: campaign.body.id }).select('station_id', 'template_version');
     const rows = await eventually(started, { until: (r) => r.length === 2 });
     expect(Object.fromEntries(rows.map((r) => [r.station_id, r.template_version]))).toEqual({ [guangzhouStation]: 2, [foshanStation]: 1 });
 
@@ -133,13 +161,17 @@ describe('checklist templates by jurisdiction', () => {
       expect(res.body).toMatchObject({ version: 2, jurisdiction: '440100' });
     }
     // Not Foshan's supervisor, Xiamen's, nor the Foshan station's administrator.
-    for (const as of ['sup-fs', 'sup-xm', 'admin-1']) expect(answer(await read(as, '440100')), as).toEqual(asUnknown(unknown, 'never-published', 'station-routine'));
+    for (const as of ['sup-fs', 'sup-xm', 'admin-1'])
+      expect(answer(await read(as, '440100')), as).toEqual(asUnknown(unknown, 'never-published', 'station-routine'));
     // Everybody reads the national one, and Foshan (without its own) falls back to it.
     for (const as of ['sup-xm', 'sup-gz', 'admin-1', 'insp-2', 'sup-mach']) expect((await read(as)).body, as).toMatchObject({ version: 3, jurisdiction: 'CN' });
     expect((await read('sup-fs', '440600')).body).toMatchObject({ version: 3, jurisdiction: 'CN' });
 
     // The timeline leaves out versions of places off the caller's line.
-    const timeline = async (as: string) => ((await h.api('GET', '/v1/checklist-templates/station-routine/timeline', { as })).body.items as Array<{ data: { version: number } }>).map((e) => e.data.version);
+    const timeline = async (as: string) =>
+      ((await h.api('GET', '/v1/checklist-templates/station-routine/timeline', { as })).body.items as Array<{ data: { version: number } }>).map(
+        (e) => e.data.version,
+      );
     expect(await timeline('sup-gd')).toEqual([1, 2, 3]);
     expect(await timeline('sup-fs')).toEqual([1, 3]);
   });
@@ -149,7 +181,15 @@ describe('quality supervisor dispatch', () => {
   it('dispatches only a quality supervisor of the station’s place who has no tie to it, and records them', async () => {
     // A Foshan quality supervisor from an organisation the station declared itself affiliated with.
     await upsertUsers(h.db, [
-      { id: 'qs-nanhai', name: '潘立', email: 'pan.li@nanhai-training.example', roles: ['quality_supervisor'], organisation: '佛山市质量督导办公室', affiliations: ['南海机械厂培训中心'], jurisdictions: ['440600'] },
+      {
+        id: 'qs-nanhai',
+        name: '潘立',
+        email: 'pan.li@nanhai-training.example',
+        roles: ['quality_supervisor'],
+        organisation: '佛山市质量督导办公室',
+        affiliations: ['南海机械厂培训中心'],
+        jurisdictions: ['440600'],
+      },
     ]);
     for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
     const created = await h.api('POST', `/v1/stations/${foshanStation}/sessions`, { as: 'admin-1', body: appraisalSession({ date: '2027-04-01' }) });
@@ -157,7 +197,9 @@ describe('quality supervisor dispatch', () => {
     const sessionId = created.body.sessionId as string;
     const path = `/v1/stations/${foshanStation}/sessions/${sessionId}/quality-supervisor`;
     const dispatch = (qualitySupervisorId: string, as = 'sup-fs') => h.api('POST', path, { as, body: { qualitySupervisorId } });
-    const recorded = async () => (await h.api('GET', `/v1/stations/${foshanStation}/sessions`, { as: 'sup-1' })).body.items.find((s: { id: string }) => s.id === sessionId).qualitySupervisorId;
+    const recorded = async () =>
+      (await h.api('GET', `/v1/stations/${foshanStation}/sessions`, { as: 'sup-1' })).body.items.find((s: { id: string }) => s.id === sessionId)
+        .qualitySupervisorId;
 
     const refusals: Array<[string, string, number, string[]]> = [
       ["the station's own administrator", 'admin-1', 400, ['not a quality supervisor']],
@@ -188,7 +230,11 @@ describe('quality supervisor dispatch', () => {
     expect(accepted.body).toEqual({ sessionId, qualitySupervisorId: 'qs-fs' });
     expect(await recorded()).toBe('qs-fs');
     const dispatched = await eventually(async () => {
-      const items = (await h.api('GET', `/v1/stations/${foshanStation}/timeline`, { as: 'sup-fs' })).body.items as Array<{ action: string; actorId: string; data: unknown }>;
+      const items = (await h.api('GET', `/v1/stations/${foshanStation}/timeline`, { as: 'sup-fs' })).body.items as Array<{
+        action: string;
+        actorId: string;
+        data: unknown;
+      }>;
       return items.find((e) => e.action === 'quality_supervisor_dispatched');
     });
     expect(dispatched).toMatchObject({ actorId: 'sup-fs', data: { sessionId, qualitySupervisorId: 'qs-fs' } });

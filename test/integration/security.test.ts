@@ -85,7 +85,12 @@ describe('identity comes from the user register, not the token', () => {
     await eventually(async () => (await call('GET', '/v1/stations', token)).status === 401, { timeoutMs: h.config.identityCacheMs + 2000, intervalMs: 100 });
     expect(Date.now() - since).toBeLessThanOrEqual(h.config.identityCacheMs + 2000);
     const timeline = await h.api('GET', '/v1/users/admin-2/timeline', { as: 'sup-1' });
-    expect(timeline.body.items.at(-1)).toMatchObject({ action: 'access_changed', actorId: 'sup-1', actorRole: 'supervisor', data: { before: { active: true }, after: { active: false } } });
+    expect(timeline.body.items.at(-1)).toMatchObject({
+      action: 'access_changed',
+      actorId: 'sup-1',
+      actorRole: 'supervisor',
+      data: { before: { active: true }, after: { active: false } },
+    });
     await setAccess('admin-2', { active: true });
     await eventually(async () => (await call('GET', '/v1/stations', token)).status === 200, { timeoutMs: h.config.identityCacheMs + 2000, intervalMs: 100 });
   });
@@ -102,7 +107,7 @@ describe('identity comes from the user register, not the token', () => {
 });
 
 describe('a stored answer is replayed only to a caller who may still act', () => {
-  it('refuses the replay of an inspection start after the caller was moved out of the station\'s jurisdiction', async () => {
+  it("refuses the replay of an inspection start after the caller was moved out of the station's jurisdiction", async () => {
     const headers = { 'Idempotency-Key': `replay-${Date.now()}` };
     const body = { stationId: foshanStation, reason: '复查' };
     const first = await h.api('POST', '/v1/inspections', { as: 'sup-fs', body, headers });
@@ -112,20 +117,32 @@ describe('a stored answer is replayed only to a caller who may still act', () =>
     expect(again.headers.get('idempotent-replayed')).toBe('true');
 
     await setAccess('sup-fs', { jurisdictions: ['350200'] });
-    await eventually(async () => (await h.api('GET', `/v1/stations/${foshanStation}`, { as: 'sup-fs' })).status === 404, { timeoutMs: h.config.identityCacheMs + 2000 });
+    await eventually(async () => (await h.api('GET', `/v1/stations/${foshanStation}`, { as: 'sup-fs' })).status === 404, {
+      timeoutMs: h.config.identityCacheMs + 2000,
+    });
     const replay = await h.api('POST', '/v1/inspections', { as: 'sup-fs', body, headers });
     expect(replay.status).toBe(400);
     expect(replay.body.error.details[0].field).toBe('stationId');
     expect(JSON.stringify(replay.body)).not.toContain(first.body.id);
 
     await setAccess('sup-fs', { roles: ['complaint_handler'] });
-    await eventually(async () => (await h.api('POST', '/v1/inspections', { as: 'sup-fs', body, headers })).status === 403, { timeoutMs: h.config.identityCacheMs + 2000 });
+    await eventually(async () => (await h.api('POST', '/v1/inspections', { as: 'sup-fs', body, headers })).status === 403, {
+      timeoutMs: h.config.identityCacheMs + 2000,
+    });
     await setAccess('sup-fs', { roles: ['supervisor', 'complaint_handler'], jurisdictions: ['440600'] });
   });
 
   it('keeps Idempotency-Keys case-sensitive: two keys differing in case are two requests', async () => {
-    const a = await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId: foshanStation, reason: '大小写 A' }, headers: { 'Idempotency-Key': 'Case-Key-1' } });
-    const b = await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId: foshanStation, reason: '大小写 B' }, headers: { 'Idempotency-Key': 'case-key-1' } });
+    const a = await h.api('POST', '/v1/inspections', {
+      as: 'sup-1',
+      body: { stationId: foshanStation, reason: '大小写 A' },
+      headers: { 'Idempotency-Key': 'Case-Key-1' },
+    });
+    const b = await h.api('POST', '/v1/inspections', {
+      as: 'sup-1',
+      body: { stationId: foshanStation, reason: '大小写 B' },
+      headers: { 'Idempotency-Key': 'case-key-1' },
+    });
     expect(a.status).toBe(201);
     expect(b.status, JSON.stringify(b.body)).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);
@@ -137,10 +154,18 @@ describe('update ids never come from X-Request-Id', () => {
     const created = await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId: foshanStation, reason: '请求编号' } });
     expect(created.status).toBe(201);
     const headers = { 'X-Request-Id': 'same-request-id-1' };
-    const first = await h.api('POST', `/v1/inspections/${created.body.id}/team`, { as: 'sup-1', body: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' }, headers });
+    const first = await h.api('POST', `/v1/inspections/${created.body.id}/team`, {
+      as: 'sup-1',
+      body: { inspectorIds: ['insp-1', 'insp-2'], leadId: 'insp-1' },
+      headers,
+    });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.headers.get('x-request-id')).toBe('same-request-id-1');
-    const second = await h.api('POST', `/v1/inspections/${created.body.id}/team`, { as: 'sup-1', body: { inspectorIds: ['insp-5', 'insp-7'], leadId: 'insp-5' }, headers });
+    const second = await h.api('POST', `/v1/inspections/${created.body.id}/team`, {
+      as: 'sup-1',
+      body: { inspectorIds: ['insp-5', 'insp-7'], leadId: 'insp-5' },
+      headers,
+    });
     // Not the first answer replayed: the second assignment is refused by the case as it stands.
     expect(second.status, JSON.stringify(second.body)).toBe(409);
   });
@@ -170,7 +195,7 @@ describe('HTTP hygiene', () => {
     }
   });
 
-  it('marks API answers nosniff, and those with a person\'s data no-store', async () => {
+  it("marks API answers nosniff, and those with a person's data no-store", async () => {
     const res = await h.api('GET', '/v1/stations', { as: 'sup-1' });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -191,7 +216,10 @@ describe('HTTP hygiene', () => {
   });
 
   it('refuses an unknown key in a nested object, naming its path', async () => {
-    const res = await h.api('POST', '/v1/station-applications', { as: 'admin-2', body: { ...example, organisation: { ...example.organisation, status: 'approved' } } });
+    const res = await h.api('POST', '/v1/station-applications', {
+      as: 'admin-2',
+      body: { ...example, organisation: { ...example.organisation, status: 'approved' } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ field: 'organisation.status', code: 'unknown_field', message: 'unknown field' }]);
     const deeper = await h.api('POST', '/v1/station-applications', { as: 'admin-2', body: { ...example, scope: [{ ...example.scope[0], approved: true }] } });

@@ -18,7 +18,8 @@ const SESSION_DATE = day(60);
 beforeAll(async () => {
   h = await startHarness({ programme: { sessionRegion: 'city' } });
   stationId = await licenseStation(h);
-  const row = (n: number, occupation_code: string, level: number, expires_on = day(1500)) => examinerRow(n, 'SR', { occupation_code, level: String(level), expires_on });
+  const row = (n: number, occupation_code: string, level: number, expires_on = day(1500)) =>
+    examinerRow(n, 'SR', { occupation_code, level: String(level), expires_on });
   const rows = [
     row(1, '6-18-01-01', 2),
     row(2, '6-18-01-01', 4),
@@ -32,11 +33,17 @@ beforeAll(async () => {
   expect(imported.status, imported.text).toBe(201);
   expect(imported.body).toMatchObject({ imported: rows.length, rejectedCount: 0 });
 
-  const listed = (await h.api('GET', '/v1/qualifications?occupationCode=6-18-01-01&limit=100', { as: 'sup-1' })).body.items as Array<{ id: string; examinerId: string }>;
+  const listed = (await h.api('GET', '/v1/qualifications?occupationCode=6-18-01-01&limit=100', { as: 'sup-1' })).body.items as Array<{
+    id: string;
+    examinerId: string;
+  }>;
   const suspended = listed.find((q) => q.examinerId === 'SR-4')!;
   // The import starts each qualification's cycle shortly after; the suspension is an action on it.
   const res = await eventually(async () => {
-    const r = await h.api('POST', `/v1/qualifications/${suspended.id}/suspension`, { as: 'sup-1', body: { until: new Date(Date.now() + 400 * 86_400_000).toISOString(), reasons: ['complaint under investigation'] } });
+    const r = await h.api('POST', `/v1/qualifications/${suspended.id}/suspension`, {
+      as: 'sup-1',
+      body: { until: new Date(Date.now() + 400 * 86_400_000).toISOString(), reasons: ['complaint under investigation'] },
+    });
     return r.status === 200 ? r : undefined;
   });
   expect(res.body.status).toBe('suspended');
@@ -45,7 +52,8 @@ afterAll(async () => h?.close());
 
 const session = (overrides: Record<string, unknown> = {}) => appraisalSession({ date: SESSION_DATE, examinerIds: ['SR-1'], ...overrides });
 const register = (body: unknown) => h.api('POST', `/v1/stations/${stationId}/sessions`, { as: 'admin-1', body });
-const registered = async () => ((await h.api('GET', `/v1/stations/${stationId}/sessions`, { as: 'sup-1' })).body.items as Array<{ id: string }>).map((s) => s.id);
+const registered = async () =>
+  ((await h.api('GET', `/v1/stations/${stationId}/sessions`, { as: 'sup-1' })).body.items as Array<{ id: string }>).map((s) => s.id);
 
 describe('session registration', () => {
   it('refuses each examiner not qualified for the occupation at the session level, naming them and why', async () => {
@@ -59,7 +67,10 @@ describe('session registration', () => {
     for (const [what, examinerIds, words] of refusals) {
       const res = await register(session({ examinerIds }));
       expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(409);
-      expect(res.body.error.details.map((d: { field: string }) => d.field), what).toEqual(['examinerIds']);
+      expect(
+        res.body.error.details.map((d: { field: string }) => d.field),
+        what,
+      ).toEqual(['examinerIds']);
       for (const word of words) expect(res.body.error.message, what).toContain(word);
     }
     // With a qualified examiner beside them, the refusal names only the one who is not.
@@ -77,7 +88,10 @@ describe('session registration', () => {
   });
 
   it("refuses a session after the licence's validity has ended, and takes one on its last day", async () => {
-    const { validUntil, licenceNumber } = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'admin-1' })).body as { validUntil: string; licenceNumber: string };
+    const { validUntil, licenceNumber } = (await h.api('GET', `/v1/stations/${stationId}`, { as: 'admin-1' })).body as {
+      validUntil: string;
+      licenceNumber: string;
+    };
     const lastDay = validUntil.slice(0, 10);
     const after = new Date(Date.parse(validUntil) + 86_400_000).toISOString().slice(0, 10);
     const refused = await register(session({ date: after }));
@@ -103,8 +117,13 @@ describe('session registration', () => {
         body: { category: 'cross_region_appraisal', stationId, sessionId, happenedOn: day(0), description: 'The session was held in another city.' },
       });
       expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-      const id = await eventually(async () => (await h.db('complaints').where({ tracking_number: filed.body.trackingNumber }).first('id'))?.id as string | undefined);
-      const triaged = await h.api('POST', `/v1/complaints/${id}/triage`, { as: 'handler-1', body: { category: 'cross_region_appraisal', severity: 'normal', stationId, sessionId } });
+      const id = await eventually(
+        async () => (await h.db('complaints').where({ tracking_number: filed.body.trackingNumber }).first('id'))?.id as string | undefined,
+      );
+      const triaged = await h.api('POST', `/v1/complaints/${id}/triage`, {
+        as: 'handler-1',
+        body: { category: 'cross_region_appraisal', severity: 'normal', stationId, sessionId },
+      });
       expect(triaged.status, JSON.stringify(triaged.body)).toBe(200);
       const facts = await eventually(async () => {
         const live = (await h.api('GET', `/v1/complaints/${id}`, { as: 'handler-1' })).body.live;

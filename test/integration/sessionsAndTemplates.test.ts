@@ -55,13 +55,24 @@ describe('session register', () => {
     expect(sessionId).toBeTruthy();
 
     const listed = (await sessions('admin-1')).find((s) => s.id === sessionId);
-    expect(listed).toMatchObject({ occupationCode: '6-18-01-01', level: 3, date: '2027-03-01', site: validSession().site, expectedCandidates: 25, qualitySupervisorId: null });
+    expect(listed).toMatchObject({
+      occupationCode: '6-18-01-01',
+      level: 3,
+      date: '2027-03-01',
+      site: validSession().site,
+      expectedCandidates: 25,
+      qualitySupervisorId: null,
+    });
     expect([...listed!.examinerIds].sort()).toEqual(['exam-1', 'exam-2']);
 
     const refusals: Array<[string, unknown, string[]]> = [
       ['an occupation outside the licence', { ...validSession(), occupationCode: '6-18-03-01' }, ['out of scope', '超范围', '6-18-03-01']],
       ['a level above the licensed level 3', { ...validSession(), level: 2 }, ['out of scope', '超范围', 'level 2']],
-      ['a site in another province', { ...validSession(), site: { provinceCode: '350000', cityCode: '350100', address: '实训楼9号车间' } }, ['cross-region', '跨地区', '350000']],
+      [
+        'a site in another province',
+        { ...validSession(), site: { provinceCode: '350000', cityCode: '350100', address: '实训楼9号车间' } },
+        ['cross-region', '跨地区', '350000'],
+      ],
       ['a lapsed examiner', { ...validSession(), examinerIds: ['exam-1', 'exam-3'] }, ['not active', 'exam-3']],
     ];
     for (const [what, body, words] of refusals) {

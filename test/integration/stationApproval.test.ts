@@ -8,7 +8,14 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     stationApproval: {
-      deadlines: { resubmission: 'PT60S', assignReviewer: 'PT60S', documentReview: 'PT60S', assignAssessors: 'PT60S', onSiteAssessment: 'PT60S', finalDecision: 'PT60S' },
+      deadlines: {
+        resubmission: 'PT60S',
+        assignReviewer: 'PT60S',
+        documentReview: 'PT60S',
+        assignAssessors: 'PT60S',
+        onSiteAssessment: 'PT60S',
+        finalDecision: 'PT60S',
+      },
     },
   });
 });
@@ -187,10 +194,18 @@ describe('station approval, end to end through HTTP', () => {
   it('approves with a reduced scope, and licenses only that scope', async () => {
     const id = await file();
     await toDecision(id);
-    const widened = await act(id, 'decision', 'sup-1', { outcome: 'approve_reduced', reasons: ['one occupation only'], scope: [{ occupationCode: '6-18-01-01', highestLevel: 2 }] });
+    const widened = await act(id, 'decision', 'sup-1', {
+      outcome: 'approve_reduced',
+      reasons: ['one occupation only'],
+      scope: [{ occupationCode: '6-18-01-01', highestLevel: 2 }],
+    });
     expect(widened.status).toBe(400);
     expect(widened.body.error.details[0].field).toBe('scope');
-    const reduced = await act(id, 'decision', 'sup-1', { outcome: 'approve_reduced', reasons: ['welding bay not equipped'], scope: [{ occupationCode: '6-18-01-01', highestLevel: 4 }] });
+    const reduced = await act(id, 'decision', 'sup-1', {
+      outcome: 'approve_reduced',
+      reasons: ['welding bay not equipped'],
+      scope: [{ occupationCode: '6-18-01-01', highestLevel: 4 }],
+    });
     expect(reduced.status).toBe(200);
     const record = await eventually(async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.stationId ?? undefined);
     const station = await h.api('GET', `/v1/stations/${record}`, { as: 'sup-1' });
@@ -244,7 +259,9 @@ describe('station approval, end to end through HTTP', () => {
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['region.cityCode', 'scope.0.highestLevel', 'contactEmail', 'status']));
     expect((await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: '{"broken' })).status).toBe(400);
-    expect((await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: JSON.stringify({ ...application(), address: 'x'.repeat(300_000) }) })).status).toBe(413);
+    expect(
+      (await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: JSON.stringify({ ...application(), address: 'x'.repeat(300_000) }) })).status,
+    ).toBe(413);
     const after = await h.db('station_applications').count({ n: '*' }).first();
     expect(after).toEqual(before);
   });
@@ -252,7 +269,9 @@ describe('station approval, end to end through HTTP', () => {
   it('enforces roles and objects: 401 without a token, 403 for the wrong role, 404 outside one’s own', async () => {
     const id = await file();
     expect((await h.api('GET', `/v1/station-applications/${id}`, { as: null })).status).toBe(401);
-    const forged = await h.api('GET', `/v1/station-applications/${id}`, { headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdXAtMSIsInJvbGVzIjpbInN1cGVydmlzb3IiXX0.' } });
+    const forged = await h.api('GET', `/v1/station-applications/${id}`, {
+      headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdXAtMSIsInJvbGVzIjpbInN1cGVydmlzb3IiXX0.' },
+    });
     expect(forged.status).toBe(401);
     expect((await h.api('POST', '/v1/station-applications', { as: 'sup-1', body: application() })).status).toBe(403);
     expect((await h.api('GET', `/v1/station-applications/${id}`, { as: 'admin-2' })).status).toBe(404);
@@ -273,7 +292,10 @@ describe('station approval, end to end through HTTP', () => {
 
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of h.temporal.workflow.list({ query: `CaseType = 'station_application' AND CaseStatus = 'approved' AND Region = '440000' AND TaskQueue = '${h.taskQueue}'` })) ids.push(wf.workflowId);
+      for await (const wf of h.temporal.workflow.list({
+        query: `CaseType = 'station_application' AND CaseStatus = 'approved' AND Region = '440000' AND TaskQueue = '${h.taskQueue}'`,
+      }))
+        ids.push(wf.workflowId);
       return ids.length >= approved.body.items.length ? ids : undefined;
     });
     expect(found.sort()).toEqual(approved.body.items.map((r: { id: string }) => `station-application:${r.id}`).sort());
@@ -307,7 +329,10 @@ describe('station approval, end to end through HTTP', () => {
         if (rows.length === 3 && rows.every((r) => r.status === 'sent')) return rows;
         const { raw } = await h.temporal.workflow.getHandle(`station-application:${id}`).describe();
         // Returned as the last value seen, so a timeout says what was still outstanding.
-        return { pending: rows.map((r) => `${r.step_key}:${r.status}`), activities: (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name}#${a.attempt} ${a.lastFailure?.message ?? ''}`) } as never;
+        return {
+          pending: rows.map((r) => `${r.step_key}:${r.status}`),
+          activities: (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name}#${a.attempt} ${a.lastFailure?.message ?? ''}`),
+        } as never;
       },
       { timeoutMs: 90_000, intervalMs: 1000, until: (v) => Array.isArray(v) },
     );

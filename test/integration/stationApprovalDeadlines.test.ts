@@ -7,7 +7,14 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     stationApproval: {
-      deadlines: { resubmission: 'PT3S', assignReviewer: 'PT2S', documentReview: 'PT2S', assignAssessors: 'PT60S', onSiteAssessment: 'PT60S', finalDecision: 'PT60S' },
+      deadlines: {
+        resubmission: 'PT3S',
+        assignReviewer: 'PT2S',
+        documentReview: 'PT2S',
+        assignAssessors: 'PT60S',
+        onSiteAssessment: 'PT60S',
+        finalDecision: 'PT60S',
+      },
       escalation: { dutyMailbox: 'duty@hrss.example', maxLevel: 2 },
     },
   });
@@ -39,10 +46,20 @@ describe('station approval deadlines', () => {
     const forCase = () => h.mails.filter((m) => m.subject.includes(id));
     await eventually(async () => forCase().filter((m) => m.subject.startsWith('Escalation')).length >= 2);
     const reminders = forCase().filter((m) => m.subject.startsWith('Reminder'));
-    expect(reminders[0].to.sort()).toEqual(['li.na@hrss.example', 'ou.yang@gd.hrss.example', 'qiu.lan@fs.hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
+    expect(reminders[0].to.sort()).toEqual([
+      'li.na@hrss.example',
+      'ou.yang@gd.hrss.example',
+      'qiu.lan@fs.hrss.example',
+      'wang.jun@hrss.example',
+      'zhao.min@osta.example',
+    ]);
     const escalations = forCase().filter((m) => m.subject.startsWith('Escalation'));
     expect(escalations.find((m) => m.subject.startsWith('Escalation (level 1)'))?.to).toEqual(['ou.yang@gd.hrss.example']);
-    expect(escalations.find((m) => m.subject.startsWith('Escalation (level 2)'))?.to.sort()).toEqual(['li.na@hrss.example', 'wang.jun@hrss.example', 'zhao.min@osta.example']);
+    expect(escalations.find((m) => m.subject.startsWith('Escalation (level 2)'))?.to.sort()).toEqual([
+      'li.na@hrss.example',
+      'wang.jun@hrss.example',
+      'zhao.min@osta.example',
+    ]);
     // Nobody in Xiamen or the machinery authority hears of a Foshan case.
     expect(forCase().some((m) => m.to.some((to) => to.includes('xm.hrss') || to.includes('machinery-skills')))).toBe(false);
 

@@ -138,7 +138,9 @@ describe('station programme', () => {
     expect(listed).toHaveProperty('licenceNumber');
 
     // Decided once: the inspector is still refused by role, and the decision cannot be taken again.
-    expect((await h.api('POST', `/v1/stations/${stationId}/demonstration`, { as: 'insp-1', body: { confirm: true, reasons: ['two A ratings'] } })).status).toBe(403);
+    expect((await h.api('POST', `/v1/stations/${stationId}/demonstration`, { as: 'insp-1', body: { confirm: true, reasons: ['two A ratings'] } })).status).toBe(
+      403,
+    );
     expect((await h.api('POST', `/v1/stations/${stationId}/demonstration`, { as: 'sup-2', body: { confirm: false, reasons: ['again'] } })).status).toBe(409);
     await eventually(async () => ((await station()).demonstration === 'confirmed' ? true : undefined));
   });

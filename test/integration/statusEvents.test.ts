@@ -34,7 +34,13 @@ async function expectTrail(timelinePath: string, currentStatus: () => Promise<st
   const passedThrough = items.map((e) => e.statusAfter!).filter((s, i, all) => s !== all[i - 1]);
   expect(passedThrough).toEqual(history);
   // What the case showed along the way is part of that history, in the same order.
-  expect(isSubsequence(seen.filter((s, i) => s !== seen[i - 1]), passedThrough), `seen ${seen.join(' → ')}`).toBe(true);
+  expect(
+    isSubsequence(
+      seen.filter((s, i) => s !== seen[i - 1]),
+      passedThrough,
+    ),
+    `seen ${seen.join(' → ')}`,
+  ).toBe(true);
 }
 
 function isSubsequence(part: string[], whole: string[]): boolean {
@@ -75,17 +81,12 @@ describe('every status change has its event', () => {
       return r.stationId ? r : undefined;
     });
     stationId = record.stationId;
-    await expectTrail(`/v1/station-applications/${id}/timeline`, async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.status, [
-      'submitted',
-      'awaiting_reviewer',
-      'in_review',
-      'returned',
-      'in_review',
-      'awaiting_assessors',
-      'on_site',
-      'awaiting_decision',
-      'approved',
-    ], seen);
+    await expectTrail(
+      `/v1/station-applications/${id}/timeline`,
+      async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.status,
+      ['submitted', 'awaiting_reviewer', 'in_review', 'returned', 'in_review', 'awaiting_assessors', 'on_site', 'awaiting_decision', 'approved'],
+      seen,
+    );
 
     const incomplete = await h.api('POST', '/v1/station-applications', { as: 'admin-1', body: { ...example, documents: example.documents.slice(0, 1) } });
     expect(incomplete.status, JSON.stringify(incomplete.body)).toBe(201);
@@ -96,13 +97,12 @@ describe('every status change has its event', () => {
     await eventually(async () => (await h.api('GET', `/v1/station-applications/${other}`, { as: 'sup-1' })).body.record.status === 'awaiting_reviewer');
     await otherStep('withdraw', 'admin-1', { reason: 'moving the site' });
     await eventually(async () => (await h.api('GET', `/v1/station-applications/${other}`, { as: 'sup-1' })).body.record.status === 'withdrawn');
-    await expectTrail(`/v1/station-applications/${other}/timeline`, async () => (await h.api('GET', `/v1/station-applications/${other}`, { as: 'sup-1' })).body.record.status, [
-      'submitted',
-      'incomplete',
-      'submitted',
-      'awaiting_reviewer',
-      'withdrawn',
-    ], otherSeen);
+    await expectTrail(
+      `/v1/station-applications/${other}/timeline`,
+      async () => (await h.api('GET', `/v1/station-applications/${other}`, { as: 'sup-1' })).body.record.status,
+      ['submitted', 'incomplete', 'submitted', 'awaiting_reviewer', 'withdrawn'],
+      otherSeen,
+    );
   });
 
   it('inspection up the sanctions ladder to revocation, and the station programme through suspension to revocation', async () => {
@@ -128,18 +128,32 @@ describe('every status change has its event', () => {
     const inspectionStatus = async () => (await h.api('GET', `/v1/inspections/${id}`, { as: 'sup-1' })).body.record.status as string;
     expect(await eventually(async () => ((await inspectionStatus()) === 'revoked' ? 'revoked' : undefined))).toBe('revoked');
     const round = ['rectification', 'verification', 'awaiting_sanction'];
-    await expectTrail(`/v1/inspections/${id}/timeline`, inspectionStatus, ['awaiting_team', 'awaiting_acknowledgement', 'fieldwork', 'awaiting_report', 'awaiting_review', ...round, ...round, ...round, 'revoked'], seen);
-    const revocation = ((await h.api('GET', `/v1/inspections/${id}/timeline`, { as: 'sup-1' })).body.items as Entry[]).find((e) => e.action === 'sanction_revocation');
+    await expectTrail(
+      `/v1/inspections/${id}/timeline`,
+      inspectionStatus,
+      ['awaiting_team', 'awaiting_acknowledgement', 'fieldwork', 'awaiting_report', 'awaiting_review', ...round, ...round, ...round, 'revoked'],
+      seen,
+    );
+    const revocation = ((await h.api('GET', `/v1/inspections/${id}/timeline`, { as: 'sup-1' })).body.items as Entry[]).find(
+      (e) => e.action === 'sanction_revocation',
+    );
     expect(revocation).toMatchObject({ statusBefore: 'awaiting_sanction', statusAfter: 'revoked' });
 
     const stationStatus = async () => (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.status as string;
     await eventually(async () => (await stationStatus()) === 'revoked');
-    await eventually(async () => ((await h.api('GET', `/v1/stations/${stationId}/timeline`, { as: 'sup-1' })).body.items as Entry[]).some((e) => e.action === 'sanction' && e.statusAfter === 'revoked'));
+    await eventually(async () =>
+      ((await h.api('GET', `/v1/stations/${stationId}/timeline`, { as: 'sup-1' })).body.items as Entry[]).some(
+        (e) => e.action === 'sanction' && e.statusAfter === 'revoked',
+      ),
+    );
     await expectTrail(`/v1/stations/${stationId}/timeline`, stationStatus, ['active', 'suspended', 'revoked'], ['active', 'suspended', 'revoked']);
   });
 
   it('qualification: admission, a returned renewal, a suspension that lifts by itself, revocation', async () => {
-    const applied = await h.api('POST', '/v1/qualifications', { as: 'exam-1', body: { occupationCode: '4-07-40-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+    const applied = await h.api('POST', '/v1/qualifications', {
+      as: 'exam-1',
+      body: { occupationCode: '4-07-40-01', level: 3, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+    });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
     const id = applied.body.id as string;
     const seen: string[] = [applied.body.status];
@@ -153,12 +167,22 @@ describe('every status change has its event', () => {
     seen.push('active');
     await step('revocation', 'sup-2', { reasons: ['fraudulent appraisal (虚假鉴定) substantiated'] });
     await eventually(async () => (await status()) === 'revoked');
-    await expectTrail(`/v1/qualifications/${id}/timeline`, status, ['applied', 'active', 'renewal_submitted', 'active', 'suspended', 'active', 'revoked'], seen);
+    await expectTrail(
+      `/v1/qualifications/${id}/timeline`,
+      status,
+      ['applied', 'active', 'renewal_submitted', 'active', 'suspended', 'active', 'revoked'],
+      seen,
+    );
   });
 
   it('complaint: triage, investigation, a finding, an appeal and the final finding; a consultation answered', async () => {
     const filed = await h.api('POST', '/v1/public/complaints', {
-      body: { category: 'other', happenedOn: '2026-11-01', description: 'The certificate office never answers the phone.', contact: { name: 'Lu Xin', email: 'lu.xin@mail.example' } },
+      body: {
+        category: 'other',
+        happenedOn: '2026-11-01',
+        description: 'The certificate office never answers the phone.',
+        contact: { name: 'Lu Xin', email: 'lu.xin@mail.example' },
+      },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const { trackingNumber, secret } = filed.body as { trackingNumber: string; secret: string };
@@ -169,8 +193,13 @@ describe('every status change has its event', () => {
     await step('triage', 'handler-1', { category: 'other', severity: 'normal' });
     await step('investigator', 'handler-1', { investigatorId: 'insp-2' });
     await step('finding', 'insp-2', { finding: 'unsubstantiated', reasons: ['calls were answered within the hour'] });
-    await eventually(async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } })).body.appealOpen === true);
-    const appealed = await h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, { headers: { 'x-complaint-secret': secret }, body: { reason: 'they were not' } });
+    await eventually(
+      async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'x-complaint-secret': secret } })).body.appealOpen === true,
+    );
+    const appealed = await h.api('POST', `/v1/public/complaints/${trackingNumber}/appeal`, {
+      headers: { 'x-complaint-secret': secret },
+      body: { reason: 'they were not' },
+    });
     expect(appealed.status, JSON.stringify(appealed.body)).toBe(200);
     seen.push('appealed');
     await step('investigator', 'handler-1', { investigatorId: 'insp-5' });
@@ -178,9 +207,18 @@ describe('every status change has its event', () => {
     await eventually(async () => (await status()) === 'final');
     await expectTrail(`/v1/complaints/${id}/timeline`, status, ['received', 'triaged', 'investigating', 'closed', 'appealed', 'final'], seen);
 
-    const asked = await h.api('POST', '/v1/public/complaints', { body: { kind: 'consultation', category: 'certificate_problem', happenedOn: '2026-11-01', description: 'How do I check whether my certificate is genuine?' } });
+    const asked = await h.api('POST', '/v1/public/complaints', {
+      body: {
+        kind: 'consultation',
+        category: 'certificate_problem',
+        happenedOn: '2026-11-01',
+        description: 'How do I check whether my certificate is genuine?',
+      },
+    });
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-    const question = await eventually(async () => (await h.db('complaints').where({ tracking_number: asked.body.trackingNumber }).first('id'))?.id as string | undefined);
+    const question = await eventually(
+      async () => (await h.db('complaints').where({ tracking_number: asked.body.trackingNumber }).first('id'))?.id as string | undefined,
+    );
     const questionStatus = async () => (await h.api('GET', `/v1/complaints/${question}`, { as: 'sup-1' })).body.record.status as string;
     const asking = [await questionStatus()];
     await stepper(`/v1/complaints/${question}`, asking)('answer', 'handler-1', { answer: 'Use the public certificate check.' });

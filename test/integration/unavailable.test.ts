@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, type Connection } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../activities/config';
+import { loadConfig } from '../../platform/config';
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
 import { apiTemporalConnection } from '../../api/temporalConnection';

@@ -22,7 +22,15 @@ export async function expectAccessible(page: Page, where = page.url()): Promise<
   if (!(await root.evaluate((html) => 'axe' in html.ownerDocument.defaultView))) await page.addScriptTag({ path: AXE });
   const violations: Violation[] = await root.evaluate(async (html) => {
     const result = await html.ownerDocument.defaultView.axe.run(html.ownerDocument, { resultTypes: ['violations'] });
-    return result.violations.map((v: { id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }) => ({ id: v.id, impact: v.impact ?? 'unknown', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    return result.violations.map((v: { id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `axe on ${where}`).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    `axe on ${where}`,
+  ).toEqual([]);
 }

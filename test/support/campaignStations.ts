@@ -53,7 +53,12 @@ export async function insertFixtureStations(db: Db, specs: FixtureSpec[]): Promi
 
   return db.transaction(async (trx) => {
     for (let k = 0; k < rows.length; k += CHUNK) await trx('stations').insert(rows.slice(k, k + CHUNK));
-    const inserted: Array<{ id: number; application_id: string }> = await trx('stations').whereIn('application_id', rows.map((r) => r.application_id)).select('id', 'application_id');
+    const inserted: Array<{ id: number; application_id: string }> = await trx('stations')
+      .whereIn(
+        'application_id',
+        rows.map((r) => r.application_id),
+      )
+      .select('id', 'application_id');
     if (inserted.length !== rows.length) throw new Error(`inserted ${inserted.length} of ${rows.length} fixture stations`);
     const idOf = new Map(inserted.map((r) => [r.application_id, r.id]));
 

@@ -30,7 +30,8 @@ export async function licenseStation(h: Harness, as = 'admin-1', application: un
   await act('assessors', 'sup-1', { assessorIds: ['insp-1', 'insp-2'] });
   await act('assessments', 'insp-1', { scores: goodScores });
   // Where the policy asks for it, the machinery industry authority concurs before the decision.
-  if ((await act('assessments', 'insp-2', { scores: goodScores })).status === 'awaiting_concurrence') await act('concurrence', 'sup-mach', { outcome: 'concur' });
+  if ((await act('assessments', 'insp-2', { scores: goodScores })).status === 'awaiting_concurrence')
+    await act('concurrence', 'sup-mach', { outcome: 'concur' });
   await act('decision', 'sup-2', { outcome: 'approve' });
   const stationId = await eventually(async () => (await h.api('GET', `/v1/station-applications/${id}`, { as: 'sup-1' })).body.record.stationId ?? undefined);
   // The programme is running once the station answers with it.
@@ -40,7 +41,16 @@ export async function licenseStation(h: Harness, as = 'admin-1', application: un
 
 /** Item scores for the seeded routine checklist (max 10 each), with overrides. */
 export function checklistScores(overrides: Record<string, number> = {}): Record<string, number> {
-  const base = { 'org.rules': 10, 'org.records': 9, 'post.roles': 9, 'staff.examiners': 10, 'staff.ratio': 9, 'process.scope': 10, 'process.supervision': 9, 'site.equipment': 9 };
+  const base = {
+    'org.rules': 10,
+    'org.records': 9,
+    'post.roles': 9,
+    'staff.examiners': 10,
+    'staff.ratio': 9,
+    'process.scope': 10,
+    'process.supervision': 9,
+    'site.equipment': 9,
+  };
   return { ...base, ...overrides };
 }
 
@@ -65,9 +75,15 @@ export function appraisalSession(overrides: Record<string, unknown> = {}) {
 export async function qualifyExaminer(h: Harness, examinerId: string, occupationCode = '6-18-01-01', level = 3): Promise<{ id: string }> {
   const entry = await h.api('GET', `/v1/examiners/${examinerId}`, { as: 'sup-1' });
   type Held = { id: string; occupationCode: string; level: number; status: string };
-  const held = entry.status === 200 ? (entry.body.qualifications as Held[]).find((q) => q.occupationCode === occupationCode && q.level <= level && q.status === 'active') : undefined;
+  const held =
+    entry.status === 200
+      ? (entry.body.qualifications as Held[]).find((q) => q.occupationCode === occupationCode && q.level <= level && q.status === 'active')
+      : undefined;
   if (held) return held;
-  const applied = await h.api('POST', '/v1/qualifications', { as: examinerId, body: { occupationCode, level, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' } });
+  const applied = await h.api('POST', '/v1/qualifications', {
+    as: examinerId,
+    body: { occupationCode, level, trainingHours: 48, examScore: 82, nationalId: '44010619850301123X' },
+  });
   expect(applied.status, JSON.stringify(applied.body)).toBe(201);
   const admitted = await h.api('POST', `/v1/qualifications/${applied.body.id}/admission-decision`, { as: 'rev-2', body: { outcome: 'approve' } });
   expect(admitted.status, JSON.stringify(admitted.body)).toBe(200);

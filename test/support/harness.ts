@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { loadConfig } from '../../activities/config';
+import { loadConfig } from '../../platform/config';
 import { createMailer } from '../../activities/mailer';
+import { createSealer } from '../../platform/sealing';
 import { createWorker, PRELOADED_WORKFLOW_MODULES, quietBundler, WORKFLOWS_PATH } from '../../activities/worker';
 import { createApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
@@ -15,9 +16,10 @@ import { apiTemporalConnection } from '../../api/temporalConnection';
 import { connect, dropDatabase, migrateDatabase, type Db } from '../../db/connect';
 import { applicationAccount } from '../../db/grants';
 import { asAccount } from '../../db/urls';
-import { DEMO_USERS, seedDemo, startDemoCycles } from '../../db/seeds/demo';
+import { DEMO_USERS, seedDemo } from '../../db/seeds/demo';
+import { startDemoCycles } from '../../scripts/demoCycles';
 import { policyWith, type DeepPartial, type Policy } from '../../domain/policy';
-import { startSmtp, type ReceivedMail } from './smtp';
+import { startSmtp } from './smtp';
 import pino from 'pino';
 
 export interface ApiResponse<T = any> {
@@ -40,7 +42,10 @@ function workflowBundle() {
  * The whole system for one test file, on real parts: its own MariaDB database, an in-process SMTP
  * server, a worker on its own task queue of the run's Temporal dev server, and the API over HTTP.
  */
-export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, options: { temporalAddress?: string; mysqlOrigin?: string; development?: boolean } = {}) {
+export async function startHarness(
+  policyOverrides: DeepPartial<Policy> = {},
+  options: { temporalAddress?: string; mysqlOrigin?: string; development?: boolean } = {},
+) {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const ownerUrl = `${options.mysqlOrigin ?? 'mysql://root@127.0.0.1:3306'}/as_test_${suffix}`;
   let demoImport = '';
@@ -56,11 +61,18 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   const db: Db = connect(databaseUrl);
 
   const smtp = await startSmtp();
-  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '' });
+  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '', from: 'appraisal-supervision <no-reply@appraisal.example.gov.cn>' });
   const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${suffix}`;
   // Not development unless asked (the browser tests sign in through the development list of demo users).
-  const config = { ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }), development: options.development ?? false, databaseUrl, taskQueue, temporalAddress: address, policy: policyWith(policyOverrides) };
+  const config = {
+    ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }),
+    development: options.development ?? false,
+    databaseUrl,
+    taskQueue,
+    temporalAddress: address,
+    policy: policyWith(policyOverrides),
+  };
 
   const connection = apiTemporalConnection(address);
   const temporal = new Client({ connection, namespace: 'default' });
@@ -69,7 +81,13 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   let worker: Worker;
   let running: Promise<void>;
   const startWorker = async () => {
-    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, temporal }, workflowBundle: { code } });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { db, mailer, temporal, sealer: createSealer(config.sealingKey) },
+      workflowBundle: { code },
+    });
     running = worker.run();
   };
   await startWorker();
@@ -90,11 +108,19 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
   }
 
   /** Calls the API as a demo user (or anonymously with as: null). */
-  async function api<T = any>(method: string, path: string, opts: { as?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async function api<T = any>(
+    method: string,
+    path: string,
+    opts: { as?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   }
@@ -105,7 +131,7 @@ export async function startHarness(policyOverrides: DeepPartial<Policy> = {}, op
     config,
     ownerUrl,
     baseUrl,
-    mails: smtp.mails as ReceivedMail[],
+    mails: smtp.mails,
     /** The SMTP server's faults to inject (all off by default). */
     smtpFaults: smtp.faults,
     api,
@@ -138,7 +164,8 @@ export const HISTORY_FIXTURES = path.join(__dirname, '..', 'fixtures', 'historie
 
 /**
  * RECORD_HISTORIES=1: saves the history of one completed workflow per type and outcome into
- * test/fixtures/histories, for the replay test that guards determinism.
+ * test/fixtures/histories, for the replay test that guards determinism; any other value is a suffix that
+ * keeps the histories of earlier code beside the new ones (RECORD_HISTORIES=runtime → `…-runtime.json`).
  */
 async function recordHistories(temporal: Client, taskQueue: string): Promise<void> {
   await mkdir(HISTORY_FIXTURES, { recursive: true });
@@ -149,14 +176,19 @@ async function recordHistories(temporal: Client, taskQueue: string): Promise<voi
     const key = `${wf.type}-${status}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    await writeFile(path.join(HISTORY_FIXTURES, `${key}.json`), historyToJSON(await handle.fetchHistory()));
+    const suffix = process.env.RECORD_HISTORIES === '1' ? '' : `-${process.env.RECORD_HISTORIES}`;
+    await writeFile(path.join(HISTORY_FIXTURES, `${key}${suffix}.json`), historyToJSON(await handle.fetchHistory()));
   }
 }
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last value seen. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  { timeoutMs = 30_000, intervalMs = 200, until = (value: T) => value !== undefined && (value as unknown) !== false }: { timeoutMs?: number; intervalMs?: number; until?: (value: T) => boolean } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 200,
+    until = (value: T) => value !== undefined && (value as unknown) !== false,
+  }: { timeoutMs?: number; intervalMs?: number; until?: (value: T) => boolean } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -168,7 +200,8 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

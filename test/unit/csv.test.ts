@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { csvFile, neutraliseCell, quoteCell } from '../../domain/csv';
-import { splitCsvLine } from '../../domain/examinerImport';
+import { csvFile, neutraliseCell, quoteCell, splitCsvLine } from '../../domain/csv';
 
 describe('CSV the system writes', () => {
-  it.each(['=HYPERLINK("http://evil.example","x")', '+1+2', '-2+3', '@SUM(A1)', '\t=1', '\r=1'])('neutralises a formula cell %j with a leading apostrophe', (cell) => {
-    expect(neutraliseCell(cell)).toBe(`'${cell}`);
-  });
+  it.each(['=HYPERLINK("http://evil.example","x")', '+1+2', '-2+3', '@SUM(A1)', '\t=1', '\r=1'])(
+    'neutralises a formula cell %j with a leading apostrophe',
+    (cell) => {
+      expect(neutraliseCell(cell)).toBe(`'${cell}`);
+    },
+  );
 
   it.each(['徐伟', '440106198001011234', 'a=b', ' =1', '', "'=already"])('leaves %j as it is', (cell) => {
     expect(neutraliseCell(cell)).toBe(cell);

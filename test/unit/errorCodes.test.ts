@@ -55,8 +55,12 @@ describe('error codes per field', () => {
     ]);
     expect(detailsOf(form, { name: 'two\nlines' })).toEqual([{ field: 'name', code: 'not_one_line', message: expect.stringContaining('one line') }]);
     expect(detailsOf(form, { name: 'ok', status: 'approved' })).toEqual([{ field: 'status', code: 'unknown_field', message: 'unknown field' }]);
-    expect(detailsOf(form, { name: 'ok', contact: { phone: '12345', verified: true } })).toEqual([{ field: 'contact.verified', code: 'unknown_field', message: 'unknown field' }]);
-    expect(detailsOf(z.strictObject({ note: z.string() }), { note: 'half \ud800' })).toEqual([{ field: 'note', code: 'malformed_text', message: expect.any(String) }]);
+    expect(detailsOf(form, { name: 'ok', contact: { phone: '12345', verified: true } })).toEqual([
+      { field: 'contact.verified', code: 'unknown_field', message: 'unknown field' },
+    ]);
+    expect(detailsOf(z.strictObject({ note: z.string() }), { note: 'half \ud800' })).toEqual([
+      { field: 'note', code: 'malformed_text', message: expect.any(String) },
+    ]);
   });
 
   it('codes the public intake the way the console reads it', () => {
@@ -68,9 +72,18 @@ describe('error codes per field', () => {
   });
 
   it('keeps the code of a refusal, from the API as from a workflow, and calls an uncoded detail invalid', () => {
-    expect(toHttpError(invalid('until', 'the suspension must end in the future', 'not_in_future')).details).toEqual([{ field: 'until', code: 'not_in_future', message: 'the suspension must end in the future' }]);
-    expect(toHttpError(invalid('reasons', 'a rejection needs reasons')).details).toEqual([{ field: 'reasons', code: 'invalid', message: 'a rejection needs reasons' }]);
-    const failure = ApplicationFailure.create({ type: 'Invalid', message: 'x is not an inspector', nonRetryable: true, details: [{ field: 'leadId', code: 'not_inspector' }] });
+    expect(toHttpError(invalid('until', 'the suspension must end in the future', 'not_in_future')).details).toEqual([
+      { field: 'until', code: 'not_in_future', message: 'the suspension must end in the future' },
+    ]);
+    expect(toHttpError(invalid('reasons', 'a rejection needs reasons')).details).toEqual([
+      { field: 'reasons', code: 'invalid', message: 'a rejection needs reasons' },
+    ]);
+    const failure = ApplicationFailure.create({
+      type: 'Invalid',
+      message: 'x is not an inspector',
+      nonRetryable: true,
+      details: [{ field: 'leadId', code: 'not_inspector' }],
+    });
     const fromWorkflow = toHttpError(new WorkflowUpdateFailedError('update failed', failure));
     expect([fromWorkflow.status, fromWorkflow.details]).toEqual([400, [{ field: 'leadId', code: 'not_inspector', message: 'x is not an inspector' }]]);
     expect(new HttpError(400, 'invalid', 'bad', [{ field: 'x', message: 'bad' }]).details).toEqual([{ field: 'x', code: 'invalid', message: 'bad' }]);

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, countByReason, coversImport, importScope, splitCsvLine, validateImport, type ImportContext, type KnownPerson, type RejectedRow } from '../../domain/examinerImport';
+import {
+  IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  countByReason,
+  coversImport,
+  importScope,
+  validateImport,
+  type ImportContext,
+  type KnownPerson,
+  type RejectedRow,
+} from '../../domain/examinerImport';
+import { splitCsvLine } from '../../domain/csv';
 import { csvCell, examinerRow, generateExaminerCsv, nationalId, toCsv, type ExaminerCsvRow } from '../support/examinerCsv';
 
 const HEADER = IMPORT_COLUMNS.join(',');
 const line = (row: ExaminerCsvRow) => IMPORT_COLUMNS.map((c) => csvCell(row[c])).join(',');
 const good = (n: number, overrides: Partial<ExaminerCsvRow> = {}) => examinerRow(n, 'U', overrides);
 /** The registers as an import sees them: empty unless given, judged for a national importer. */
-const registers = (given: Partial<ImportContext> = {}): ImportContext => ({ existingCards: new Set(), existingPairs: new Set(), known: new Map(), scope: importScope(['CN'], []), ...given });
+const registers = (given: Partial<ImportContext> = {}): ImportContext => ({
+  existingCards: new Set(),
+  existingPairs: new Set(),
+  known: new Map(),
+  scope: importScope(['CN'], []),
+  ...given,
+});
 const none = registers();
 const brief = (rows: RejectedRow[]) => rows.map(({ line, reasons, errors }) => ({ line, reasons, errors }));
 
@@ -47,7 +64,13 @@ describe('validateImport', () => {
     expect(result.valid).toEqual([]);
     expect(result.rejected).toEqual([]);
 
-    const two = validateImport(toCsv([good(1)], IMPORT_COLUMNS.filter((c) => c !== 'card_number' && c !== 'expires_on')), none);
+    const two = validateImport(
+      toCsv(
+        [good(1)],
+        IMPORT_COLUMNS.filter((c) => c !== 'card_number' && c !== 'expires_on'),
+      ),
+      none,
+    );
     expect(two.error).toContain('card_number');
     expect(two.error).toContain('expires_on');
     expect(validateImport('', none).error).toContain('examiner_id');
@@ -61,7 +84,12 @@ describe('validateImport', () => {
     expect(result.error).toBeUndefined();
     expect(result.rejected).toEqual([]);
     expect(result.valid.map((r) => r.line)).toEqual([2, 3, 4]);
-    expect(result.valid[0]).toMatchObject({ examiner_id: 'U-1', card_number: rows[0].card_number, national_id: rows[0].national_id, level: Number(rows[0].level) });
+    expect(result.valid[0]).toMatchObject({
+      examiner_id: 'U-1',
+      card_number: rows[0].card_number,
+      national_id: rows[0].national_id,
+      level: Number(rows[0].level),
+    });
     expect(typeof result.valid[0].level).toBe('number');
   });
 
@@ -132,7 +160,10 @@ describe('validateImport', () => {
     expect(result.rejected).toHaveLength(1);
     expect(result.rejected[0].line).toBe(3);
     expect(result.rejected[0].errors.length).toBeGreaterThan(0);
-    expect(result.rejected[0].errors.every((e) => e.startsWith(`${field}: `)), JSON.stringify(result.rejected[0].errors)).toBe(true);
+    expect(
+      result.rejected[0].errors.every((e) => e.startsWith(`${field}: `)),
+      JSON.stringify(result.rejected[0].errors),
+    ).toBe(true);
   });
 
   it('rejects a row with too few cells, naming the missing fields', () => {
@@ -157,7 +188,9 @@ describe('validateImport', () => {
     const csv = toCsv([good(1), good(2, { card_number: good(1).card_number }), good(3)]);
     const result = validateImport(csv, none);
     expect(result.valid.map((r) => r.line)).toEqual([2, 4]);
-    expect(brief(result.rejected)).toEqual([{ line: 3, reasons: ['card repeated in file'], errors: [`card_number: ${good(1).card_number} repeats in the file`] }]);
+    expect(brief(result.rejected)).toEqual([
+      { line: 3, reasons: ['card repeated in file'], errors: [`card_number: ${good(1).card_number} repeats in the file`] },
+    ]);
   });
 
   it('rejects the same examiner and occupation twice, but takes the same examiner in another occupation', () => {
@@ -183,7 +216,11 @@ describe('validateImport', () => {
     const result = validateImport(csv, registers({ existingPairs: new Set([`${good(3).examiner_id}/${good(3).occupation_code}`]) }));
     expect(result.valid.map((r) => r.line)).toEqual([2]);
     expect(brief(result.rejected)).toEqual([
-      { line: 3, reasons: ['identity conflict in file'], errors: [`examiner_id: ${first.examiner_id} appears earlier with another name, national id, email or region`] },
+      {
+        line: 3,
+        reasons: ['identity conflict in file'],
+        errors: [`examiner_id: ${first.examiner_id} appears earlier with another name, national id, email or region`],
+      },
       { line: 4, reasons: ['qualification already held'], errors: [`examiner_id: ${good(3).examiner_id} already has ${good(3).occupation_code}`] },
     ]);
   });
@@ -221,7 +258,8 @@ describe('validateImport', () => {
 describe("judging rows against the registers and the importer's jurisdiction", () => {
   const XIAMEN = importScope(['350200'], []);
   const MACHINERY = importScope(['IND:machinery'], [{ jurisdiction: 'IND:machinery', prefix: '6-18' }]);
-  const known = (id: string, person: Partial<KnownPerson> = {}) => new Map([[id, { nationalId: nationalId(1), status: 'active', registeredWithin: true, ...person }]]);
+  const known = (id: string, person: Partial<KnownPerson> = {}) =>
+    new Map([[id, { nationalId: nationalId(1), status: 'active', registeredWithin: true, ...person }]]);
 
   it('rejects a row naming a known examiner with another national id as an identity mismatch, and a user with no national id on record', () => {
     const csv = toCsv([good(1, { national_id: nationalId(2) }), good(3)]);
@@ -244,7 +282,9 @@ describe("judging rows against the registers and the importer's jurisdiction", (
 
   it.each(['suspended', 'revoked', 'lapsed'])('rejects a row for a known examiner who is %s: only the qualification process changes that', (status) => {
     const result = validateImport(toCsv([good(1)]), registers({ known: known('U-1', { status }) }));
-    expect(brief(result.rejected)).toEqual([{ line: 2, reasons: ['examiner not active'], errors: [`examiner_id: U-1 is ${status}; only the qualification process changes that`] }]);
+    expect(brief(result.rejected)).toEqual([
+      { line: 2, reasons: ['examiner not active'], errors: [`examiner_id: U-1 is ${status}; only the qualification process changes that`] },
+    ]);
   });
 
   it("rejects rows outside the importer's region, and tells nothing else of an examiner registered elsewhere", () => {
@@ -255,15 +295,30 @@ describe("judging rows against the registers and the importer's jurisdiction", (
       good(3, { region_code: '350200', national_id: nationalId(99) }),
       good(4, { region_code: '350000' }),
     ]);
-    const result = validateImport(csv, registers({ scope: XIAMEN, known: known('U-3', { registeredWithin: false }), existingPairs: new Set([`U-3/${good(3).occupation_code}`]) }));
+    const result = validateImport(
+      csv,
+      registers({ scope: XIAMEN, known: known('U-3', { registeredWithin: false }), existingPairs: new Set([`U-3/${good(3).occupation_code}`]) }),
+    );
     expect(result.valid.map((r) => r.line)).toEqual([2]);
-    expect(brief(result.rejected)).toEqual([3, 4, 5].map((line) => ({ line, reasons: ['outside jurisdiction'], errors: ["row: outside the importer's jurisdiction (region_code, occupation_code)"] })));
+    expect(brief(result.rejected)).toEqual(
+      [3, 4, 5].map((line) => ({
+        line,
+        reasons: ['outside jurisdiction'],
+        errors: ["row: outside the importer's jurisdiction (region_code, occupation_code)"],
+      })),
+    );
   });
 
   it('lets a province cover its cities and an industry authority its occupations anywhere', () => {
-    const guangdong = validateImport(toCsv([good(1, { region_code: '440600' }), good(2, { region_code: '440000' }), good(3, { region_code: '350200' })]), registers({ scope: importScope(['440000'], []) }));
+    const guangdong = validateImport(
+      toCsv([good(1, { region_code: '440600' }), good(2, { region_code: '440000' }), good(3, { region_code: '350200' })]),
+      registers({ scope: importScope(['440000'], []) }),
+    );
     expect(guangdong.valid.map((r) => r.line)).toEqual([2, 3]);
-    const machinery = validateImport(toCsv([good(1, { occupation_code: '6-18-01-01', region_code: '350200' }), good(2, { occupation_code: '4-04-05-01' })]), registers({ scope: MACHINERY }));
+    const machinery = validateImport(
+      toCsv([good(1, { occupation_code: '6-18-01-01', region_code: '350200' }), good(2, { occupation_code: '4-04-05-01' })]),
+      registers({ scope: MACHINERY }),
+    );
     expect(machinery.valid.map((r) => r.line)).toEqual([2]);
     expect(machinery.rejected.map((r) => [r.line, r.reasons])).toEqual([[3, ['outside jurisdiction']]]);
   });

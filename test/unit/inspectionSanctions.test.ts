@@ -8,7 +8,14 @@ import type { Actor, Person } from '../../domain/roles';
 /** The sanctions ladder (warning → suspension → revocation): every rung, and the revocation above all, is on the trail. */
 const policy = defaultPolicy.inspection;
 const supervisor: Actor = { id: 'sup-1', roles: ['supervisor'] };
-const inspector = (id: string): Person => ({ id, name: id, email: `${id}@example.gov.cn`, roles: ['inspector'], organisation: 'Quality Institute', affiliations: [] });
+const inspector = (id: string): Person => ({
+  id,
+  name: id,
+  email: `${id}@example.gov.cn`,
+  roles: ['inspector'],
+  organisation: 'Quality Institute',
+  affiliations: [],
+});
 const template = { id: 'station-routine', version: 1, items: checklistItemsSchema.parse(routineChecklist) };
 const fullMarks = Object.fromEntries(template.items.map((i) => [i.id, i.maxScore]));
 let clock = Date.parse('2026-12-01T08:00:00Z');
@@ -23,7 +30,16 @@ function inRectification(): InspectionState {
   let s = initialInspection({
     id: 'S1-adhoc',
     kind: 'ad_hoc',
-    station: { id: 1, name: 'Station', organisation: 'Works', provinceCode: '440000', cityCode: '440600', adminId: 'admin-1', adminEmail: 'a@example.com', affiliations: [] },
+    station: {
+      id: 1,
+      name: 'Station',
+      organisation: 'Works',
+      provinceCode: '440000',
+      cityCode: '440600',
+      adminId: 'admin-1',
+      adminEmail: 'a@example.com',
+      affiliations: [],
+    },
     template,
     previousTeamIds: [],
     startedBy: supervisor,
@@ -52,7 +68,13 @@ describe('sanctions ladder', () => {
     expect(s).toMatchObject({ status: 'revoked', outcome: 'revoked' });
     expect(s.sanctions.map((x) => x.level)).toEqual(['warning', 'suspension', 'revocation']);
     const last = s.timeline.at(-1)!;
-    expect(last).toMatchObject({ action: 'sanction_revocation', statusBefore: 'awaiting_sanction', statusAfter: 'revoked', actorId: 'sup-1', data: { reasons: ['round 3 missed'] } });
+    expect(last).toMatchObject({
+      action: 'sanction_revocation',
+      statusBefore: 'awaiting_sanction',
+      statusAfter: 'revoked',
+      actorId: 'sup-1',
+      data: { reasons: ['round 3 missed'] },
+    });
     expect(last.seq).toBe(s.version);
     expectChained(s);
   });

@@ -6,7 +6,12 @@ const foshan = { provinceCode: '440000', cityCode: '440600' };
 describe('jurisdiction rules', () => {
   it('reads the levels of the tree from the codes', () => {
     expect(scopeOf(['CN'])).toMatchObject({ national: true });
-    expect(scopeOf(['440000', '350200', 'IND:machinery'])).toEqual({ national: false, provinces: ['440000'], cities: ['350200'], industries: ['IND:machinery'] });
+    expect(scopeOf(['440000', '350200', 'IND:machinery'])).toEqual({
+      national: false,
+      provinces: ['440000'],
+      cities: ['350200'],
+      industries: ['IND:machinery'],
+    });
     expect(jurisdictionCode.safeParse('440601').success).toBe(false);
     expect(jurisdictionCode.safeParse('IND:machinery').success).toBe(true);
   });
@@ -23,7 +28,15 @@ describe('jurisdiction rules', () => {
 
   it('names the people who would act outside the place, and does not judge those of unknown jurisdiction', () => {
     expect(outsideJurisdiction([{ id: 'a', jurisdictions: ['440000'] }, { id: 'b' }], foshan)).toBeNull();
-    expect(outsideJurisdiction([{ id: 'a', jurisdictions: ['350200'] }, { id: 'c', jurisdictions: ['440100'] }], foshan)).toBe("a, c act outside the station's jurisdiction");
+    expect(
+      outsideJurisdiction(
+        [
+          { id: 'a', jurisdictions: ['350200'] },
+          { id: 'c', jurisdictions: ['440100'] },
+        ],
+        foshan,
+      ),
+    ).toBe("a, c act outside the station's jurisdiction");
   });
 
   it('escalates from the city to the province to the nation', () => {

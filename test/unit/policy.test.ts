@@ -33,12 +33,7 @@ describe('policyWith', () => {
     expect(policy).toEqual(expected);
     expect(policy.stationApproval.deadlines.assignReviewer).toBe('P3D');
     expect(policy.stationApproval.deadlines.documentReview).toBe('P10D');
-    expect(policy.stationApproval.completeness.requiredDocuments).toEqual([
-      'business_licence',
-      'site_certificate',
-      'equipment_list',
-      'management_rules',
-    ]);
+    expect(policy.stationApproval.completeness.requiredDocuments).toEqual(['business_licence', 'site_certificate', 'equipment_list', 'management_rules']);
   });
 
   it('does not modify defaultPolicy', () => {

@@ -24,9 +24,7 @@ describe('recusalReason', () => {
   });
 
   it('names the organisation when the person belongs to it', () => {
-    expect(recusalReason(person({ organisation: '南海机械厂' }), applicant)).toBe(
-      '陈辉 (insp-7) belongs to 南海机械厂',
-    );
+    expect(recusalReason(person({ organisation: '南海机械厂' }), applicant)).toBe('陈辉 (insp-7) belongs to 南海机械厂');
   });
 
   it('matches organisations regardless of surrounding whitespace, and of case and repeated whitespace in Latin letters', () => {
@@ -36,9 +34,7 @@ describe('recusalReason', () => {
   });
 
   it('matches one of several organisations (a declared affiliation of the applicant)', () => {
-    expect(recusalReason(person({ organisation: '南海机械厂培训中心' }), applicant)).toBe(
-      '陈辉 (insp-7) belongs to 南海机械厂培训中心',
-    );
+    expect(recusalReason(person({ organisation: '南海机械厂培训中心' }), applicant)).toBe('陈辉 (insp-7) belongs to 南海机械厂培训中心');
   });
 
   it('names the shared affiliation when one of the person’s affiliations matches', () => {

@@ -81,8 +81,7 @@ function expectRefusal(fn: () => unknown, type: RefusalType, expected: { field?:
   return r;
 }
 
-const check = (state: ApplicationState, action: StationApprovalAction, actor: Actor) => () =>
-  checkAction(state, action, actor, policy);
+const check = (state: ApplicationState, action: StationApprovalAction, actor: Actor) => () => checkAction(state, action, actor, policy);
 
 // ---- states along the happy path ----------------------------------------------------------------
 
@@ -232,21 +231,17 @@ describe('checkAction', () => {
   describe('assignAssessors', () => {
     it('is NotAllowed when an assessor belongs to the applicant organisation (recusal)', () => {
       const conflicted = person('insp-8', { organisation: '南海机械厂' });
-      const r = expectRefusal(
-        check(awaitingAssessors(), { type: 'assignAssessors', assessors: [insp1, conflicted] }, supervisor),
-        'NotAllowed',
-        { message: /recusal/ },
-      );
+      const r = expectRefusal(check(awaitingAssessors(), { type: 'assignAssessors', assessors: [insp1, conflicted] }, supervisor), 'NotAllowed', {
+        message: /recusal/,
+      });
       expect(r.message).toContain('insp-8');
     });
 
     it('is NotAllowed when an assessor is affiliated with a declared affiliation (recusal)', () => {
       const affiliated = person('insp-9', { affiliations: ['南海机械厂培训中心'] });
-      const r = expectRefusal(
-        check(awaitingAssessors(), { type: 'assignAssessors', assessors: [affiliated, insp2] }, supervisor),
-        'NotAllowed',
-        { message: /recusal/ },
-      );
+      const r = expectRefusal(check(awaitingAssessors(), { type: 'assignAssessors', assessors: [affiliated, insp2] }, supervisor), 'NotAllowed', {
+        message: /recusal/,
+      });
       expect(r.message).toContain('insp-9');
     });
 
@@ -267,11 +262,9 @@ describe('checkAction', () => {
 
     it('is Invalid (assessorIds) for a person without the inspector role', () => {
       const examiner = person('exam-9', { roles: ['examiner'] });
-      const r = expectRefusal(
-        check(awaitingAssessors(), { type: 'assignAssessors', assessors: [insp1, examiner] }, supervisor),
-        'Invalid',
-        { field: 'assessorIds' },
-      );
+      const r = expectRefusal(check(awaitingAssessors(), { type: 'assignAssessors', assessors: [insp1, examiner] }, supervisor), 'Invalid', {
+        field: 'assessorIds',
+      });
       expect(r.message).toContain('exam-9');
     });
 
@@ -283,10 +276,7 @@ describe('checkAction', () => {
 
   describe('submitAssessment', () => {
     it('is Forbidden to an inspector who was not assigned', () => {
-      expectRefusal(
-        check(onSite(), { type: 'submitAssessment', scores: scores(80, 80, 80, 80, 80), notes: '' }, asActor(insp3)),
-        'Forbidden',
-      );
+      expectRefusal(check(onSite(), { type: 'submitAssessment', scores: scores(80, 80, 80, 80, 80), notes: '' }, asActor(insp3)), 'Forbidden');
     });
 
     it('is NotAllowed a second time from the same assessor', () => {

@@ -34,7 +34,12 @@ async function postCsv(csv: string, idempotencyKey: string): Promise<ImportAnswe
   const token = sessionStorage.getItem('token');
   const response = await fetch('/v1/examiners/import', {
     method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'text/csv', 'idempotency-key': idempotencyKey, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      accept: 'application/json',
+      'content-type': 'text/csv',
+      'idempotency-key': idempotencyKey,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: csv,
   });
   const body = await response.json().catch(() => undefined);
@@ -74,16 +79,30 @@ function importResult(answer: ImportAnswer): HTMLElement {
             { class: 'import-reasons' },
             h('caption', {}, t('admin.import.byReason')),
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin.import.reason')), h('th', { scope: 'col' }, t('admin.import.count')))),
-            h('tbody', {}, Object.entries(answer.rejectedByReason).map(([reason, n]) => h('tr', { 'data-reason': reason }, h('th', { scope: 'row' }, reasonLabel(reason)), h('td', {}, n)))),
+            h(
+              'tbody',
+              {},
+              Object.entries(answer.rejectedByReason).map(([reason, n]) =>
+                h('tr', { 'data-reason': reason }, h('th', { scope: 'row' }, reasonLabel(reason)), h('td', {}, n)),
+              ),
+            ),
           ),
           h(
             'table',
             { class: 'import-rejected' },
             h('caption', {}, t('admin.import.rejectedRows')),
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin.import.line')), h('th', { scope: 'col' }, t('admin.import.reason')))),
-            h('tbody', {}, answer.rejected.map((r) => h('tr', { 'data-line': r.line }, h('th', { scope: 'row' }, r.line), h('td', {}, r.reasons.map(reasonLabel).join('；'))))),
+            h(
+              'tbody',
+              {},
+              answer.rejected.map((r) =>
+                h('tr', { 'data-line': r.line }, h('th', { scope: 'row' }, r.line), h('td', {}, r.reasons.map(reasonLabel).join('；'))),
+              ),
+            ),
           ),
-          answer.rejected.length < answer.rejectedCount ? h('p', { class: 'hint' }, t('admin.import.firstRows', { shown: answer.rejected.length, n: answer.rejectedCount })) : null,
+          answer.rejected.length < answer.rejectedCount
+            ? h('p', { class: 'hint' }, t('admin.import.firstRows', { shown: answer.rejected.length, n: answer.rejectedCount }))
+            : null,
           answer.rejectionReport ? h('p', {}, h('button', { type: 'button', onclick: () => void download() }, t('admin.import.download'))) : null,
           status,
         ]
@@ -154,7 +173,7 @@ interface Template {
 /** The items as typed, or null when they are no JSON array. */
 function parseItems(raw: unknown): unknown[] | null {
   try {
-    const items: unknown = JSON.parse(String(raw ?? ''));
+    const items: unknown = JSON.parse(typeof raw === 'string' ? raw : '');
     return Array.isArray(items) ? items : null;
   } catch {
     return null;
@@ -169,7 +188,12 @@ function localised(error: unknown): unknown {
     if (index !== undefined) return t('admin.templates.itemError', { n: Number(index) + 1, problem: errorText(detail) });
     return detail.field === 'items' ? t('admin.templates.itemsInvalid') : errorText(detail);
   };
-  return new ApiError(error.status, error.code, error.message, error.details.map((d) => ({ field: d.field, message: message(d) })));
+  return new ApiError(
+    error.status,
+    error.code,
+    error.message,
+    error.details.map((d) => ({ field: d.field, message: message(d) })),
+  );
 }
 
 function itemsTable(items: ChecklistItem[]): HTMLTableElement {
@@ -178,12 +202,29 @@ function itemsTable(items: ChecklistItem[]): HTMLTableElement {
     'table',
     { class: 'template-items' },
     h('caption', {}, t('admin.templates.items')),
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, t(`admin.templates.${c}`))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, t(`admin.templates.${c}`))),
+      ),
+    ),
     h(
       'tbody',
       {},
       items.map((i) =>
-        h('tr', { 'data-item': i.id }, h('th', { scope: 'row' }, i.id), h('td', {}, label('onSite', i.section)), h('td', {}, i.text), h('td', {}, i.weight), h('td', {}, i.maxScore), h('td', {}, t(i.critical ? 'common.yes' : 'common.no'))),
+        h(
+          'tr',
+          { 'data-item': i.id },
+          h('th', { scope: 'row' }, i.id),
+          h('td', {}, label('onSite', i.section)),
+          h('td', {}, i.text),
+          h('td', {}, i.weight),
+          h('td', {}, i.maxScore),
+          h('td', {}, t(i.critical ? 'common.yes' : 'common.no')),
+        ),
       ),
     ),
   );
@@ -223,14 +264,24 @@ export async function checklistTemplatesPage(main: HTMLElement, me: Me, params: 
   const form = apiForm({
     id: 'template-publish',
     title: t('admin.templates.publish', { place }),
-    fields: [{ name: 'items', kind: 'textarea', label: t('admin.templates.itemsJson'), hint: t('admin.templates.itemsHint'), value: JSON.stringify(template.items, null, 2) }],
+    fields: [
+      {
+        name: 'items',
+        kind: 'textarea',
+        label: t('admin.templates.itemsJson'),
+        hint: t('admin.templates.itemsHint'),
+        value: JSON.stringify(template.items, null, 2),
+      },
+    ],
     submitLabel: t('admin.templates.publishButton'),
     check: (body) => (parseItems(body.items) ? [] : [{ field: 'items', message: t('admin.templates.badJson') }]),
     confirm: (body) => t('admin.templates.confirm', { place, n: parseItems(body.items)?.length ?? 0 }),
     submit: (body, idempotencyKey) =>
-      api<Template>('POST', `/v1/checklist-templates/${TEMPLATE}/versions`, { body: { items: parseItems(body.items), jurisdiction }, idempotencyKey }).catch((error) => {
-        throw localised(error);
-      }),
+      api<Template>('POST', `/v1/checklist-templates/${TEMPLATE}/versions`, { body: { items: parseItems(body.items), jurisdiction }, idempotencyKey }).catch(
+        (error) => {
+          throw localised(error);
+        },
+      ),
     onDone: (published: Template) => void checklistTemplatesPage(main, me, params, t('admin.templates.published', { version: published.version })),
   });
   const items = form.querySelector('textarea')!;
@@ -242,7 +293,11 @@ export async function checklistTemplatesPage(main: HTMLElement, me: Me, params: 
     heading(title),
     notice ? h('p', { class: 'notice success', role: 'status' }, notice) : null,
     chooser,
-    h('p', { class: 'template-version', 'data-version': template.version }, t('admin.templates.applies', { place, version: template.version, source: placeName(template.jurisdiction) })),
+    h(
+      'p',
+      { class: 'template-version', 'data-version': template.version },
+      t('admin.templates.applies', { place, version: template.version, source: placeName(template.jurisdiction) }),
+    ),
     itemsTable(template.items),
     form,
   );

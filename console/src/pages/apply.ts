@@ -11,14 +11,28 @@ import { heading } from '../view';
 type Row = Record<string, any>;
 
 /** Their own cases of a kind, newest first, each linking to its page; nothing when the list cannot be read. */
-async function ownCases(titleKey: 'cases.apply.mine' | 'cases.qualificationApply.mine', path: string, link: (r: Row) => string, describe: (r: Row) => string): Promise<HTMLElement | null> {
-  const items = await api<{ items: Row[] }>('GET', path).then((r) => r.items, () => null);
+async function ownCases(
+  titleKey: 'cases.apply.mine' | 'cases.qualificationApply.mine',
+  path: string,
+  link: (r: Row) => string,
+  describe: (r: Row) => string,
+): Promise<HTMLElement | null> {
+  const items = await api<{ items: Row[] }>('GET', path).then(
+    (r) => r.items,
+    () => null,
+  );
   if (!items) return null;
   return h(
     'section',
     { 'aria-labelledby': 'own-cases' },
     h('h2', { id: 'own-cases' }, t(titleKey)),
-    items.length ? h('ul', {}, items.map((r) => h('li', {}, h('a', { href: link(r) }, describe(r)), ' · ', label('status', r.status)))) : h('p', {}, t('common.none')),
+    items.length
+      ? h(
+          'ul',
+          {},
+          items.map((r) => h('li', {}, h('a', { href: link(r) }, describe(r)), ' · ', label('status', r.status))),
+        )
+      : h('p', {}, t('common.none')),
   );
 }
 
@@ -34,7 +48,12 @@ export async function applyStationPage(main: HTMLElement, _me: Me): Promise<void
     onDone: (created: { id: string }) => (location.hash = `#/cases/station-application/${encodeURIComponent(created.id)}`),
   });
   show(main, heading(t('cases.apply.title')), form);
-  const mine = await ownCases('cases.apply.mine', '/v1/station-applications?limit=100', (r) => `#/cases/station-application/${encodeURIComponent(r.id)}`, (r) => `${r.stationName}（${formatTime(r.submittedAt)}）`);
+  const mine = await ownCases(
+    'cases.apply.mine',
+    '/v1/station-applications?limit=100',
+    (r) => `#/cases/station-application/${encodeURIComponent(r.id)}`,
+    (r) => `${r.stationName}（${formatTime(r.submittedAt)}）`,
+  );
   if (mine) main.append(mine);
 }
 
@@ -56,6 +75,11 @@ export async function applyQualificationPage(main: HTMLElement, _me: Me): Promis
     onDone: (created: { id: string }) => (location.hash = `#/cases/qualification/${encodeURIComponent(created.id)}`),
   });
   show(main, heading(t('cases.qualificationApply.title')), form);
-  const mine = await ownCases('cases.qualificationApply.mine', '/v1/qualifications?limit=100', (r) => `#/cases/qualification/${encodeURIComponent(r.id)}`, (r) => `${occupationName(r.occupationCode)} ${levelLabel(r.level)}`);
+  const mine = await ownCases(
+    'cases.qualificationApply.mine',
+    '/v1/qualifications?limit=100',
+    (r) => `#/cases/qualification/${encodeURIComponent(r.id)}`,
+    (r) => `${occupationName(r.occupationCode)} ${levelLabel(r.level)}`,
+  );
   if (mine) main.append(mine);
 }

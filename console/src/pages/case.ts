@@ -29,7 +29,10 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
     return;
   }
   // Not every role may read every timeline (a station's is for supervisors and its administrator).
-  const timeline = await api<{ items: TimelineEntry[] }>('GET', `${kind.base}/${encodeURIComponent(id)}/timeline`).then((r) => r.items, () => null);
+  const timeline = await api<{ items: TimelineEntry[] }>('GET', `${kind.base}/${encodeURIComponent(id)}/timeline`).then(
+    (r) => r.items,
+    () => null,
+  );
   const names = await loadNames(peopleIn(data, timeline ?? []));
   const checklist = checklistOf(data);
   const pending = pendingOf(data);
@@ -55,9 +58,17 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
               h('dt', {}, t('case.pending')),
               h('dd', { 'data-pending': pending.action }, label('action', pending.action)),
               h('dt', {}, t('case.holder')),
-              h('dd', {}, pending.userIds.length ? pending.userIds.map((u) => nameOf(names, u)).join(t('cases.listSeparator')) : t('case.anyOf', { role: label('role', pending.role) })),
+              h(
+                'dd',
+                {},
+                pending.userIds.length
+                  ? pending.userIds.map((u) => nameOf(names, u)).join(t('cases.listSeparator'))
+                  : t('case.anyOf', { role: label('role', pending.role) }),
+              ),
               pending.dueAt ? [h('dt', {}, t('case.due')), h('dd', {}, formatTime(pending.dueAt))] : null,
-              pending.escalationLevel ? [h('dt', {}, t('case.escalation')), h('dd', {}, h('span', { class: 'badge warn' }, String(pending.escalationLevel)))] : null,
+              pending.escalationLevel
+                ? [h('dt', {}, t('case.escalation')), h('dd', {}, h('span', { class: 'badge warn' }, String(pending.escalationLevel)))]
+                : null,
             ]
           : null,
       ),
@@ -65,7 +76,12 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
     documentLink(process, id, data, me),
     h('section', { 'aria-labelledby': 'record-title' }, h('h2', { id: 'record-title' }, t('case.record')), factList(named(data.record, names), kind.facts)),
     caseDetails(process, data, names, timeline ?? [], identity),
-    h('section', { 'aria-labelledby': 'actions-title', class: 'actions' }, h('h2', { id: 'actions-title' }, t('case.actions')), forms.length ? forms : h('p', { class: 'notice' }, t('case.noActions'))),
+    h(
+      'section',
+      { 'aria-labelledby': 'actions-title', class: 'actions' },
+      h('h2', { id: 'actions-title' }, t('case.actions')),
+      forms.length ? forms : h('p', { class: 'notice' }, t('case.noActions')),
+    ),
     timeline
       ? h(
           'section',
@@ -74,7 +90,11 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
           h(
             'table',
             { class: 'timeline' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('case.when')), h('th', { scope: 'col' }, t('case.what')), h('th', { scope: 'col' }, t('case.change')))),
+            h(
+              'thead',
+              {},
+              h('tr', {}, h('th', { scope: 'col' }, t('case.when')), h('th', { scope: 'col' }, t('case.what')), h('th', { scope: 'col' }, t('case.change'))),
+            ),
             h(
               'tbody',
               {},
@@ -84,7 +104,13 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
                   { 'data-action': e.action },
                   h('td', {}, h('time', { datetime: e.at }, formatTime(e.at))),
                   h('td', {}, timelineSentence(process, e, names, checklist)),
-                  h('td', {}, e.statusAfter && e.statusAfter !== e.statusBefore ? `${formatValue('status', e.statusBefore)} → ${formatValue('status', e.statusAfter)}` : ''),
+                  h(
+                    'td',
+                    {},
+                    e.statusAfter && e.statusAfter !== e.statusBefore
+                      ? `${formatValue('status', e.statusBefore)} → ${formatValue('status', e.statusAfter)}`
+                      : '',
+                  ),
                 ),
               ),
             ),
@@ -101,7 +127,11 @@ function named(record: Record<string, any>, names: Names): Record<string, any> {
   return Object.fromEntries(
     Object.entries(record).map(([key, value]) => [
       key,
-      people.includes(key) && typeof value === 'string' ? nameOf(names, value) : lists.includes(key) && Array.isArray(value) ? value.map((v) => nameOf(names, v)) : value,
+      people.includes(key) && typeof value === 'string'
+        ? nameOf(names, value)
+        : lists.includes(key) && Array.isArray(value)
+          ? value.map((v) => nameOf(names, v))
+          : value,
     ]),
   );
 }

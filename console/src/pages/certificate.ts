@@ -10,7 +10,14 @@ import { errorNotice, heading } from '../view';
 export function certificatePage(main: HTMLElement, number = ''): void {
   const result = h('div', { 'aria-live': 'polite' });
   const error = h('p', { class: 'field-error', id: 'certificate-number-error', role: 'alert' });
-  const input = h('input', { id: 'certificate-number', name: 'certificateNumber', value: number, autocomplete: 'off', 'aria-required': 'true', 'aria-describedby': 'certificate-number-error' });
+  const input = h('input', {
+    id: 'certificate-number',
+    name: 'certificateNumber',
+    value: number,
+    autocomplete: 'off',
+    'aria-required': 'true',
+    'aria-describedby': 'certificate-number-error',
+  });
   const form = h(
     'form',
     { class: 'action-form', novalidate: true },
@@ -27,7 +34,10 @@ export function certificatePage(main: HTMLElement, number = ''): void {
       return;
     }
     try {
-      const answer = await api<{ certificateNumber: string; invalid: boolean; invalidatedAt: string | null }>('GET', `/v1/public/certificates/${encodeURIComponent(wanted)}`);
+      const answer = await api<{ certificateNumber: string; invalid: boolean; invalidatedAt: string | null }>(
+        'GET',
+        `/v1/public/certificates/${encodeURIComponent(wanted)}`,
+      );
       show(
         result,
         h(

@@ -31,15 +31,28 @@ const fromPending = (process: ProcessKey, r: Row, title: string): InboxItem => (
 async function inboxItems(me: Me): Promise<InboxItem[]> {
   const sources: Array<Promise<InboxItem[]>> = [];
   if (hasRole(me, 'station_admin', 'supervisor', 'reviewer', 'inspector')) {
-    sources.push(list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('station-application', r, r.stationName))));
+    sources.push(
+      list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('station-application', r, r.stationName))),
+    );
   }
   if (hasRole(me, 'supervisor', 'inspector', 'station_admin')) {
-    sources.push(list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('inspection', r, `${label('fact', 'stationId')} ${r.stationId} · ${label('kind', r.kind)}`))));
+    sources.push(
+      list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) =>
+        rows.map((r) => fromPending('inspection', r, `${label('fact', 'stationId')} ${r.stationId} · ${label('kind', r.kind)}`)),
+      ),
+    );
   }
   if (hasRole(me, 'complaint_handler', 'supervisor', 'inspector')) {
     sources.push(
       list('/v1/complaints?pendingOnMe=true&limit=100').then((rows) =>
-        rows.map((r) => ({ process: 'complaint' as const, id: r.id, title: `${r.trackingNumber} · ${label('category', r.category)}`, waitingFor: label('status', r.status), dueAt: r.dueAt, escalationLevel: r.escalationLevel })),
+        rows.map((r) => ({
+          process: 'complaint' as const,
+          id: r.id,
+          title: `${r.trackingNumber} · ${label('category', r.category)}`,
+          waitingFor: label('status', r.status),
+          dueAt: r.dueAt,
+          escalationLevel: r.escalationLevel,
+        })),
       ),
     );
   }
@@ -48,7 +61,10 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
     const statuses = ['applied', 'renewal_submitted', 'awaiting_supervisor', ...(hasRole(me, 'examiner') ? ['active'] : [])];
     sources.push(
       Promise.all(statuses.map((s) => list(`/v1/qualifications?status=${s}&limit=100`))).then((pages) =>
-        pages.flat().filter((r) => holds(r.pending as Pending | null, me)).map((r) => fromPending('qualification', r, `${r.examinerId} · ${occupationName(r.occupationCode)}`)),
+        pages
+          .flat()
+          .filter((r) => holds(r.pending as Pending | null, me))
+          .map((r) => fromPending('qualification', r, `${r.examinerId} · ${occupationName(r.occupationCode)}`)),
       ),
     );
   }
@@ -76,17 +92,38 @@ export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => bool
   if (!isCurrent()) return;
   const now = Date.now();
   // What this user may start, beside what waits on them.
-  const starts = [hasRole(me, 'station_admin') ? ['#/apply', t('cases.apply.title')] : null, hasRole(me, 'examiner') ? ['#/qualifications/apply', t('cases.qualificationApply.title')] : null].filter((s): s is string[] => s !== null);
+  const starts = [
+    hasRole(me, 'station_admin') ? ['#/apply', t('cases.apply.title')] : null,
+    hasRole(me, 'examiner') ? ['#/qualifications/apply', t('cases.qualificationApply.title')] : null,
+  ].filter((s): s is string[] => s !== null);
   show(
     main,
     heading(t('inbox.title')),
-    starts.length ? h('nav', { class: 'starts', 'aria-label': t('cases.inbox.start') }, h('ul', {}, starts.map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
+    starts.length
+      ? h(
+          'nav',
+          { class: 'starts', 'aria-label': t('cases.inbox.start') },
+          h(
+            'ul',
+            {},
+            starts.map(([href, text]) => h('li', {}, h('a', { href }, text))),
+          ),
+        )
+      : null,
     items.length === 0
       ? h('p', { class: 'notice' }, t('inbox.empty'))
       : h(
           'table',
           { class: 'inbox' },
-          h('thead', {}, h('tr', {}, ['inbox.process', 'inbox.case', 'inbox.action', 'inbox.due', 'inbox.escalation'].map((k) => h('th', { scope: 'col' }, t(k as 'inbox.case'))))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['inbox.process', 'inbox.case', 'inbox.action', 'inbox.due', 'inbox.escalation'].map((k) => h('th', { scope: 'col' }, t(k as 'inbox.case'))),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -97,7 +134,12 @@ export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => bool
                 h('td', {}, processLabel(item.process)),
                 h('td', {}, h('a', { href: `#/cases/${item.process}/${encodeURIComponent(item.id)}` }, item.title)),
                 h('td', {}, item.waitingFor),
-                h('td', {}, item.dueAt ? formatTime(item.dueAt) : t('inbox.noDue'), isOverdue(item, now) ? h('span', { class: 'badge danger' }, t('inbox.overdue')) : null),
+                h(
+                  'td',
+                  {},
+                  item.dueAt ? formatTime(item.dueAt) : t('inbox.noDue'),
+                  isOverdue(item, now) ? h('span', { class: 'badge danger' }, t('inbox.overdue')) : null,
+                ),
                 h('td', {}, item.escalationLevel > 0 ? h('span', { class: 'badge warn' }, String(item.escalationLevel)) : '0'),
               ),
             ),

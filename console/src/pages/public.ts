@@ -38,13 +38,23 @@ export function fileComplaintPage(main: HTMLElement): void {
           'div',
           { class: 'notice success', role: 'status' },
           h('p', {}, t('public.file.done')),
-          h('dl', { class: 'facts' }, h('dt', {}, t('public.file.trackingNumber')), h('dd', { 'data-tracking-number': trackingNumber }, trackingNumber), h('dt', {}, t('public.file.secret')), h('dd', { 'data-secret': secret }, secret)),
+          h(
+            'dl',
+            { class: 'facts' },
+            h('dt', {}, t('public.file.trackingNumber')),
+            h('dd', { 'data-tracking-number': trackingNumber }, trackingNumber),
+            h('dt', {}, t('public.file.secret')),
+            h('dd', { 'data-secret': secret }, secret),
+          ),
           h('p', {}, h('a', { href: `#/public/track/${encodeURIComponent(trackingNumber)}` }, t('nav.track'))),
         ),
       );
     },
   });
-  form.querySelector('[data-field="contact.name"]')!.closest('.field')!.before(h('p', { class: 'hint' }, t('public.file.contact')));
+  form
+    .querySelector('[data-field="contact.name"]')!
+    .closest('.field')!
+    .before(h('p', { class: 'hint' }, t('public.file.contact')));
   show(main, heading(t('public.file.title')), h('p', { class: 'hint' }, t('public.file.intro')), form, result);
 }
 
@@ -65,7 +75,13 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
     // The secret goes in its header on every public complaint call, never in a URL or a body.
     const withSecret = { 'x-complaint-secret': secretInput.value.trim() };
     try {
-      const view = await api<{ status: string; category: string; outcome: { finding: string; reasons: string[] } | null; answer: string | null; appealOpen: boolean }>('GET', `/v1/public/complaints/${encodeURIComponent(number)}`, { headers: withSecret });
+      const view = await api<{
+        status: string;
+        category: string;
+        outcome: { finding: string; reasons: string[] } | null;
+        answer: string | null;
+        appealOpen: boolean;
+      }>('GET', `/v1/public/complaints/${encodeURIComponent(number)}`, { headers: withSecret });
       show(
         result,
         h(
@@ -75,7 +91,23 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
           h('dd', { 'data-status': view.status }, label('status', view.status)),
           h('dt', {}, t('field.category')),
           h('dd', {}, label('category', view.category)),
-          view.outcome ? [h('dt', {}, t('public.track.outcome')), h('dd', {}, label('finding', view.outcome.finding), view.outcome.reasons.length ? h('ul', {}, view.outcome.reasons.map((r) => h('li', {}, r))) : null)] : null,
+          view.outcome
+            ? [
+                h('dt', {}, t('public.track.outcome')),
+                h(
+                  'dd',
+                  {},
+                  label('finding', view.outcome.finding),
+                  view.outcome.reasons.length
+                    ? h(
+                        'ul',
+                        {},
+                        view.outcome.reasons.map((r) => h('li', {}, r)),
+                      )
+                    : null,
+                ),
+              ]
+            : null,
           view.answer ? [h('dt', {}, t('public.track.answer')), h('dd', {}, view.answer)] : null,
         ),
         view.appealOpen
@@ -83,14 +115,18 @@ export function trackPage(main: HTMLElement, trackingNumber = ''): void {
               id: 'appeal',
               title: t('public.track.appeal'),
               fields: [{ name: 'reason', kind: 'textarea', labelKey: 'field.appealReason' }],
-              submit: (body, idempotencyKey) => api('POST', `/v1/public/complaints/${encodeURIComponent(number)}/appeal`, { body, headers: withSecret, idempotencyKey }),
+              submit: (body, idempotencyKey) =>
+                api('POST', `/v1/public/complaints/${encodeURIComponent(number)}/appeal`, { body, headers: withSecret, idempotencyKey }),
               // The refreshed view replaces what the result shows: the confirmation goes above it once it is drawn.
               onDone: () => void lookUp().then(() => result.prepend(h('p', { class: 'notice success', role: 'status' }, t('public.track.appealDone')))),
             })
           : null,
       );
     } catch (error) {
-      show(result, error instanceof ApiError && error.status === 404 ? h('p', { class: 'notice error', role: 'alert' }, t('public.track.notFound')) : errorNotice(error));
+      show(
+        result,
+        error instanceof ApiError && error.status === 404 ? h('p', { class: 'notice error', role: 'alert' }, t('public.track.notFound')) : errorNotice(error),
+      );
     }
   };
   form.addEventListener('submit', (event) => {
@@ -109,7 +145,21 @@ export async function demonstrationStationsPage(main: HTMLElement): Promise<void
       main,
       heading(t('public.demo.title')),
       items.length
-        ? h('ul', { class: 'cards' }, items.map((s) => h('li', {}, h('strong', {}, s.name), h('br'), `${t('stations.licence')}: ${s.licenceNumber}`, h('br'), `${t('stations.region')}: ${placeName(s.provinceCode)} / ${placeName(s.cityCode)} · ${t('stations.rating')}: ${s.rating ?? '—'}`)))
+        ? h(
+            'ul',
+            { class: 'cards' },
+            items.map((s) =>
+              h(
+                'li',
+                {},
+                h('strong', {}, s.name),
+                h('br'),
+                `${t('stations.licence')}: ${s.licenceNumber}`,
+                h('br'),
+                `${t('stations.region')}: ${placeName(s.provinceCode)} / ${placeName(s.cityCode)} · ${t('stations.rating')}: ${s.rating ?? '—'}`,
+              ),
+            ),
+          )
         : h('p', { class: 'notice' }, t('public.demo.empty')),
     );
   } catch (error) {

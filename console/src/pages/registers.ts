@@ -45,7 +45,20 @@ const REGISTERS: Record<RegisterKind, Register> = {
   applications: {
     path: '/v1/station-applications',
     roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
-    statuses: ['submitted', 'incomplete', 'awaiting_reviewer', 'in_review', 'returned', 'awaiting_assessors', 'on_site', 'awaiting_concurrence', 'awaiting_decision', 'approved', 'rejected', 'withdrawn'],
+    statuses: [
+      'submitted',
+      'incomplete',
+      'awaiting_reviewer',
+      'in_review',
+      'returned',
+      'awaiting_assessors',
+      'on_site',
+      'awaiting_concurrence',
+      'awaiting_decision',
+      'approved',
+      'rejected',
+      'withdrawn',
+    ],
     filters: CASE_FILTERS,
     columns: [
       { key: 'registers.col.stationName', cell: (r) => caseLink('station-application', r.id, r.stationName) },
@@ -75,7 +88,18 @@ const REGISTERS: Record<RegisterKind, Register> = {
   inspections: {
     path: '/v1/inspections',
     roles: ['supervisor', 'inspector', 'station_admin'],
-    statuses: ['awaiting_team', 'awaiting_acknowledgement', 'fieldwork', 'awaiting_report', 'awaiting_review', 'rectification', 'verification', 'awaiting_sanction', 'closed', 'revoked'],
+    statuses: [
+      'awaiting_team',
+      'awaiting_acknowledgement',
+      'fieldwork',
+      'awaiting_report',
+      'awaiting_review',
+      'rectification',
+      'verification',
+      'awaiting_sanction',
+      'closed',
+      'revoked',
+    ],
     filters: CASE_FILTERS,
     columns: [
       { key: 'registers.col.id', cell: (r) => caseLink('inspection', r.id, r.id) },
@@ -154,7 +178,13 @@ function menu(me: Me, current?: RegisterKind): HTMLElement {
   return h(
     'nav',
     { class: 'registers-menu', 'aria-label': t('registers.menu') },
-    h('ul', {}, registersFor(me).map((kind) => h('li', {}, h('a', { href: `#/registers/${kind}`, 'aria-current': kind === current ? 'page' : null }, t(`registers.kind.${kind}`))))),
+    h(
+      'ul',
+      {},
+      registersFor(me).map((kind) =>
+        h('li', {}, h('a', { href: `#/registers/${kind}`, 'aria-current': kind === current ? 'page' : null }, t(`registers.kind.${kind}`))),
+      ),
+    ),
   );
 }
 
@@ -163,7 +193,20 @@ export function registersIndexPage(main: HTMLElement, me: Me): void {
 }
 
 /** The form's fields, as the address holds them (days as the user picked them). */
-const FIELDS = ['q', 'status', 'provinceCode', 'cityCode', 'occupationCode', 'createdFrom', 'createdTo', 'dueFrom', 'dueTo', 'overdue', 'pendingOnMe', 'sort'] as const;
+const FIELDS = [
+  'q',
+  'status',
+  'provinceCode',
+  'cityCode',
+  'occupationCode',
+  'createdFrom',
+  'createdTo',
+  'dueFrom',
+  'dueTo',
+  'overdue',
+  'pendingOnMe',
+  'sort',
+] as const;
 
 /** The start of a day picked in the user's own time zone, as the API takes times. */
 const startOf = (day: string, plusDays = 0) => {
@@ -188,10 +231,15 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
   const id = (name: string) => `register-${name}`;
   const value = (name: string) => filters.get(name) ?? '';
   const field = (name: string, text: string, input: HTMLElement) => h('div', { class: 'field' }, h('label', { for: id(name) }, text), input);
-  const text = (name: string, caption: string, attributes: Record<string, string> = {}) => field(name, caption, h('input', { id: id(name), name, type: 'text', value: value(name), ...attributes }));
+  const text = (name: string, caption: string, attributes: Record<string, string> = {}) =>
+    field(name, caption, h('input', { id: id(name), name, type: 'text', value: value(name), ...attributes }));
   const date = (name: string, caption: string) => field(name, caption, h('input', { id: id(name), name, type: 'date', value: value(name) }));
   const check = (name: string, caption: string) =>
-    h('div', { class: 'field checkbox' }, h('label', { for: id(name) }, h('input', { id: id(name), name, type: 'checkbox', value: 'true', checked: value(name) === 'true' }), ' ', caption));
+    h(
+      'div',
+      { class: 'field checkbox' },
+      h('label', { for: id(name) }, h('input', { id: id(name), name, type: 'checkbox', value: 'true', checked: value(name) === 'true' }), ' ', caption),
+    );
   const has = (filter: Filter) => register.filters.includes(filter);
   const created = has('created') ? t(`registers.created.${kind}` as MessageKey) : '';
   const dueLabel = has('due') ? t(`registers.due.${kind}` as MessageKey) : '';
@@ -202,16 +250,34 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
     field(
       'status',
       t('registers.status'),
-      h('select', { id: id('status'), name: 'status' }, h('option', { value: '' }, t('registers.all')), register.statuses.map((s) => h('option', { value: s, selected: s === value('status') }, label('status', s)))),
+      h(
+        'select',
+        { id: id('status'), name: 'status' },
+        h('option', { value: '' }, t('registers.all')),
+        register.statuses.map((s) => h('option', { value: s, selected: s === value('status') }, label('status', s))),
+      ),
     ),
-    has('place') ? [text('provinceCode', t('registers.provinceCode'), { inputmode: 'numeric', pattern: '\\d{6}', size: '8' }), text('cityCode', t('registers.cityCode'), { inputmode: 'numeric', pattern: '\\d{6}', size: '8' })] : null,
+    has('place')
+      ? [
+          text('provinceCode', t('registers.provinceCode'), { inputmode: 'numeric', pattern: '\\d{6}', size: '8' }),
+          text('cityCode', t('registers.cityCode'), { inputmode: 'numeric', pattern: '\\d{6}', size: '8' }),
+        ]
+      : null,
     has('occupation') ? text('occupationCode', t('registers.occupationCode'), { pattern: '\\d-\\d{2}-\\d{2}-\\d{2}', size: '12' }) : null,
     has('created') ? [date('createdFrom', t('registers.from', { what: created })), date('createdTo', t('registers.to', { what: created }))] : null,
     has('due') ? [date('dueFrom', t('registers.from', { what: dueLabel })), date('dueTo', t('registers.to', { what: dueLabel }))] : null,
     has('overdue') ? check('overdue', t('registers.overdue')) : null,
     has('pendingOnMe') ? check('pendingOnMe', t('registers.pendingOnMe')) : null,
     has('sort')
-      ? field('sort', t('registers.sort'), h('select', { id: id('sort'), name: 'sort' }, ['newest', 'due'].map((s) => h('option', { value: s, selected: s === (value('sort') || 'newest') }, t(`registers.sort.${s}` as MessageKey)))))
+      ? field(
+          'sort',
+          t('registers.sort'),
+          h(
+            'select',
+            { id: id('sort'), name: 'sort' },
+            ['newest', 'due'].map((s) => h('option', { value: s, selected: s === (value('sort') || 'newest') }, t(`registers.sort.${s}` as MessageKey))),
+          ),
+        )
       : null,
     h('button', { type: 'submit' }, t('registers.filter')),
     h('a', { href: `#/registers/${kind}`, class: 'reset' }, t('registers.reset')),
@@ -219,7 +285,8 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const chosen = new URLSearchParams();
-    for (const [name, entry] of new FormData(form)) if (typeof entry === 'string' && entry.trim() && !(name === 'sort' && entry === 'newest')) chosen.set(name, entry.trim());
+    for (const [name, entry] of new FormData(form))
+      if (typeof entry === 'string' && entry.trim() && !(name === 'sort' && entry === 'newest')) chosen.set(name, entry.trim());
     const query = chosen.toString();
     location.hash = `#/registers/${kind}${query ? `?${query}` : ''}`;
   });
@@ -247,7 +314,10 @@ function downloads(kind: RegisterKind, register: Register, query: URLSearchParam
         onclick: async () => {
           notice.textContent = t('registers.downloading');
           try {
-            save(await fetchFile(`${register.path}/export.${extension}?${query}`), `${t(`registers.kind.${kind}`).replace(/\//g, '')}-${new Date().toISOString().slice(0, 10)}.${extension}`);
+            save(
+              await fetchFile(`${register.path}/export.${extension}?${query}`),
+              `${t(`registers.kind.${kind}`).replace(/\//g, '')}-${new Date().toISOString().slice(0, 10)}.${extension}`,
+            );
             notice.textContent = t('registers.downloaded');
           } catch (error) {
             notice.replaceChildren(errorNotice(error));
@@ -256,7 +326,13 @@ function downloads(kind: RegisterKind, register: Register, query: URLSearchParam
       },
       t(extension === 'xlsx' ? 'registers.xlsx' : 'registers.csv'),
     );
-  return h('section', { class: 'exports', 'aria-labelledby': 'register-export' }, h('h2', { id: 'register-export' }, t('registers.export')), h('p', {}, button('xlsx'), ' ', button('csv')), notice);
+  return h(
+    'section',
+    { class: 'exports', 'aria-labelledby': 'register-export' },
+    h('h2', { id: 'register-export' }, t('registers.export')),
+    h('p', {}, button('xlsx'), ' ', button('csv')),
+    notice,
+  );
 }
 
 export async function registerPage(main: HTMLElement, me: Me, kind: RegisterKind, filters: URLSearchParams): Promise<void> {
@@ -274,7 +350,15 @@ export async function registerPage(main: HTMLElement, me: Me, kind: RegisterKind
     page.set('limit', '50');
     if (cursor) page.set('cursor', cursor);
     const { items, total, nextCursor } = await api<{ items: Row[]; total: number; nextCursor: string | null }>('GET', `${register.path}?${page}`);
-    body.append(...items.map((row) => h('tr', { 'data-id': String(row.id) }, register.columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row)) : h('td', {}, c.cell(row)))))));
+    body.append(
+      ...items.map((row) =>
+        h(
+          'tr',
+          { 'data-id': String(row.id) },
+          register.columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row)) : h('td', {}, c.cell(row)))),
+        ),
+      ),
+    );
     shown += items.length;
     count.textContent = nextCursor ? t('registers.countShown', { n: total, shown }) : t('registers.count', { n: total });
     more.hidden = !nextCursor;
@@ -291,7 +375,21 @@ export async function registerPage(main: HTMLElement, me: Me, kind: RegisterKind
       count,
       total === 0
         ? h('p', { class: 'notice' }, t('registers.empty'))
-        : h('table', { class: `register register-${kind}` }, h('caption', {}, title), h('thead', {}, h('tr', {}, register.columns.map((c) => h('th', { scope: 'col' }, t(c.key))))), body),
+        : h(
+            'table',
+            { class: `register register-${kind}` },
+            h('caption', {}, title),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                register.columns.map((c) => h('th', { scope: 'col' }, t(c.key))),
+              ),
+            ),
+            body,
+          ),
       more,
       downloads(kind, register, query),
     );

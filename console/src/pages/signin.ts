@@ -13,11 +13,25 @@ interface DemoUser {
 /** Sign-in: paste a token; in development, or pick a demo user (GET /console/dev-tokens, absent in production). */
 export async function signInPage(main: HTMLElement, done: () => void): Promise<void> {
   const error = h('p', { class: 'field-error', id: 'token-error', role: 'alert' });
-  const tokenInput = h('textarea', { id: 'token', name: 'token', rows: 4, 'aria-describedby': 'token-hint token-error', autocomplete: 'off', spellcheck: 'false' });
+  const tokenInput = h('textarea', {
+    id: 'token',
+    name: 'token',
+    rows: 4,
+    'aria-describedby': 'token-hint token-error',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   const form = h(
     'form',
     { class: 'action-form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'token' }, t('signin.token')), tokenInput, h('p', { class: 'hint', id: 'token-hint' }, t('signin.tokenHint')), error),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'token' }, t('signin.token')),
+      tokenInput,
+      h('p', { class: 'hint', id: 'token-hint' }, t('signin.tokenHint')),
+      error,
+    ),
     h('button', { type: 'submit' }, t('signin.submit')),
   );
   form.addEventListener('submit', async (event) => {
@@ -41,7 +55,11 @@ export async function signInPage(main: HTMLElement, done: () => void): Promise<v
         h(
           'li',
           {},
-          h('button', { type: 'button', 'data-user': u.id, onclick: async () => ((await signIn(u.token)) ? done() : (error.textContent = t('signin.invalid'))) }, t('signin.as', { user: `${u.id} ${u.name}` })),
+          h(
+            'button',
+            { type: 'button', 'data-user': u.id, onclick: async () => ((await signIn(u.token)) ? done() : (error.textContent = t('signin.invalid'))) },
+            t('signin.as', { user: `${u.id} ${u.name}` }),
+          ),
           ' ',
           h('span', { class: 'hint' }, u.roles.map((r) => label('role', r)).join(', ')),
         ),

@@ -12,14 +12,30 @@ export async function stationsPage(main: HTMLElement): Promise<void> {
   show(main, heading(t('stations.title')), h('p', { role: 'status' }, t('common.loading')));
   try {
     const { items } = await api<{ items: Row[] }>('GET', '/v1/stations?limit=100');
-    const columns = ['stations.name', 'stations.licence', 'stations.region', 'case.status', 'stations.rating', 'stations.nextDue', 'stations.demonstration'] as const;
+    const columns = [
+      'stations.name',
+      'stations.licence',
+      'stations.region',
+      'case.status',
+      'stations.rating',
+      'stations.nextDue',
+      'stations.demonstration',
+    ] as const;
     show(
       main,
       heading(t('stations.title')),
       h(
         'table',
         { class: 'stations' },
-        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, t(c))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            columns.map((c) => h('th', { scope: 'col' }, t(c))),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -73,7 +89,11 @@ export async function campaignPage(main: HTMLElement, id: string, isCurrent: () 
     show(
       main,
       heading(`${t('campaigns.title')}: ${campaign.name}`),
-      h('p', { role: 'status', 'data-campaign-status': progress.status }, t('campaigns.progress', { matched: progress.matched, started: progress.started, status: label('status', progress.status) })),
+      h(
+        'p',
+        { role: 'status', 'data-campaign-status': progress.status },
+        t('campaigns.progress', { matched: progress.matched, started: progress.started, status: label('status', progress.status) }),
+      ),
       h('progress', { max: Math.max(1, progress.matched), value: progress.started, 'aria-label': t('campaigns.title') }),
     );
     // A running campaign starts its inspections a page at a time: follow it while the page is shown.
@@ -98,15 +118,26 @@ export async function statisticsPage(main: HTMLElement): Promise<void> {
         { class: 'charts' },
         barChart(t('statistics.byCategory'), entries(s.open.byCategory, 'category')),
         barChart(t('statistics.bySeverity'), entries(s.open.bySeverity, 'severity')),
-        barChart(t('statistics.byRegion'), Object.entries(s.open.byRegion as Record<string, number>).map(([code, value]) => ({ label: placeName(code), value }))),
+        barChart(
+          t('statistics.byRegion'),
+          Object.entries(s.open.byRegion as Record<string, number>).map(([code, value]) => ({ label: placeName(code), value })),
+        ),
         barChart(t('statistics.byLevel'), entries(s.open.byEscalationLevel, '')),
         barChart(
           t('statistics.sla'),
-          s.slaCompliance.map((m: Row) => ({ label: m.period, value: m.rate ?? 0, display: m.rate === null ? '—' : `${Math.round(m.rate * 100)}% (${m.onTime}/${m.closed})` })),
+          s.slaCompliance.map((m: Row) => ({
+            label: m.period,
+            value: m.rate ?? 0,
+            display: m.rate === null ? '—' : `${Math.round(m.rate * 100)}% (${m.onTime}/${m.closed})`,
+          })),
         ),
         barChart(
           t('statistics.substantiated'),
-          s.substantiatedRateByStation.map((r: Row) => ({ label: `#${r.stationId}`, value: r.rate, display: `${Math.round(r.rate * 100)}% (${r.substantiated}/${r.findings})` })),
+          s.substantiatedRateByStation.map((r: Row) => ({
+            label: `#${r.stationId}`,
+            value: r.rate,
+            display: `${Math.round(r.rate * 100)}% (${r.substantiated}/${r.findings})`,
+          })),
         ),
       ),
     );

@@ -48,12 +48,28 @@ export async function usersPage(main: HTMLElement, filter: URLSearchParams): Pro
   const filters = h(
     'form',
     { class: 'filters', 'aria-label': t('users.filter') },
-    h('div', { class: 'field' }, h('label', { for: 'users-role' }, t('field.roles')), h('select', { id: 'users-role', name: 'role' }, h('option', { value: '' }, t('users.allRoles')), ROLES.map((r) => h('option', { value: r, selected: r === role }, label('role', r))))),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'users-role' }, t('field.roles')),
+      h(
+        'select',
+        { id: 'users-role', name: 'role' },
+        h('option', { value: '' }, t('users.allRoles')),
+        ROLES.map((r) => h('option', { value: r, selected: r === role }, label('role', r))),
+      ),
+    ),
     h(
       'div',
       { class: 'field' },
       h('label', { for: 'users-active' }, t('users.status')),
-      h('select', { id: 'users-active', name: 'active' }, h('option', { value: '' }, t('users.allStatuses')), h('option', { value: 'true', selected: active === 'true' }, t('users.active')), h('option', { value: 'false', selected: active === 'false' }, t('users.inactive'))),
+      h(
+        'select',
+        { id: 'users-active', name: 'active' },
+        h('option', { value: '' }, t('users.allStatuses')),
+        h('option', { value: 'true', selected: active === 'true' }, t('users.active')),
+        h('option', { value: 'false', selected: active === 'false' }, t('users.inactive')),
+      ),
     ),
     h('button', { type: 'submit' }, t('users.filter')),
   );
@@ -79,7 +95,15 @@ export async function usersPage(main: HTMLElement, filter: URLSearchParams): Pro
         'table',
         { class: 'users' },
         h('caption', {}, t('users.register')),
-        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, t(c))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            columns.map((c) => h('th', { scope: 'col' }, t(c))),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -112,12 +136,29 @@ export async function userPage(main: HTMLElement, id: string, notice?: string): 
     const path = `/v1/users/${encodeURIComponent(id)}`;
     [user, { items: timeline }] = await Promise.all([api<User>('GET', path), api<{ items: AccessEntry[] }>('GET', `${path}/timeline`)]);
   } catch (error) {
-    show(main, heading(t('users.title')), error instanceof ApiError && error.status === 404 ? h('p', { class: 'notice error', role: 'alert' }, t('users.notFound')) : errorNotice(error));
+    show(
+      main,
+      heading(t('users.title')),
+      error instanceof ApiError && error.status === 404 ? h('p', { class: 'notice error', role: 'alert' }, t('users.notFound')) : errorNotice(error),
+    );
     return;
   }
   // Names for the ids in the trail; an id the register cannot name (a script, a removed person) shows as itself.
   const actorIds = [...new Set(timeline.map((e) => e.actorId))];
-  const names = new Map(await Promise.all(actorIds.map(async (a) => [a, await api<User>('GET', `/v1/users/${encodeURIComponent(a)}`).then((u) => u.name, () => a)] as const)));
+  const names = new Map(
+    await Promise.all(
+      actorIds.map(
+        async (a) =>
+          [
+            a,
+            await api<User>('GET', `/v1/users/${encodeURIComponent(a)}`).then(
+              (u) => u.name,
+              () => a,
+            ),
+          ] as const,
+      ),
+    ),
+  );
   const title = t('users.person', { name: user.name, id: user.id });
   const fact = (key: MessageKey, value: string | Node, attributes: Record<string, string> = {}) => [h('dt', {}, t(key)), h('dd', attributes, value)];
 
@@ -147,7 +188,9 @@ export async function userPage(main: HTMLElement, id: string, notice?: string): 
         ? h(
             'ol',
             { class: 'access-timeline' },
-            timeline.map((e) => h('li', { 'data-action': e.action }, h('time', { datetime: e.at }, formatTime(e.at)), ' ', entrySentence(e, names.get(e.actorId) ?? e.actorId))),
+            timeline.map((e) =>
+              h('li', { 'data-action': e.action }, h('time', { datetime: e.at }, formatTime(e.at)), ' ', entrySentence(e, names.get(e.actorId) ?? e.actorId)),
+            ),
           )
         : h('p', {}, t('common.none')),
     ),
@@ -162,10 +205,23 @@ function entrySentence(e: AccessEntry, who: string): string {
   const { before, after, reasons = [] } = e.data;
   const changes = [
     before.active !== after.active ? t('users.entryChange', { what: t('users.status'), before: statusOf(before.active), after: statusOf(after.active) }) : null,
-    !sameSet(before.roles ?? [], after.roles ?? []) ? t('users.entryChange', { what: t('field.roles'), before: rolesOf(before.roles), after: rolesOf(after.roles) }) : null,
-    !sameSet(before.jurisdictions ?? [], after.jurisdictions ?? []) ? t('users.entryChange', { what: t('users.jurisdictions'), before: listOf(before.jurisdictions, placeName), after: listOf(after.jurisdictions, placeName) }) : null,
+    !sameSet(before.roles ?? [], after.roles ?? [])
+      ? t('users.entryChange', { what: t('field.roles'), before: rolesOf(before.roles), after: rolesOf(after.roles) })
+      : null,
+    !sameSet(before.jurisdictions ?? [], after.jurisdictions ?? [])
+      ? t('users.entryChange', {
+          what: t('users.jurisdictions'),
+          before: listOf(before.jurisdictions, placeName),
+          after: listOf(after.jurisdictions, placeName),
+        })
+      : null,
   ].filter((c) => c !== null);
-  return t('users.entry', { who, id: e.actorId, changes: changes.length ? changes.join(t('users.changeSeparator')) : t('users.noChange'), reasons: reasons.join(t('users.changeSeparator')) });
+  return t('users.entry', {
+    who,
+    id: e.actorId,
+    changes: changes.length ? changes.join(t('users.changeSeparator')) : t('users.noChange'),
+    reasons: reasons.join(t('users.changeSeparator')),
+  });
 }
 
 function accessForm(main: HTMLElement, user: User): HTMLFormElement {
@@ -186,7 +242,7 @@ function accessForm(main: HTMLElement, user: User): HTMLFormElement {
       // Only what differs from the register is sent, so the trail records real changes (and "nothing changed" is refused).
       const active = body.active === undefined ? undefined : body.active === 'activate';
       const roles = (body.roles as Array<{ type: string }>).map((r) => r.type);
-      const jurisdictions = String(body.jurisdictions ?? '').split(/[\s,，、]+/).filter(Boolean);
+      const jurisdictions = (typeof body.jurisdictions === 'string' ? body.jurisdictions : '').split(/[\s,，、]+/).filter(Boolean);
       const change = {
         active: active !== undefined && active !== user.active ? active : undefined,
         roles: sameSet(roles, user.roles) ? undefined : roles,
@@ -211,16 +267,27 @@ function localised(error: unknown, jurisdictions: string[]): unknown {
   const message = (field: string): string => {
     const [name, index] = field.split('.');
     if (name === 'active') return t(own ? 'users.error.ownAccess' : 'users.error.noChange');
-    if (name === 'jurisdictions') return index !== undefined && jurisdictions[Number(index)] !== undefined ? t('users.error.jurisdictionCode', { code: jurisdictions[Number(index)] }) : t('users.error.jurisdictions');
+    if (name === 'jurisdictions')
+      return index !== undefined && jurisdictions[Number(index)] !== undefined
+        ? t('users.error.jurisdictionCode', { code: jurisdictions[Number(index)] })
+        : t('users.error.jurisdictions');
     if (name === 'roles') return t('users.error.roles');
     if (name === 'reasons') return t('users.error.reasons');
     return t('users.error.field');
   };
-  const general =
-    own ? t('users.error.ownAccess')
-    : error.status === 400 ? t('users.error.invalid')
-    : error.status === 404 ? t('users.notFound')
-    : error.status === 403 ? t('common.notAllowed')
-    : t('common.error', { message: error.message });
-  return new ApiError(error.status, error.code, general, error.details.map((d) => ({ field: d.field, message: message(d.field) })));
+  const general = own
+    ? t('users.error.ownAccess')
+    : error.status === 400
+      ? t('users.error.invalid')
+      : error.status === 404
+        ? t('users.notFound')
+        : error.status === 403
+          ? t('common.notAllowed')
+          : t('common.error', { message: error.message });
+  return new ApiError(
+    error.status,
+    error.code,
+    general,
+    error.details.map((d) => ({ field: d.field, message: message(d.field) })),
+  );
 }

@@ -17,7 +17,14 @@ export async function startMariaDb(dir: string) {
   mkdirSync(dir, { recursive: true });
   // --user: mariadbd refuses to run as root unless told to; "normal" gives root@127.0.0.1 an empty password.
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...user]);
+  await run('mariadb-install-db', [
+    '--no-defaults',
+    `--datadir=${datadir}`,
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+    '--skip-name-resolve',
+    ...user,
+  ]);
   const port = await freePort();
   const origin = `mysql://root@127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
@@ -41,7 +48,8 @@ export async function startMariaDb(dir: string) {
     );
     closeSync(log);
     await waitFor(`MariaDB on port ${port}`, async () => {
-      if (server?.exitCode !== null) throw new Error(`mariadbd exited (${server?.exitCode}):\n${readFileSync(path.join(dir, 'mariadb.log'), 'utf8').slice(-3000)}`);
+      if (server?.exitCode !== null)
+        throw new Error(`mariadbd exited (${server?.exitCode}):\n${readFileSync(path.join(dir, 'mariadb.log'), 'utf8').slice(-3000)}`);
       try {
         await (await createConnection({ host: '127.0.0.1', port, user: 'root' })).end();
         return true;

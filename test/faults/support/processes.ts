@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { ROOT } from '../../../activities/config';
+import { ROOT } from '../../../platform/config';
 import { connectWhenReady, startDevServer } from '../../../scripts/temporal';
 
 export async function freePort(): Promise<number> {
@@ -40,7 +40,11 @@ export function workerProcess(env: Record<string, string>, logFile: string) {
     async start(): Promise<void> {
       const log = openSync(logFile, 'a');
       const from = statSync(logFile).size;
-      const started = spawn(process.execPath, ['--import', 'tsx', 'activities/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+      const started = spawn(process.execPath, ['--import', 'tsx', 'activities/worker.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', log, log],
+      });
       closeSync(log);
       child = started;
       await waitFor(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import knex from 'knex';
 import pino from 'pino';
-import { loadConfig } from '../../../activities/config';
+import { loadConfig } from '../../../platform/config';
 import { createApp } from '../../../api/app';
 import { mintToken } from '../../../api/auth';
 import { apiTemporalConnection } from '../../../api/temporalConnection';
@@ -56,7 +56,13 @@ export async function startSystem(policyOverrides: DeepPartial<Policy>) {
     stops.push(() => worker.kill('SIGKILL'));
     await worker.start();
 
-    const config = { ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }), databaseUrl, temporalAddress: temporal.address, taskQueue: TASK_QUEUE, policy: policyWith(policyOverrides) };
+    const config = {
+      ...loadConfig({ JWT_SECRET: process.env.JWT_SECRET }),
+      databaseUrl,
+      temporalAddress: temporal.address,
+      taskQueue: TASK_QUEUE,
+      policy: policyWith(policyOverrides),
+    };
     const connection = apiTemporalConnection(temporal.address);
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.namespace });
@@ -77,7 +83,11 @@ export async function startSystem(policyOverrides: DeepPartial<Policy>) {
     }
 
     /** Calls the API as a demo user (or anonymously with as: null). */
-    async function api<T = any>(method: string, urlPath: string, opts: { as?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    async function api<T = any>(
+      method: string,
+      urlPath: string,
+      opts: { as?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+    ): Promise<ApiResponse<T>> {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
       if (opts.body !== undefined) headers['content-type'] = 'application/json';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseUrl } from '../db/connect';
 import { durationMs } from '../domain/duration';
-import { defaultPolicy, policyWith, type Policy } from '../domain/policy';
+import { defaultPolicy, policyWith, type DeepPartial, type Policy } from '../domain/policy';
+import { sealingKey } from './sealing';
 
 /** Settings shared by the API and the worker, all from the environment. */
 export interface Config {
@@ -25,6 +26,9 @@ export interface Config {
   host: string;
   port: number;
   policy: Policy;
+  /** The key personal data is sealed under (see ./sealing). */
+  sealingKey: Buffer;
+  mailFrom: string;
 }
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -50,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: env.TASK_QUEUE ?? 'appraisal-supervision',
     smtpUrl: env.SMTP_URL || undefined,
     outboxDir: env.OUTBOX_DIR ?? path.join(ROOT, '.data', 'outbox'),
+    mailFrom: env.MAIL_FROM ?? 'appraisal-supervision <no-reply@appraisal.example.gov.cn>',
+    sealingKey: sealingKey(env),
     jwtSecret: jwtSecret(env, development),
     jwtIssuer: env.JWT_ISSUER ?? 'appraisal-supervision',
     jwtAudience: env.JWT_AUDIENCE ?? 'appraisal-supervision-api',
@@ -58,6 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 3000),
     // POLICY_FILE holds overrides (JSON) merged onto the defaults and validated at start.
-    policy: env.POLICY_FILE ? policyWith(JSON.parse(readFileSync(env.POLICY_FILE, 'utf8'))) : defaultPolicy,
+    policy: env.POLICY_FILE ? policyWith(JSON.parse(readFileSync(env.POLICY_FILE, 'utf8')) as DeepPartial<Policy>) : defaultPolicy,
   };
 }

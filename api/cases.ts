@@ -11,6 +11,9 @@ import { route, type ApiDeps, type RouteInput, type RouteSpec } from './routeSpe
 
 /** What the kinds of case (station applications, inspections, qualifications, complaints) share in the API. */
 
+/** Every case workflow answers its state, timeline included, to this query (see workflows/caseRuntime.ts). */
+const CASE_STATE_QUERY = 'state';
+
 type Find<R> = (deps: ApiDeps, actor: Actor, id: string) => Promise<R>;
 
 /** A kind of case as its routes need it: where they live, how the caller's view of one is found, its workflow. */
@@ -104,15 +107,15 @@ export function caseActionRoutes<R extends { id: string; status: string }, B ext
       },
       handler: async ({ deps, actor, target: { record, ended, payload }, requestId, operationId }) => {
         if (ended) throw new HttpError(409, 'not_allowed', ended);
-        const result = await deps.temporal.workflow
-          .getHandle(kind.workflowId(record.id))
-          .executeUpdate(actions.updates[type] as UpdateDefinition<{ version: number }, [object]>, {
-            args: [{ actor, requestId, payload }],
-            updateId: `${type}:${actor.id}:${operationId}`,
-          });
-        // The update answers without the timeline (its history holds each answer); the case wrote its entries before answering.
-        const timeline = (await caseTimeline(deps.db, kind.caseType, record.id)).filter((e) => e.seq <= result.version);
-        return { ...result, timeline };
+        const handle = deps.temporal.workflow.getHandle(kind.workflowId(record.id));
+        const result = await handle.executeUpdate(actions.updates[type] as UpdateDefinition<{ version: number }, [object]>, {
+          args: [{ actor, requestId, payload }],
+          updateId: `${type}:${actor.id}:${operationId}`,
+        });
+        // The update answers without the timeline (its history keeps every answer); the case's state has it, and its
+        // entries up to the answer's version are the timeline as this action left it (a retried request answers the same).
+        const live = await handle.query<{ timeline: Array<{ seq: number }> }>(CASE_STATE_QUERY);
+        return { ...result, timeline: live.timeline.filter((e) => e.seq <= result.version) };
       },
     });
   });

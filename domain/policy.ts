@@ -132,8 +132,8 @@ export const housekeepingPolicySchema = z.object({
 export const sessionPolicySchema = z.object({
   /** A session is registered at least this many days before it is held. */
   registerDaysAhead: z.number().int().min(0),
-  /** The real-name roster (实名制) locks this many days before the session day. */
-  rosterLockDaysBefore: z.number().int().min(0),
+  /** The real-name roster (实名制) locks this long before the session begins. */
+  rosterLockBefore: duration,
   /** Examiners a session needs: at least `highLevels` for levels 1–2, `otherLevels` otherwise, and one per `candidatesPerExaminer` expected candidates. */
   minExaminers: z.object({ highLevels: z.number().int().min(1), otherLevels: z.number().int().min(1), candidatesPerExaminer: z.number().int().min(1) }),
   maxCandidates: z.number().int().min(1),
@@ -256,7 +256,7 @@ export const defaultPolicy: Policy = {
   housekeeping: { idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 5000 },
   session: {
     registerDaysAhead: 7,
-    rosterLockDaysBefore: 3,
+    rosterLockBefore: 'P3D',
     minExaminers: { highLevels: 3, otherLevels: 2, candidatesPerExaminer: 15 },
     maxCandidates: 500,
     passMark: 60,

@@ -74,6 +74,9 @@ export const sessionSchema = z.object({
   site: z.object({ provinceCode: z.string().regex(/^\d{6}$/), cityCode: z.string().regex(/^\d{6}$/), address: singleLine(3, 500) }),
   examinerIds: z.array(z.string().min(1).max(64)).min(1).max(50),
   expectedCandidates: z.number().int().min(1).max(10_000),
+  /** When the session begins and ends; without them it takes its whole day (China time). */
+  startsAt: z.iso.datetime().optional(),
+  endsAt: z.iso.datetime().optional(),
 });
 export type AppraisalSession = z.infer<typeof sessionSchema>;
 

@@ -1,4 +1,5 @@
 import { deadlineByStatus, record, withoutTimeline, type ActionContext, type CaseRecord, type CaseRules, type Pending } from './case';
+import { durationMs } from './duration';
 import { forbidden, invalid, notAllowed } from './errors';
 import type { StationSnapshot } from './inspection';
 import { escalationChain } from './jurisdiction';
@@ -129,14 +130,20 @@ export const SESSION_ACTION_ROLE: Record<SessionActionType, Person['roles'][numb
   cancel: 'station_admin',
 };
 
-/** The session day ends at midnight in China (UTC+8); its roster locks the policy's period before the day begins. */
-export function sessionTimes(date: string, policy: SessionPolicy): { startsAt: string; endsAt: string; rosterLocksAt: string } {
-  const startsAt = Date.parse(`${date}T00:00:00+08:00`);
-  const days = (n: number) => n * 86_400_000;
+/**
+ * When a session begins and ends (its own times, else its whole day in China time, UTC+8), and when its roster
+ * locks: the policy's period before it begins.
+ */
+export function sessionTimes(
+  session: Pick<AppraisalSession, 'date' | 'startsAt' | 'endsAt'>,
+  policy: SessionPolicy,
+): { startsAt: string; endsAt: string; rosterLocksAt: string } {
+  const startsAt = Date.parse(session.startsAt ?? `${session.date}T00:00:00+08:00`);
+  const endsAt = session.endsAt ? Date.parse(session.endsAt) : startsAt + 86_400_000;
   return {
     startsAt: new Date(startsAt).toISOString(),
-    endsAt: new Date(startsAt + days(1)).toISOString(),
-    rosterLocksAt: new Date(startsAt - days(policy.rosterLockDaysBefore)).toISOString(),
+    endsAt: new Date(endsAt).toISOString(),
+    rosterLocksAt: new Date(startsAt - durationMs(policy.rosterLockBefore)).toISOString(),
   };
 }
 
@@ -149,7 +156,7 @@ export function initialSession(input: {
   policy: SessionPolicy;
   at: string;
 }): SessionState {
-  const times = sessionTimes(input.session.date, input.policy);
+  const times = sessionTimes(input.session, input.policy);
   const state: SessionState = {
     id: input.id,
     station: input.station,
@@ -248,7 +255,8 @@ export function checkSessionAction(s: SessionState, action: SessionAction, actor
     }
     case 'fileVisitReport':
       if (s.qualitySupervisor?.id !== actor.id) throw forbidden('only the dispatched quality supervisor files the visit report');
-      expectStatus(s, action.type, 'scoring', 'under_review');
+      // Filed before the station submits, so its facts are judged with the results.
+      expectStatus(s, action.type, 'scoring');
       if (s.visitReport) throw notAllowed('the visit report is filed');
       return;
     case 'enterScores': {
@@ -276,6 +284,7 @@ export function checkSessionAction(s: SessionState, action: SessionAction, actor
     case 'submitResults': {
       if (!isAdmin) throw forbidden("only the station's administrator submits its results");
       expectStatus(s, action.type, 'scoring');
+      if (s.qualitySupervisor && !s.visitReport) throw notAllowed('the quality supervisor has not filed the visit report yet');
       const missing = s.candidates.filter((c) => !s.scores[c.id]);
       if (missing.length) throw notAllowed(`no result yet for ${missing.map((c) => c.name).join(', ')}`);
       const unconfirmed = policy.twoPersonPractical ? s.candidates.filter((c) => !s.scores[c.id].absent && !s.scores[c.id].confirmedBy) : [];
@@ -295,8 +304,8 @@ export function checkSessionAction(s: SessionState, action: SessionAction, actor
       return;
     case 'decide':
       expectStatus(s, action.type, 'under_review');
-      if (seriousHold(s)) throw notAllowed('a serious fraud signal holds approval until a supervisor releases it');
       if (action.outcome === 'approve') {
+        if (seriousHold(s)) throw notAllowed('a serious fraud signal holds approval until a supervisor releases it');
         const left = s.recheck.sample.filter((id) => !s.recheck.entries[id]);
         if (left.length) throw notAllowed(`the re-check sample is not complete (${left.length} left)`);
         if (recheckMismatches(s, policy).length) throw notAllowed('the re-check does not match the scores: return the results');
@@ -383,9 +392,13 @@ export function applySessionAction(s: SessionState, action: SessionAction, ctx: 
     case 'decide': {
       const review = { outcome: action.outcome, by: ctx.actor.id, reasons: action.reasons };
       if (action.outcome === 'return') {
-        return rec({ ...s, status: 'scoring', review, signals: [], recheck: { sample: [], entries: {} }, submittedAt: undefined }, 'results_returned', {
-          reasons: action.reasons,
-        });
+        return rec(
+          { ...s, status: 'scoring', review, signals: [], holdReleased: undefined, recheck: { sample: [], entries: {} }, submittedAt: undefined },
+          'results_returned',
+          {
+            reasons: action.reasons,
+          },
+        );
       }
       const passed = s.candidates.filter((c) => passes(s.scores[c.id], policy)).map((c) => c.id);
       return rec({ ...s, status: 'approved', review, passed }, 'results_approved', { passed: passed.length, reasons: action.reasons });
@@ -411,7 +424,7 @@ export function fraudSignals(s: SessionState, facts: SubmissionFacts, policy: Se
     fire('more_passes_than_present', { passed: passedIds.length, presentReported: s.visitReport.candidatesPresent });
   const rate = present ? passedIds.length / present : 0;
   if (present >= rules.perfectRateMinCandidates && rate === 1) fire('perfect_pass_rate', { present, passed: passedIds.length });
-  if (facts.stationPassRate !== null && present > 0 && rate > facts.stationPassRate + rules.stationRateMargin) {
+  if (facts.stationPassRate !== null && present > 0 && round(rate - facts.stationPassRate) > round(rules.stationRateMargin)) {
     fire('above_station_rate', { rate: round(rate), stationRate: round(facts.stationPassRate), margin: rules.stationRateMargin });
   }
   const repeats = s.candidates.filter((c) => passedIds.includes(c.id) && facts.recentPassHashes.includes(c.idHash));
@@ -432,7 +445,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** Candidates to re-check: the policy's share (at least one), picked by `random` (the workflow's, so replay picks the same). */
 export function pickSample(candidateIds: string[], share: number, random: () => number): string[] {
   const pool = [...candidateIds];
-  const n = pool.length ? Math.max(1, Math.ceil(pool.length * share)) : 0;
+  // Rounded first: 100 × 0.07 is 7.000000000000001 in floating point, which is 7 candidates, not 8.
+  const n = pool.length ? Math.max(1, Math.ceil(Math.round(pool.length * share * 1e9) / 1e9)) : 0;
   const sample: string[] = [];
   while (sample.length < n) sample.push(pool.splice(Math.floor(random() * pool.length), 1)[0]);
   return sample;
@@ -504,6 +518,10 @@ export function registrationRefusal(session: AppraisalSession, facts: Registrati
   const daysAhead = (Date.parse(session.date) - Date.parse(today)) / 86_400_000;
   if (daysAhead < policy.registerDaysAhead)
     return invalid('date', `a session is registered at least ${policy.registerDaysAhead} days before it is held`, 'too_late');
+  if ((session.startsAt === undefined) !== (session.endsAt === undefined))
+    return invalid('endsAt', 'give both the start and the end, or neither', 'times_incomplete');
+  if (session.startsAt && session.endsAt && Date.parse(session.endsAt) <= Date.parse(session.startsAt))
+    return invalid('endsAt', 'a session ends after it begins', 'ends_before_start');
   const examiners = new Set(session.examinerIds).size;
   const forLevel = session.level <= 2 ? policy.minExaminers.highLevels : policy.minExaminers.otherLevels;
   const forCandidates = Math.ceil(session.expectedCandidates / policy.minExaminers.candidatesPerExaminer);

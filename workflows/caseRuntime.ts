@@ -60,8 +60,10 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
     validate: (type, request) => rules.check(state, toAction(type, request), request.actor, policy, now()),
     apply: async (type, request) => {
       change(rules.apply(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy));
+      // The case as this action left it: a later change while the write runs is the next answer's.
+      const answer = result();
       await persist();
-      return result();
+      return answer;
     },
   });
   upsertSearchAttributes([

@@ -7,7 +7,7 @@ import { certificateInvalidation, invalidateCertificate, saveComplaintSnapshot, 
 import type { CaseEvent } from '../db/queries/events';
 import { saveInspectionSnapshot } from '../db/queries/inspections';
 import { importedQualificationsPage, saveQualificationSnapshot, type QualificationSave } from '../db/queries/qualifications';
-import { insertSession, setQualitySupervisor } from '../db/queries/sessions';
+import { insertSession, saveSessionSnapshot, setQualitySupervisor, type SessionProjection } from '../db/queries/sessions';
 import { saveApplicationSnapshot, type ApplicationSave } from '../db/queries/stationApplications';
 import { countStations, issueLicence, saveProgrammeSnapshot, stationIdsPage, type LicenceRequest, type StationFilter } from '../db/queries/stations';
 import { emailsForRole } from '../db/queries/users';
@@ -35,6 +35,10 @@ export function createStoreActivities({ db }: { db: Db }) {
 
     async saveComplaint(save: ComplaintSave): Promise<void> {
       await saveComplaintSnapshot(db, save);
+    },
+
+    async saveSession(save: CaseSave<SessionProjection>): Promise<void> {
+      await saveSessionSnapshot(db, save);
     },
 
     async saveProgramme(snapshot: Parameters<typeof saveProgrammeSnapshot>[1], events: CaseEvent[]): Promise<void> {

@@ -16,6 +16,7 @@ import { rateLimit } from './rateLimit';
 import { durationMs } from '../domain/duration';
 import { stationApplicationRoutes } from './routes/stationApplications';
 import { stationRoutes } from './routes/stations';
+import { sessionRoutes } from './routes/sessions';
 import { userRoutes } from './routes/users';
 import { peopleRoutes } from './routes/people';
 import { referenceRoutes } from './routes/reference';
@@ -25,6 +26,7 @@ import { productionProblems } from '../db/queries/server';
 export const ROUTES: RouteSpec[] = [
   ...stationApplicationRoutes,
   ...stationRoutes,
+  ...sessionRoutes,
   ...inspectionRoutes,
   ...qualificationRoutes,
   ...complaintRoutes,

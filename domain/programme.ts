@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chinaDate } from './chinaTime';
 import { record, type ActionContext, type CaseRules, type TimelineEntry } from './case';
 import { singleLine } from './text';
 import type { Rating } from './checklist';
@@ -114,9 +115,9 @@ export function examinerRefusal(examiner: SessionExaminer, session: AppraisalSes
   if (!examiner.qualifications.length) return `${examiner.id} holds no qualification for ${session.occupationCode}`;
   const reasons: string[] = [];
   for (const q of [...examiner.qualifications].sort((a, b) => a.level - b.level)) {
-    const expired = q.expiresAt !== null && q.expiresAt.slice(0, 10) < session.date;
+    const expired = q.expiresAt !== null && chinaDate(q.expiresAt) < session.date;
     if (!ELIGIBLE_STATUSES.includes(q.status)) reasons.push(`the level ${q.level} qualification is ${q.status}`);
-    else if (expired) reasons.push(`the level ${q.level} qualification is valid until ${q.expiresAt!.slice(0, 10)}: expired by the session`);
+    else if (expired) reasons.push(`the level ${q.level} qualification is valid until ${chinaDate(q.expiresAt!)}: expired by the session`);
     else if (q.level > session.level) reasons.push(`qualified at level ${q.level}, below the session's level ${session.level}`);
     else return null;
   }
@@ -130,7 +131,7 @@ export function examinerRefusal(examiner: SessionExaminer, session: AppraisalSes
 export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, facts: SessionFacts, policy: ProgrammePolicy, today: string): Error | null {
   if (session.date < today) return invalid('date', `a session is registered before it is held; ${session.date} is past`);
   if (state.status !== 'active') return notAllowed(`the station is ${state.status}: it may not register appraisal sessions`);
-  const validUntil = facts.licence.validUntil.slice(0, 10);
+  const validUntil = chinaDate(facts.licence.validUntil);
   if (validUntil < session.date) {
     return new Refusal('NotAllowed', `the licence ${facts.licence.number} is valid until ${validUntil}: expired by the session on ${session.date}`, 'date');
   }
@@ -186,7 +187,7 @@ export function checkProgrammeAction(state: ProgrammeState, action: ProgrammeAct
   switch (action.type) {
     case 'registerSession': {
       if (actor.id !== state.station.adminId) throw forbidden("only the station's administrator may register its sessions");
-      const refusal = sessionRefusal(state, action.session, action.facts, policy, at.slice(0, 10));
+      const refusal = sessionRefusal(state, action.session, action.facts, policy, chinaDate(at));
       if (refusal) throw refusal;
       return;
     }

@@ -327,7 +327,9 @@ export function recheckMismatches(s: SessionState, policy: SessionPolicy): strin
 }
 
 export function applySessionAction(s: SessionState, action: SessionAction, ctx: ActionContext, policy: SessionPolicy): SessionState {
-  const rec = (next: SessionState, entry: string, data?: Record<string, unknown>) => record(next, entry, ctx, data);
+  // Each action is taken in its role (the timeline and the audit trail name it).
+  const rec = (next: SessionState, entry: string, data?: Record<string, unknown>) =>
+    record(next, entry, { ...ctx, role: ctx.role ?? SESSION_ACTION_ROLE[action.type] }, data);
   switch (action.type) {
     case 'addCandidates':
       return rec({ ...s, candidates: [...s.candidates, ...action.candidates] }, 'candidates_added', {

@@ -5,5 +5,6 @@ export { examinerImport } from './examinerImport';
 export { housekeeping } from './housekeeping';
 export { inspection } from './inspection';
 export { qualification } from './qualification';
+export { session } from './session';
 export { stationApproval } from './stationApproval';
 export { stationProgramme } from './stationProgramme';

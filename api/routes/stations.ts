@@ -1,24 +1,27 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { chinaDate } from '../../domain/chinaTime';
 import { singleLine } from '../../domain/text';
 import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
 import { findCampaign, listCampaigns } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
-import { listSessions, sessionExaminers } from '../../db/queries/sessions';
+import { busyExaminers, listSessions, sessionExaminers } from '../../db/queries/sessions';
 import { STATION_CASE, findStation, listStations, stationForInspection, type StationRecord } from '../../db/queries/stations';
 import { findUser, type UserRow } from '../../db/queries/users';
 import { RATINGS, checklistItemsSchema } from '../../domain/checklist';
 import { NATIONAL, coversJurisdiction, jurisdictionCode, onJurisdictionLine, outsideJurisdiction } from '../../domain/jurisdiction';
 import { sessionSchema } from '../../domain/programme';
 import { recusalReason } from '../../domain/recusal';
+import { registrationRefusal } from '../../domain/session';
 import type { StationSnapshot } from '../../domain/inspection';
 import type { Actor } from '../../domain/roles';
 import { campaignProgress, campaignRecorded, campaignWorkflowId, campaignWorkflow } from '../../workflows/campaign.messages';
+import { sessionRecorded, sessionState, sessionWorkflow, sessionWorkflowId } from '../../workflows/session.messages';
 import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
 import { chinaTime, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { startCase, timelineRoute } from '../cases';
+import { registeredPeople, startCase, timelineRoute } from '../cases';
 import { route, type ApiDeps } from '../routeSpec';
 
 /** Stations and their programme, the session register, campaigns and checklist templates. */
@@ -41,6 +44,8 @@ async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<
 const isStationAdminOnly = (actor: Actor) => actor.roles.every((r) => r === 'station_admin');
 
 const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.getHandle(stationWorkflowId(stationId));
+
+/** The date in China (UTC+8), where sessions are held and their days counted. */
 
 /**
  * Why a person may not be a station's quality supervisor (质量督导员), or null: they must hold the role, act
@@ -125,22 +130,55 @@ export const stationRoutes = [
     method: 'post',
     path: '/v1/stations/{id}/sessions',
     summary:
-      "Register an appraisal session (鉴定场次) before holding it; refused out of scope, cross-region, after the licence's validity, while suspended, or with an examiner not qualified for the occupation at the session's level",
+      "Register an appraisal session (鉴定场次) before holding it, and start it as a case (its roster, supervision and results): refused too late, with too few examiners or one already at another session that day, out of scope, cross-region, after the licence's validity, while suspended, or with an examiner not qualified for the occupation at the session's level",
     roles: ['station_admin'],
     body: sessionSchema.strict(),
     status: 201,
     handler: async ({ deps, actor, params, body, resourceId }) => {
       const station = await visibleStation(deps, actor, params.id);
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', 'the station is revoked: it may not register appraisal sessions');
+      const { policy } = deps.config;
       const sessionId = resourceId ?? ulid();
+      // A retry of this registration finds its own session registered: it is not another one the examiners sit at.
+      const busyExaminerIds = await busyExaminers(deps.db, body.examinerIds, body.date, sessionId);
+      const refusal = registrationRefusal(body, { busyExaminerIds }, policy.session, chinaDate(Date.now()));
+      if (refusal) throw refusal;
+      const examiners = await registeredPeople(deps, [...new Set(body.examinerIds)], 'examinerIds');
       const facts = {
         licence: { number: station.licenceNumber, validUntil: station.validUntil },
         examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode),
       };
-      return programme(deps, station.id).executeUpdate(registerSession, {
+      // The programme's refusals and its register row; a retry's update (same id) is answered without acting again.
+      await programme(deps, station.id).executeUpdate(registerSession, {
         args: [{ actor, sessionId, session: body, facts }],
         updateId: `session:${sessionId}`,
       });
+      const [{ snapshot }, live] = await Promise.all([
+        stationForInspection(deps.db, station.id).then((s) => s!),
+        programme(deps, station.id).query(programmeState),
+      ]);
+      const view = await startCase(
+        deps,
+        sessionWorkflow,
+        {
+          workflowId: sessionWorkflowId(sessionId),
+          args: [
+            {
+              id: sessionId,
+              station: snapshot,
+              session: body,
+              examiners,
+              registeredBy: actor,
+              stationRisk: { rating: live.ratings.at(-1) ?? null, openRectifications: live.openRectifications.length },
+              policy: policy.session,
+              complaintPolicy: policy.complaint,
+              inspectionPolicy: policy.inspection,
+            },
+          ],
+        },
+        { recorded: sessionRecorded, state: sessionState },
+      );
+      return { ...view, sessionId };
     },
   }),
   route({

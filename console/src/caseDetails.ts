@@ -5,6 +5,7 @@ import { levelLabel } from './forms';
 import { formatTime, label, t, type MessageKey } from './messages';
 import { occupationName } from './occupations';
 import { placeName } from './places';
+import { sessionDetails } from './session';
 
 /** What a case holds, shown to whoever acts on it: the application, the scores, the complaint, the reasons given. */
 
@@ -129,6 +130,17 @@ export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: N
     licence: text(d.licenceNumber),
     jurisdiction: placeName(d.jurisdiction),
     kind: label('kind', d.kind ?? ''),
+    count: text(d.count),
+    name: text(d.name),
+    // A file of hundreds is named by its first few.
+    names: `${list((d.names ?? []).slice(0, 10))}${(d.names?.length ?? 0) > 10 ? '…' : ''}`,
+    candidates: text(d.candidates),
+    candidatesPresent: text(d.candidatesPresent),
+    irregularities: text(d.irregularities),
+    serious: text(d.serious),
+    passedCount: text(d.passed),
+    mismatches: text(d.mismatches),
+    signals: list((d.signals ?? []).map((rule: string) => label('signal', rule))),
   };
   const own = `cases.timeline.${process}.${e.action}`;
   const key = label('cases.timeline', `${process}.${e.action}`) !== `${process}.${e.action}` ? own : `cases.timeline.${e.action}`;
@@ -145,17 +157,17 @@ export function timelineSentence(process: ProcessKey, e: TimelineEntry, names: N
 }
 
 let sections = 0;
-function section(titleKey: MessageKey, ...children: Child[]): HTMLElement {
+export function section(titleKey: MessageKey, ...children: Child[]): HTMLElement {
   const id = `details-${++sections}`;
   return h('section', { 'aria-labelledby': id, class: 'details' }, h('h2', { id }, t(titleKey)), ...children);
 }
-const facts = (rows: Array<[MessageKey, Child] | null>) =>
+export const facts = (rows: Array<[MessageKey, Child] | null>) =>
   h(
     'dl',
     { class: 'facts' },
     rows.filter((r): r is [MessageKey, Child] => r !== null).map(([key, value]) => [h('dt', {}, t(key)), h('dd', {}, value)]),
   );
-const table = (caption: string, headers: string[], rows: Child[][], rowAttributes: Array<Record<string, string | null>> = []) =>
+export const table = (caption: string, headers: string[], rows: Child[][], rowAttributes: Array<Record<string, string | null>> = []) =>
   h(
     'table',
     { class: 'details-table' },
@@ -181,7 +193,7 @@ const table = (caption: string, headers: string[], rows: Child[][], rowAttribute
       ),
     ),
   );
-const reasonList = (reasons: string[] | undefined, attributes: Record<string, string> = {}) =>
+export const reasonList = (reasons: string[] | undefined, attributes: Record<string, string> = {}) =>
   reasons?.length
     ? h(
         'ul',
@@ -196,7 +208,7 @@ const scopeTable = (caption: string, scope: Array<{ occupationCode: string; high
     [t('cases.col.occupation'), t('cases.col.highestLevel')],
     scope.map((e) => [occupationName(e.occupationCode), levelLabel(e.highestLevel)]),
   );
-const badge = (key: MessageKey, kind: 'danger' | 'warn') => h('span', { class: `badge ${kind}` }, t(key));
+export const badge = (key: MessageKey, kind: 'danger' | 'warn') => h('span', { class: `badge ${kind}` }, t(key));
 
 /** The case's content, by kind, from what the API's GET answered (and the timeline for what the record keeps no more). */
 export function caseDetails(
@@ -219,6 +231,8 @@ export function caseDetails(
       return stationDetails(data, names);
     case 'examiner':
       return examinerDetails(data);
+    case 'session':
+      return sessionDetails(data, names);
   }
 }
 
@@ -622,6 +636,7 @@ function stationDetails(data: CaseData, names: Names): HTMLElement[] {
                 t('cases.section.sessions'),
                 [
                   t('cases.col.date'),
+                  t('case.status'),
                   t('cases.col.occupation'),
                   t('fact.level'),
                   t('cases.col.site'),
@@ -630,7 +645,8 @@ function stationDetails(data: CaseData, names: Names): HTMLElement[] {
                   t('role.quality_supervisor'),
                 ],
                 sessions.map((s) => [
-                  s.date,
+                  h('a', { href: `#/cases/session/${encodeURIComponent(s.id)}` }, s.date),
+                  label('status', s.status),
                   occupationName(s.occupationCode),
                   levelLabel(s.level),
                   `${placeName(s.site.cityCode)} ${s.site.address}`,

@@ -1,7 +1,8 @@
-import { api, hasRole, type Me } from './api';
-import { levelLabel, type Candidate, type Field } from './forms';
+import { api, hasRole, type ApiError, type Me } from './api';
+import { candidates, levelLabel, type Candidate, type Field } from './forms';
 import { label, t } from './messages';
 import { occupationName } from './occupations';
+import { sessionKind } from './session';
 
 /** Who and what a case waits on, as the API reports it (record.pending or live.pending). */
 export interface Pending {
@@ -43,13 +44,15 @@ export interface ActionSpec {
   request?: (body: Body, ctx: ActionContext) => { method?: 'GET' | 'POST'; path: string; body?: unknown };
   /** The question a decision asks before it is sent, naming its consequence. */
   confirm?: (body: Body, ctx: ActionContext) => string | null;
-  /** Refusals the console can tell before asking (a chosen action's missing date). */
-  check?: (body: Body) => Array<{ field: string; message: string }>;
+  /** Refusals the console can tell before asking (a chosen action's missing date, a step the case is not ready for). */
+  check?: (body: Body, ctx: ActionContext) => Array<{ field: string; message: string }>;
   /** Where to go after a success that created another case. */
   next?: (result: any) => string;
+  /** The API's refusal in this form's own words (a roster's rejected rows, each with its reasons). */
+  refused?: (error: ApiError) => ApiError;
 }
 
-export type ProcessKey = 'station-application' | 'station' | 'inspection' | 'qualification' | 'examiner' | 'complaint';
+export type ProcessKey = 'station-application' | 'station' | 'inspection' | 'qualification' | 'examiner' | 'complaint' | 'session';
 
 export interface CaseKind {
   base: string;
@@ -57,6 +60,8 @@ export interface CaseKind {
   load: (id: string) => Promise<CaseData>;
   facts: string[];
   actions: ActionSpec[];
+  /** The people the case's content names beyond those every case has (a session's examiners, who scored). */
+  people?: (data: CaseData) => string[];
 }
 
 const reasons: Field = { name: 'reasons', kind: 'lines', optional: true };
@@ -72,33 +77,6 @@ const recordAndLive = (base: string) => async (id: string) => api<CaseData>('GET
 const path = (base: string, id: string, rest: string) => `${base}/${encodeURIComponent(id)}/${rest}`;
 /** The case as it stands: the live state while it runs, else the stored record. */
 export const current = (data: CaseData): Record<string, any> => data.live ?? data.record;
-
-/** Whom the API proposes for a step, in one shape whatever the endpoint's (eligible, and recused or ineligible with why). */
-async function candidates(url: string): Promise<Candidate[]> {
-  type Row = { id: string; name: string; organisation?: string; reasons?: Candidate['reasons']; recusal?: string | null; refusals?: string[] };
-  const answer = await api<{ eligible: Row[]; ineligible?: Row[]; recused?: Row[] }>('GET', url);
-  const codeOf = (reason: string) =>
-    /^recusal/.test(reason)
-      ? 'recusal'
-      : /^rotation/.test(reason)
-        ? 'rotation'
-        : /^qualification/.test(reason)
-          ? 'not_qualified'
-          : /outside/.test(reason)
-            ? 'outside_jurisdiction'
-            : 'other';
-  const reasonsOf = (r: Row) =>
-    r.reasons ?? [
-      ...(r.recusal ? [{ code: 'recusal', message: r.recusal }] : []),
-      ...(r.refusals ?? []).map((message) => ({ code: codeOf(message), message })),
-    ];
-  return [...answer.eligible, ...(answer.ineligible ?? []), ...(answer.recused ?? [])].map((r) => ({
-    id: r.id,
-    name: r.name,
-    organisation: r.organisation,
-    reasons: reasonsOf(r),
-  }));
-}
 
 /** The fields of a station application, optionally under a prefix (`application.` when resubmitting), filled with `value`. */
 export function applicationFields(prefix: string, value: Record<string, any> = {}): Field[] {
@@ -162,6 +140,24 @@ const confirmOutcome =
     t(`cases.confirm.${kind}.${String(body[key])}` as 'cases.confirm.review.pass');
 
 const isApplicant = ({ record }: CaseData, me: Me) => record.applicantId === me.id;
+
+/** A station's sessions a quality supervisor may still be dispatched to: before the session is held. */
+const dispatchable = (data: CaseData) =>
+  ((data.extra?.sessions ?? []) as Array<{ id: string; date: string; occupationCode: string; level: number; status: string }>).filter((s) =>
+    ['roster_open', 'roster_locked'].includes(s.status),
+  );
+
+/**
+ * The examiners a station may choose for a session: those its licensed application names, by name. Whether each is
+ * qualified for the occupation and level, and free that day, the API judges at registration.
+ */
+async function stationExaminers({ record }: CaseData): Promise<Candidate[]> {
+  const application = await api<CaseData>('GET', `/v1/station-applications/${encodeURIComponent(record.applicationId)}`);
+  const ids: string[] = current(application).application?.staff?.examinerIds ?? [];
+  if (!ids.length) return [];
+  const people = await api<{ items: Array<{ id: string; name: string }> }>('GET', `/v1/people?ids=${ids.map(encodeURIComponent).join(',')}`);
+  return ids.map((id) => ({ id, name: people.items.find((p) => p.id === id)?.name ?? id, reasons: [] }));
+}
 
 /** The industry authority whose concurrence the application waits for, if this supervisor acts for it. */
 const concurringFor = (data: CaseData, me: Me) => {
@@ -301,7 +297,7 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       {
         action: 'registerSession',
         path: 'sessions',
-        fields: ({ data }) => [
+        fields: async ({ data }) => [
           {
             name: 'occupationCode',
             kind: 'select',
@@ -312,13 +308,16 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
           },
           { name: 'level', kind: 'level', choose: true },
           { name: 'date', kind: 'date' },
+          { name: 'startsAt', kind: 'datetime', optional: true, hint: t('cases.hint.sessionTimes') },
+          { name: 'endsAt', kind: 'datetime', optional: true },
           { name: 'site.provinceCode', kind: 'text', value: data.record.provinceCode },
           { name: 'site.cityCode', kind: 'text', value: data.record.cityCode },
           { name: 'site.address', kind: 'text' },
-          { name: 'examinerIds', kind: 'ids', label: t('cases.field.sessionExaminers') },
+          { name: 'examinerIds', kind: 'people', label: t('cases.field.sessionExaminers'), candidates: await stationExaminers(data) },
           { name: 'expectedCandidates', kind: 'number' },
         ],
         offered: ({ record }, me) => hasRole(me, 'station_admin') && record.adminId === me.id && record.status === 'active',
+        next: (registered) => `#/cases/session/${encodeURIComponent(registered.sessionId)}`,
       },
       {
         action: 'startInspection',
@@ -340,16 +339,17 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
         confirm: confirmOutcome('demonstration', 'decision'),
       },
       {
+        // The same dispatch as on the session's own page, from the list of the station's sessions still before the day.
         action: 'dispatchQualitySupervisor',
         path: '',
         fields: async ({ id, data }) => [
           {
             name: 'sessionId',
             kind: 'select',
-            options: (data.extra?.sessions ?? []).map((s: { id: string }) => s.id),
+            options: dispatchable(data).map((s) => s.id),
             labelPrefix: 'session',
             optionLabel: (sessionId) => {
-              const s = (data.extra?.sessions as Array<{ id: string; date: string; occupationCode: string; level: number }>).find((x) => x.id === sessionId)!;
+              const s = dispatchable(data).find((x) => x.id === sessionId)!;
               return t('cases.session.option', { date: s.date, occupation: occupationName(s.occupationCode), level: levelLabel(s.level) });
             },
             choose: true,
@@ -361,11 +361,8 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
             candidates: await candidates(path('/v1/stations', id, 'eligible-quality-supervisors')),
           },
         ],
-        offered: ({ record, extra }, me) => hasRole(me, 'supervisor') && record.status !== 'revoked' && (extra?.sessions ?? []).length > 0,
-        request: ({ sessionId, ...body }, { id }) => ({
-          path: path('/v1/stations', id, `sessions/${encodeURIComponent(String(sessionId))}/quality-supervisor`),
-          body,
-        }),
+        offered: (data, me) => hasRole(me, 'supervisor') && data.record.status !== 'revoked' && dispatchable(data).length > 0,
+        request: ({ sessionId, ...body }) => ({ path: path('/v1/sessions', String(sessionId), 'quality-supervisor'), body }),
       },
     ],
   },
@@ -573,6 +570,7 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
       },
     ],
   },
+  session: sessionKind,
 };
 
 /** What the case waits on: the live state's answer while the case runs, else the stored record's. */

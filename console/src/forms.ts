@@ -1,4 +1,4 @@
-import { ApiError, newKey, type FieldError } from './api';
+import { api, ApiError, newKey, type FieldError } from './api';
 import { h, show, type Child } from './dom';
 import { errorSummary, errorText } from './errors';
 import { label, t, type MessageKey } from './messages';
@@ -10,6 +10,44 @@ export interface Candidate {
   organisation?: string;
   /** Why they may not take the step; none when they may. */
   reasons: Array<{ code: string; message: string }>;
+}
+
+/** Whom the API proposes for a step, in one shape whatever the endpoint's (eligible, and recused or ineligible with why). */
+export async function candidates(url: string): Promise<Candidate[]> {
+  type Row = { id: string; name: string; organisation?: string; reasons?: Candidate['reasons']; recusal?: string | null; refusals?: string[] };
+  const answer = await api<{ eligible: Row[]; ineligible?: Row[]; recused?: Row[] }>('GET', url);
+  const codeOf = (reason: string) =>
+    /^recusal/.test(reason)
+      ? 'recusal'
+      : /^rotation/.test(reason)
+        ? 'rotation'
+        : /^qualification/.test(reason)
+          ? 'not_qualified'
+          : /outside/.test(reason)
+            ? 'outside_jurisdiction'
+            : 'other';
+  const reasonsOf = (r: Row) =>
+    r.reasons ?? [
+      ...(r.recusal ? [{ code: 'recusal', message: r.recusal }] : []),
+      ...(r.refusals ?? []).map((message) => ({ code: codeOf(message), message })),
+    ];
+  return [...answer.eligible, ...(answer.ineligible ?? []), ...(answer.recused ?? [])].map((r) => ({
+    id: r.id,
+    name: r.name,
+    organisation: r.organisation,
+    reasons: reasonsOf(r),
+  }));
+}
+
+/** One line of a score grid: a candidate, and what is entered for them already. */
+export interface GridRow {
+  id: string;
+  label: string;
+  /** Why this user may not score the row (回避), shown beside it; its inputs are closed. */
+  recused?: string;
+  absent?: boolean;
+  theory?: number | null;
+  practical?: number | null;
 }
 
 /** A column of a `rows` field: each row becomes one object of the list. */
@@ -48,6 +86,13 @@ export type Field = FieldBase &
     | { kind: 'person' | 'people'; candidates: Candidate[]; value?: string[] }
     /** A list of objects, one row each, rows added and removed in place. */
     | { kind: 'rows'; columns: Column[]; value: Array<Record<string, string | number>> }
+    /**
+     * Scores per candidate (0–100), with `absent` a box for whoever did not sit: `[{ candidateId, absent?, theory,
+     * practical }]` for the rows changed here only, so what others entered is not sent again in this user's name.
+     */
+    | { kind: 'grid'; rows: GridRow[]; absent: boolean }
+    /** Text from a file the user picks, shown (and editable) in the box below it, or pasted there. */
+    | { kind: 'textfile'; accept: string; value?: string }
   );
 
 export const LEVELS = [5, 4, 3, 2, 1] as const;
@@ -209,10 +254,106 @@ function rowsBlock(formId: string, field: Extract<Field, { kind: 'rows' }>): HTM
   );
 }
 
+const GRID_PARTS = ['theory', 'practical'] as const;
+const gridValue = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+
+/** A score grid: one row per candidate, a box for absence (where asked) and a number per part, each named for its row. */
+function gridBlock(formId: string, field: Extract<Field, { kind: 'grid' }>): HTMLElement {
+  const id = domId(formId, field.name);
+  const row = (r: GridRow) => {
+    const cell = (name: string, input: HTMLElement) => {
+      const cellId = domId(formId, `${field.name}.${r.id}.${name}`);
+      input.id = cellId;
+      input.dataset.field = `${field.name}.${r.id}.${name}`;
+      input.setAttribute('aria-describedby', `${cellId}-error${r.recused ? ` ${id}-${r.id}-why` : ''}`);
+      return h('td', {}, input, errorSlot(cellId));
+    };
+    const absent = h('input', { type: 'checkbox', 'data-grid-absent': 'true', checked: !!r.absent, disabled: !!r.recused });
+    const parts = GRID_PARTS.map((part) =>
+      h('input', {
+        type: 'number',
+        min: 0,
+        max: 100,
+        step: 'any',
+        inputmode: 'decimal',
+        'data-grid-part': part,
+        value: gridValue(r[part]),
+        disabled: !!r.recused || !!r.absent,
+        'aria-label': t(`forms.grid.${part}For`, { name: r.label }),
+      }),
+    );
+    absent.setAttribute('aria-label', t('forms.grid.absentFor', { name: r.label }));
+    // Absent, the parts are no scores: emptied and closed until the box is cleared.
+    absent.addEventListener('change', () => parts.forEach((p) => ((p.disabled = absent.checked), absent.checked && (p.value = ''))));
+    const tr = h(
+      'tr',
+      { 'data-row': r.id, 'data-initial': JSON.stringify([!!r.absent, gridValue(r.theory), gridValue(r.practical)]) },
+      h('th', { scope: 'row' }, r.label, r.recused ? [' ', h('span', { class: 'badge warn', id: `${id}-${r.id}-why` }, r.recused)] : null),
+      field.absent ? cell('absent', absent) : null,
+      parts.map((p, i) => cell(GRID_PARTS[i], p)),
+    );
+    return tr;
+  };
+  return h(
+    'fieldset',
+    { 'data-field': field.name, id, 'aria-describedby': `${id}-error` },
+    h('legend', {}, fieldLabel(field)),
+    field.hint ? h('p', { class: 'hint', id: `${id}-hint` }, field.hint) : null,
+    h(
+      'div',
+      { class: 'grid-scroll' },
+      h(
+        'table',
+        { class: 'score-grid' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t('forms.grid.candidate')),
+            field.absent ? h('th', { scope: 'col' }, t('forms.grid.absent')) : null,
+            GRID_PARTS.map((part) => h('th', { scope: 'col' }, t(`forms.grid.${part}`))),
+          ),
+        ),
+        h('tbody', {}, field.rows.map(row)),
+      ),
+    ),
+    errorSlot(id),
+  );
+}
+
+/** A file picker that loads the file's text into the box below it, where it may be read, corrected or pasted instead. */
+function textfileBlock(formId: string, field: Extract<Field, { kind: 'textfile' }>): HTMLElement {
+  const id = domId(formId, field.name);
+  const text = h(
+    'textarea',
+    { id, name: field.name, 'data-field': field.name, rows: 6, spellcheck: 'false', 'aria-describedby': `${id}-error${field.hint ? ` ${id}-hint` : ''}` },
+    field.value ?? '',
+  );
+  const file = h('input', { id: `${id}-file`, type: 'file', accept: field.accept });
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    if (chosen) text.value = await chosen.text();
+  });
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: `${id}-file` }, t('forms.file.choose')),
+    file,
+    h('label', { for: id }, fieldLabel(field)),
+    field.hint ? h('p', { class: 'hint', id: `${id}-hint`, translate: 'no' }, field.hint) : null,
+    text,
+    errorSlot(id),
+  );
+}
+
 function fieldBlock(formId: string, field: Field): HTMLElement {
   const id = domId(formId, field.name);
   const hint = field.hint ? h('p', { class: 'hint', id: `${id}-hint` }, field.hint) : null;
   if (field.kind === 'rows') return rowsBlock(formId, field);
+  if (field.kind === 'grid') return gridBlock(formId, field);
+  if (field.kind === 'textfile') return textfileBlock(formId, field);
   if (field.kind === 'scores' || field.kind === 'flags' || field.kind === 'person' || field.kind === 'people') {
     const rows =
       field.kind === 'scores'
@@ -284,6 +425,17 @@ function readBody(form: HTMLFormElement, fields: Field[]): Record<string, unknow
         const picked = [...form.querySelectorAll<HTMLInputElement>(`[data-pick="${field.name}"]:checked`)].map((c) => c.value);
         if (field.kind === 'people') setPath(body, field.name, picked);
         else if (picked.length) setPath(body, field.name, picked[0]);
+        continue;
+      }
+      case 'grid': {
+        const entries = [...block!.querySelectorAll<HTMLTableRowElement>('tr[data-row]')].flatMap((tr) => {
+          const absent = !!tr.querySelector<HTMLInputElement>('[data-grid-absent]')?.checked;
+          const [theory, practical] = GRID_PARTS.map((part) => tr.querySelector<HTMLInputElement>(`[data-grid-part="${part}"]`)!.value.trim());
+          if (JSON.stringify([absent, theory, practical]) === tr.dataset.initial) return [];
+          const score = (raw: string) => (absent || raw === '' ? null : Number(raw));
+          return [{ candidateId: tr.dataset.row!, ...(field.absent ? { absent } : {}), theory: score(theory), practical: score(practical) }];
+        });
+        setPath(body, field.name, entries);
         continue;
       }
       case 'rows': {

@@ -2,6 +2,7 @@ import { adminEn, adminZh } from './messages.admin';
 import { casesEn, casesZh } from './messages.cases';
 import { certificateEn, certificateZh } from './messages.certificate';
 import { registersEn, registersZh } from './messages.registers';
+import { sessionsEn, sessionsZh } from './messages.sessions';
 
 /**
  * Every label the console shows, in Simplified Chinese (the default) and English. Codes that come from
@@ -12,6 +13,7 @@ const zh = {
   ...registersZh,
   ...certificateZh,
   ...casesZh,
+  ...sessionsZh,
   'app.title': '职业技能鉴定监管',
   'app.skip': '跳到主要内容',
   'nav.inbox': '待办',
@@ -435,6 +437,7 @@ const en: Record<MessageKey, string> = {
   ...registersEn,
   ...certificateEn,
   ...casesEn,
+  ...sessionsEn,
   'app.title': 'Appraisal supervision',
   'app.skip': 'Skip to main content',
   'nav.inbox': 'Inbox',

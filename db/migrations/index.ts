@@ -16,6 +16,10 @@ import * as rateLimitWindows from './20261129_17_rate_limit_windows';
 import * as idempotencyKeysClaimedAt from './20261129_18_idempotency_keys_claimed_at';
 import * as datetimeColumns from './20261129_19_datetime_columns';
 import * as examinerSuspendedUntil from './20261129_20_examiner_suspended_until';
+import * as sessionCaseColumns from './20261129_21_session_case_columns';
+import * as sessionCandidates from './20261129_22_session_candidates';
+import * as candidateIdentities from './20261129_23_candidate_identities';
+import * as sessionTablesAccess from './20261129_24_session_tables_access';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -39,6 +43,10 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129_18_idempotency_keys_claimed_at': idempotencyKeysClaimedAt,
   '20261129_19_datetime_columns': datetimeColumns,
   '20261129_20_examiner_suspended_until': examinerSuspendedUntil,
+  '20261129_21_session_case_columns': sessionCaseColumns,
+  '20261129_22_session_candidates': sessionCandidates,
+  '20261129_23_candidate_identities': candidateIdentities,
+  '20261129_24_session_tables_access': sessionTablesAccess,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,6 +1,16 @@
 import type { Db } from '../connect';
-import { examinerStatus } from './examiners';
+import type { CaseSave } from '../../domain/case';
 import type { AppraisalSession, SessionExaminer } from '../../domain/programme';
+import type { Actor } from '../../domain/roles';
+import type { FraudSignal, SessionState } from '../../domain/session';
+import { saveCaseSnapshot } from './events';
+import { examinerStatus } from './examiners';
+import { stationIdsWithin } from './jurisdictions';
+import { containing, overdueAt, pendingOn, registerPage, type RegisterFilter, type RegisterPage } from './registers';
+import { parseJson } from './users';
+
+export const SESSION_CASE = 'session';
+export type SessionProjection = Omit<SessionState, 'timeline'>;
 
 /** The appraisal session register (鉴定场次): written by the station's programme once registration is allowed. */
 export async function insertSession(db: Db, s: AppraisalSession & { id: string; stationId: number; registeredBy: string; at: string }): Promise<void> {
@@ -50,7 +60,7 @@ export async function setQualitySupervisor(db: Db, stationId: number, sessionId:
 }
 
 export async function listSessions(db: Db, stationId: number) {
-  const rows = await db('appraisal_sessions').where({ station_id: stationId }).orderBy('session_date');
+  const rows = await db('appraisal_sessions').where({ station_id: stationId }).orderBy('session_date').orderBy('id');
   const examiners = await db('appraisal_session_examiners').whereIn(
     'session_id',
     rows.map((r) => r.id),
@@ -64,6 +74,7 @@ export async function listSessions(db: Db, stationId: number) {
     examinerIds: examiners.filter((e) => e.session_id === r.id).map((e) => e.examiner_id),
     expectedCandidates: r.expected_candidates,
     qualitySupervisorId: r.quality_supervisor_id,
+    status: r.status as string,
   }));
 }
 
@@ -76,4 +87,270 @@ export async function sessionsConducted(db: Db, examinerId: string, from: string
     .count({ n: '*' })
     .first();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Writes the session's row and its new events, and in the same transaction its roster with the results (the
+ * candidates' table the overlap rule, the station's pass rate and the repeat-pass signal read).
+ */
+export async function saveSessionSnapshot(db: Db, { case: s, pending, deadline, updatedAt, events }: CaseSave<SessionProjection>): Promise<void> {
+  const row = {
+    status: s.status,
+    pending_action: pending?.action ?? null,
+    pending_role: pending?.role ?? null,
+    pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
+    due_at: deadline ? new Date(deadline.dueAt) : null,
+    escalation_level: deadline?.escalationLevel ?? 0,
+    supervision_required: s.supervisionRequired,
+    // Kept where a supervisor was dispatched through the station's programme before the session knew of it.
+    ...(s.qualitySupervisor ? { quality_supervisor_id: s.qualitySupervisor.id } : {}),
+    signals: JSON.stringify(s.signals),
+    serious_signals: s.signals.filter((x) => x.serious).length,
+    complaint_id: s.complaintId ?? null,
+    candidates: s.candidates.length,
+    passed: s.passed.length,
+    updated_at: new Date(updatedAt),
+  };
+  await saveCaseSnapshot(db, { table: 'appraisal_sessions', caseType: SESSION_CASE, id: s.id, version: s.version, row, timeline: events }, (trx) =>
+    writeRoster(trx, s),
+  );
+}
+
+/** The roster as the case holds it, unless a later save has written it already (the row's version is past this one). */
+async function writeRoster(trx: Db, s: SessionProjection): Promise<void> {
+  const current = await trx('appraisal_sessions').where({ id: s.id }).first('version');
+  if (Number(current?.version) !== s.version) return;
+  await trx('session_candidates')
+    .where({ session_id: s.id })
+    .whereNotIn(
+      'candidate_id',
+      s.candidates.map((c) => c.id),
+    )
+    .delete();
+  if (!s.candidates.length) return;
+  const passed = new Set(s.passed);
+  await trx('session_candidates')
+    .insert(
+      s.candidates.map((c) => {
+        const score = s.scores[c.id];
+        return {
+          session_id: s.id,
+          candidate_id: c.id,
+          name: c.name,
+          masked_id: c.maskedId,
+          id_hash: c.idHash,
+          occupation_code: c.occupationCode,
+          level: c.level,
+          organisation: c.organisation ?? null,
+          session_date: s.session.date,
+          absent: score ? score.absent : null,
+          theory: score?.theory ?? null,
+          practical: score?.practical ?? null,
+          passed: passed.has(c.id),
+        };
+      }),
+    )
+    .onConflict(['session_id', 'candidate_id'])
+    .merge();
+}
+
+/** Of the examiners, those already at another session (not cancelled) on the date. */
+export async function busyExaminers(db: Db, examinerIds: string[], date: string, sessionId: string): Promise<string[]> {
+  if (!examinerIds.length) return [];
+  return db('appraisal_session_examiners as e')
+    .join('appraisal_sessions as s', 's.id', 'e.session_id')
+    .whereIn('e.examiner_id', examinerIds)
+    .where('s.session_date', date)
+    .whereNot('s.status', 'cancelled')
+    .whereNot('s.id', sessionId)
+    .distinct()
+    .pluck('e.examiner_id');
+}
+
+/** Of the identity hashes, those on the roster of another session (not cancelled) on the date. */
+export async function rosteredElsewhere(db: Db, idHashes: string[], date: string, sessionId: string): Promise<string[]> {
+  if (!idHashes.length) return [];
+  return db('session_candidates as c')
+    .join('appraisal_sessions as s', 's.id', 'c.session_id')
+    .whereIn('c.id_hash', idHashes)
+    .where('c.session_date', date)
+    .whereNot('s.status', 'cancelled')
+    .whereNot('c.session_id', sessionId)
+    .distinct()
+    .pluck('c.id_hash');
+}
+
+/** Keeps each person's sealed identity number once, by its keyed hash (the same number seals to a new text each time). */
+export async function keepSealedIdentities(db: Db, identities: Array<{ idHash: string; sealed: string }>): Promise<void> {
+  if (!identities.length) return;
+  await db('candidate_identities')
+    .insert(identities.map((i) => ({ id_hash: i.idHash, sealed: i.sealed })))
+    .onConflict('id_hash')
+    .ignore();
+}
+
+/** Who supervised the station's last `count` sessions (not cancelled) held up to the date, other than this one. */
+export async function recentSupervisorIds(db: Db, s: { stationId: number; sessionId: string; date: string }, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const ids: Array<string | null> = await db('appraisal_sessions')
+    .where({ station_id: s.stationId })
+    .where('session_date', '<=', s.date)
+    .whereNot('id', s.sessionId)
+    .whereNot('status', 'cancelled')
+    .orderBy('session_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(count)
+    .pluck('quality_supervisor_id');
+  return [...new Set(ids.filter((id): id is string => id !== null))];
+}
+
+/** The station's pass rate over its other approved sessions (passed of those present), or null while it has none. */
+export async function stationPassRate(db: Db, stationId: number, sessionId: string): Promise<number | null> {
+  const row = await db('session_candidates as c')
+    .join('appraisal_sessions as s', 's.id', 'c.session_id')
+    .where({ 's.station_id': stationId, 's.status': 'approved', 'c.absent': false })
+    .whereNot('s.id', sessionId)
+    .first(db.raw('COUNT(*) AS present'), db.raw('SUM(c.passed) AS passed'));
+  const present = Number(row?.present ?? 0);
+  return present ? Number(row.passed) / present : null;
+}
+
+/** Which of the session's candidates passed the same occupation and level at another approved session held since the date. */
+export async function recentPassHashes(db: Db, s: { sessionId: string; occupationCode: string; level: number; since: string }): Promise<string[]> {
+  return db('session_candidates as c')
+    .join('appraisal_sessions as s', 's.id', 'c.session_id')
+    .where({ 's.status': 'approved', 'c.passed': true, 'c.occupation_code': s.occupationCode, 'c.level': s.level })
+    .where('c.session_date', '>=', s.since)
+    .whereNot('c.session_id', s.sessionId)
+    .whereIn('c.id_hash', (sub) => sub.select('id_hash').from('session_candidates').where('session_id', s.sessionId))
+    .distinct()
+    .pluck('c.id_hash');
+}
+
+/** A session's roster as stored: masked identities, results where entered. */
+export async function sessionRoster(db: Db, sessionId: string) {
+  const rows = await db('session_candidates').where({ session_id: sessionId }).orderBy('candidate_id');
+  return rows.map((r) => ({
+    id: r.candidate_id as string,
+    name: r.name as string,
+    maskedId: r.masked_id as string,
+    occupationCode: r.occupation_code as string,
+    level: r.level as number,
+    organisation: r.organisation as string | null,
+    absent: r.absent === null ? null : Boolean(r.absent),
+    theory: r.theory as number | null,
+    practical: r.practical as number | null,
+    passed: Boolean(r.passed),
+  }));
+}
+
+export interface SessionFilter extends RegisterFilter {
+  status?: string;
+  stationId?: number;
+  provinceCode?: string;
+  cityCode?: string;
+  occupationCode?: string;
+  level?: number;
+  dateFrom?: string;
+  dateTo?: string;
+  signals?: 'any' | 'serious' | 'none';
+  pendingOnMe?: boolean;
+}
+
+/**
+ * Who sees a session: the station's administrator, supervisors and reviewers whose jurisdiction holds the station,
+ * its examiners and its dispatched quality supervisor.
+ */
+function visibleTo(query: ReturnType<Db>, actor: Actor): void {
+  query.where((q) => {
+    q.whereRaw('1 = 0');
+    if (actor.roles.includes('supervisor') || actor.roles.includes('reviewer'))
+      q.orWhereIn('appraisal_sessions.station_id', (sub) => stationIdsWithin(sub, actor.jurisdictions));
+    if (actor.roles.includes('station_admin'))
+      q.orWhereIn('appraisal_sessions.station_id', (sub) => sub.select('id').from('stations').where('admin_id', actor.id));
+    if (actor.roles.includes('examiner'))
+      q.orWhereIn('appraisal_sessions.id', (sub) => sub.select('session_id').from('appraisal_session_examiners').where('examiner_id', actor.id));
+    if (actor.roles.includes('quality_supervisor')) q.orWhere('appraisal_sessions.quality_supervisor_id', actor.id);
+  });
+}
+
+const sessions = (db: Db) =>
+  db('appraisal_sessions').join('stations', 'stations.id', 'appraisal_sessions.station_id').select('appraisal_sessions.*', 'stations.name as station_name');
+
+/**
+ * The register of sessions (鉴定场次台账) the actor may see: by status, station, the site's place, occupation, level,
+ * session dates, fraud signals, registered and due windows, overdue, waiting on them; searched by id or station name.
+ */
+export async function listSessionRegister(db: Db, actor: Actor, f: SessionFilter): Promise<RegisterPage<SessionRecord>> {
+  const query = sessions(db);
+  visibleTo(query, actor);
+  if (f.status) query.where('appraisal_sessions.status', f.status);
+  if (f.stationId) query.where('appraisal_sessions.station_id', f.stationId);
+  if (f.provinceCode) query.where('appraisal_sessions.province_code', f.provinceCode);
+  if (f.cityCode) query.where('appraisal_sessions.city_code', f.cityCode);
+  if (f.occupationCode) query.where('appraisal_sessions.occupation_code', f.occupationCode);
+  if (f.level) query.where('appraisal_sessions.level', f.level);
+  if (f.dateFrom) query.where('appraisal_sessions.session_date', '>=', f.dateFrom);
+  if (f.dateTo) query.where('appraisal_sessions.session_date', '<=', f.dateTo);
+  if (f.signals === 'serious') query.where('appraisal_sessions.serious_signals', '>', 0);
+  if (f.signals === 'any') query.whereRaw('JSON_LENGTH(appraisal_sessions.signals) > 0');
+  if (f.signals === 'none') query.where((w) => w.whereNull('appraisal_sessions.signals').orWhereRaw('JSON_LENGTH(appraisal_sessions.signals) = 0'));
+  if (f.overdue) overdueAt(query, { due: 'appraisal_sessions.due_at', escalation: 'appraisal_sessions.escalation_level' });
+  if (f.pendingOnMe) pendingOn(query, actor);
+  if (f.q) {
+    const q = f.q;
+    query.where((w) => w.where('appraisal_sessions.id', q).orWhere('stations.name', 'like', containing(q)));
+  }
+  return registerPage(
+    query,
+    { id: 'appraisal_sessions.id', idOrder: 'desc', created: 'appraisal_sessions.registered_at', due: 'appraisal_sessions.due_at' },
+    f,
+    toRecord,
+  );
+}
+
+/** The session the actor may see, with its examiners. */
+export async function findSession(db: Db, actor: Actor, id: string): Promise<SessionRecord | undefined> {
+  const query = sessions(db).where('appraisal_sessions.id', id);
+  visibleTo(query, actor);
+  const row = await query.first();
+  if (!row) return undefined;
+  const examinerIds: string[] = await db('appraisal_session_examiners').where({ session_id: id }).orderBy('examiner_id').pluck('examiner_id');
+  return { ...toRecord(row), examinerIds };
+}
+
+export type SessionRecord = ReturnType<typeof toRecord> & { examinerIds?: string[] };
+
+function toRecord(r: Record<string, any>) {
+  return {
+    id: r.id as string,
+    stationId: r.station_id as number,
+    stationName: r.station_name as string,
+    occupationCode: r.occupation_code as string,
+    level: r.level as number,
+    date: new Date(r.session_date).toISOString().slice(0, 10),
+    site: { provinceCode: r.province_code as string, cityCode: r.city_code as string, address: r.address as string },
+    expectedCandidates: r.expected_candidates as number,
+    status: r.status as string,
+    pending: r.pending_action
+      ? {
+          action: r.pending_action as string,
+          role: r.pending_role as string,
+          userIds: parseJson<string[]>(r.pending_user_ids) ?? [],
+          dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+          escalationLevel: r.escalation_level as number,
+        }
+      : null,
+    qualitySupervisorId: r.quality_supervisor_id as string | null,
+    supervisionRequired: Boolean(r.supervision_required),
+    signals: parseJson<FraudSignal[]>(r.signals) ?? [],
+    seriousSignals: r.serious_signals as number,
+    complaintId: r.complaint_id as string | null,
+    candidates: r.candidates as number,
+    passed: r.passed as number,
+    version: r.version as number,
+    registeredBy: r.registered_by as string,
+    registeredAt: new Date(r.registered_at).toISOString(),
+    updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
+  };
 }

@@ -199,11 +199,13 @@ describe('journeys through the console', () => {
     await session.getByLabel('等级').selectOption({ label: '高级' });
     await session.getByLabel('日期').fill('2027-06-01');
     await session.getByLabel('鉴定地点地址').fill('二号车间');
-    await session.getByLabel('考评员（用户编号，逗号分隔）').fill('exam-1, exam-2');
+    for (const examiner of ['exam-1', 'exam-2']) await session.locator(`[data-field="examinerIds"] [data-candidate="${examiner}"] input`).check();
     await session.getByLabel('预计考生人数').fill('20');
     await session.locator('button[type=submit]').click();
-    const registered = admin.page.locator('tr[data-session]');
-    await registered.waitFor();
+    // Registered, the administrator lands on the session's own page, its roster to enter.
+    await admin.page.waitForURL(/#\/cases\/session\//);
+    await admin.page.locator('[data-status="roster_open"]').waitFor();
+    const registered = admin.page.locator('section.details', { hasText: '场次情况' });
     await expect(registered.textContent()).resolves.toContain('2027-06-01');
     await expect(registered.textContent()).resolves.toContain(nameOf('exam-1'));
     await shot(admin.page, 'session-registered');

@@ -22,7 +22,7 @@ beforeAll(async () => {
     },
   });
   stationId = await licenseStation(h);
-  await qualifyExaminer(h, 'exam-1');
+  for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
   const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, {
     as: 'admin-1',
     body: {
@@ -30,7 +30,7 @@ beforeAll(async () => {
       level: 3,
       date: '2027-02-01',
       site: { provinceCode: '440000', cityCode: '440600', address: '实训楼1号车间' },
-      examinerIds: ['exam-1'],
+      examinerIds: ['exam-1', 'exam-2'],
       expectedCandidates: 10,
     },
   });

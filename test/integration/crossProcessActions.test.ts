@@ -98,7 +98,7 @@ describe('cross-process actions report what they did', () => {
     const trail = (await h.api('GET', '/v1/examiners/insp-7/timeline', { as: 'sup-1' })).body.items;
     expect(trail).toEqual([expect.objectContaining({ action: 'examiner_suspended', actorId: `complaint:${id}`, statusAfter: 'suspended' })]);
 
-    const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, { as: 'admin-1', body: appraisalSession({ examinerIds: ['insp-7'] }) });
+    const session = await h.api('POST', `/v1/stations/${stationId}/sessions`, { as: 'admin-1', body: appraisalSession({ examinerIds: ['exam-2', 'insp-7'] }) });
     expect(session.status, JSON.stringify(session.body)).toBe(409);
     expect(session.body.error.message).toContain('insp-7');
     const inspection = (await h.api('POST', '/v1/inspections', { as: 'sup-1', body: { stationId, reason: 'spot check' } })).body.id as string;

@@ -4,6 +4,7 @@ import { PUBLIC_ROUTES, ROUTES } from '../../api/app';
 import { COMPLAINT_CASE } from '../../db/queries/complaints';
 import { INSPECTION_CASE } from '../../db/queries/inspections';
 import { QUALIFICATION_CASE } from '../../db/queries/qualifications';
+import { SESSION_CASE } from '../../db/queries/sessions';
 import { CASE_TYPE as STATION_APPLICATION_CASE } from '../../db/queries/stationApplications';
 import { STATION_CASE } from '../../db/queries/stations';
 import example from '../../db/seeds/station-application.example.json';
@@ -13,6 +14,7 @@ import { complaintWorkflowId } from '../../workflows/complaint.messages';
 import { examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
 import { inspectionWorkflowId } from '../../workflows/inspection.messages';
 import { qualificationWorkflowId } from '../../workflows/qualification.messages';
+import { sessionWorkflowId } from '../../workflows/session.messages';
 import { stationApplicationWorkflowId } from '../../workflows/stationApproval.messages';
 import { examinerRow, toCsv } from '../support/examinerCsv';
 import { checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
@@ -31,7 +33,7 @@ beforeAll(async () => {
   // One A rating makes a demonstration candidate; many public intakes from one address.
   h = await startHarness({ programme: { demonstrationAfterConsecutiveA: 1 }, complaint: { intakeRate: { max: 1000, window: 'PT1H' } } });
   stationId = await licenseStation(h);
-  await qualifyExaminer(h, 'exam-1');
+  for (const examiner of ['exam-1', 'exam-2']) await qualifyExaminer(h, examiner);
 });
 afterAll(async () => h?.close());
 
@@ -118,12 +120,15 @@ const intake = (description = 'The examiner left the room during the practical t
   happenedOn: '2026-11-01',
   description,
 });
-const session = (expectedCandidates = 12) => ({
+/** Each session on a day of its own: its examiners sit at one session a day. */
+let sessionDay = 0;
+const sessionDate = () => new Date(Date.parse('2027-03-01') + sessionDay++ * 86_400_000).toISOString().slice(0, 10);
+const session = (expectedCandidates = 12, date = sessionDate()) => ({
   occupationCode: '6-18-01-01',
   level: 3,
-  date: '2027-03-01',
+  date,
   site: { provinceCode: '440000', cityCode: '440600', address: '实训楼3号车间' },
-  examinerIds: ['exam-1'],
+  examinerIds: ['exam-1', 'exam-2'],
   expectedCandidates,
 });
 const complaintId = (trackingNumber: string) =>
@@ -248,12 +253,16 @@ const ROWS: Row[] = [
     as: 'admin-1',
     status: 201,
     crash: true,
-    prepare: async () => ({
-      path: `/v1/stations/${stationId}/sessions`,
-      body: session(),
-      otherBody: session(30),
-      effects: await growth(count('appraisal_sessions', { station_id: stationId })),
-    }),
+    prepare: async () => {
+      const date = sessionDate();
+      return {
+        path: `/v1/stations/${stationId}/sessions`,
+        body: session(12, date),
+        otherBody: session(30, date),
+        effects: await growth(count('appraisal_sessions', { station_id: stationId })),
+        workflowId: async (res) => sessionWorkflowId(res.body.sessionId),
+      };
+    },
   },
   {
     route: '/v1/stations/{id}/sessions/{sessionId}/quality-supervisor',
@@ -399,6 +408,23 @@ const ROWS: Row[] = [
         body: { category: 'examiner_misconduct', severity: 'normal', stationId },
         otherBody: { category: 'examiner_misconduct', severity: 'serious', stationId },
         effects: events(COMPLAINT_CASE, id, 'triaged'),
+      };
+    },
+  },
+  {
+    route: '/v1/sessions/{id}/candidates',
+    as: 'admin-1',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { sessionId } = await ok(`/v1/stations/${stationId}/sessions`, 'admin-1', session(), 201);
+      const candidate = (name: string, identityNumber: string) => ({ name, identityNumber, occupationCode: '6-18-01-01', level: 3 });
+      return {
+        path: `/v1/sessions/${sessionId}/candidates`,
+        body: { candidates: [candidate('李明', '440605199001010014')] },
+        otherBody: { candidates: [candidate('王芳', '440605199001010022')] },
+        effects: events(SESSION_CASE, sessionId, 'candidates_added'),
       };
     },
   },

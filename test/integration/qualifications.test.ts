@@ -8,6 +8,7 @@ let stationId: number;
 beforeAll(async () => {
   h = await startHarness({
     qualification: { validity: 'PT20S', reminderOffsets: ['PT14S', 'PT8S'], renewal: { minTrainingHours: 24, minSessions: 0, violationsNeedingSupervisor: 2 } },
+    session: { registerDaysAhead: 0 },
   });
   stationId = await licenseStation(h);
 });
@@ -33,8 +34,12 @@ async function admit(examinerId: string, occupationCode = nextOccupation()) {
 const act = (id: string, path: string, as: string, body: unknown) => h.api('POST', `/v1/qualifications/${id}/${path}`, { as, body });
 const mailsFor = (id: string, subject: string) => h.mails.filter((m) => m.subject === `Examiner qualification ${id}: ${subject}`);
 const examinerStatus = async (id: string) => (await h.api('GET', `/v1/examiners/${id}`, { as: 'sup-1' })).body.status as string;
-/** Qualifications here last seconds: a session one allows is held today (it must still be valid on the session date). */
-const session = (examinerIds: string[]) => appraisalSession({ examinerIds, date: new Date().toISOString().slice(0, 10) });
+/**
+ * Qualifications here last seconds: a session one allows is held today in China (it must still be valid on the
+ * session date), beside exam-2, whose demo qualification makes up the session's second examiner.
+ */
+const session = (examinerIds: string[]) =>
+  appraisalSession({ examinerIds: [...examinerIds, 'exam-2'], date: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) });
 
 describe('examiner qualification', () => {
   it('admits, reminds at each offset exactly once, renews, and runs the next cycle as a new run', async () => {

@@ -65,15 +65,17 @@ describe('session register', () => {
     });
     expect([...listed!.examinerIds].sort()).toEqual(['exam-1', 'exam-2']);
 
+    // The next day: the examiners are at the registered session on its own.
+    const nextDay = () => ({ ...validSession(), date: '2027-03-02' });
     const refusals: Array<[string, unknown, string[]]> = [
-      ['an occupation outside the licence', { ...validSession(), occupationCode: '6-18-03-01' }, ['out of scope', '超范围', '6-18-03-01']],
-      ['a level above the licensed level 3', { ...validSession(), level: 2 }, ['out of scope', '超范围', 'level 2']],
+      ['an occupation outside the licence', { ...nextDay(), occupationCode: '6-18-03-01' }, ['out of scope', '超范围', '6-18-03-01']],
+      ['a level above the licensed level 3', { ...nextDay(), level: 2, examinerIds: ['exam-1', 'exam-2', 'insp-1'] }, ['out of scope', '超范围', 'level 2']],
       [
         'a site in another province',
-        { ...validSession(), site: { provinceCode: '350000', cityCode: '350100', address: '实训楼9号车间' } },
+        { ...nextDay(), site: { provinceCode: '350000', cityCode: '350100', address: '实训楼9号车间' } },
         ['cross-region', '跨地区', '350000'],
       ],
-      ['a lapsed examiner', { ...validSession(), examinerIds: ['exam-1', 'exam-3'] }, ['not active', 'exam-3']],
+      ['a lapsed examiner', { ...nextDay(), examinerIds: ['exam-1', 'insp-6'] }, ['not active', 'insp-6']],
     ];
     for (const [what, body, words] of refusals) {
       const res = await register(body);

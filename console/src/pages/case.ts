@@ -1,4 +1,4 @@
-import { api, type Me } from '../api';
+import { api, ApiError, type Me } from '../api';
 import { caseDetails, checklistOf, loadNames, nameOf, peopleIn, timelineSentence, type Names, type TimelineEntry } from '../caseDetails';
 import { CASE_KINDS, offeredActions, pendingOf, processLabel, type ActionSpec, type CaseData, type ProcessKey } from '../cases';
 import { h, show } from '../dom';
@@ -33,7 +33,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
     (r) => r.items,
     () => null,
   );
-  const names = await loadNames(peopleIn(data, timeline ?? []));
+  const names = await loadNames([...peopleIn(data, timeline ?? []), ...(kind.people?.(data) ?? [])]);
   const checklist = checklistOf(data);
   const pending = pendingOf(data);
   const status = (data.live?.status as string | undefined) ?? data.record.status;
@@ -150,10 +150,14 @@ async function actionForm(spec: ActionSpec, ctx: { id: string; data: CaseData; m
     title: label('action', spec.action),
     fields,
     confirm: spec.confirm && ((body) => spec.confirm!(body, ctx)),
-    check: spec.check,
-    submit: (body, idempotencyKey) => {
+    check: spec.check && ((body) => spec.check!(body, ctx)),
+    submit: async (body, idempotencyKey) => {
       const request = spec.request?.(body, ctx) ?? { path: `${base}/${encodeURIComponent(ctx.id)}/${spec.path}`, body };
-      return request.method === 'GET' ? api('GET', request.path) : api('POST', request.path, { body: request.body, idempotencyKey });
+      try {
+        return await (request.method === 'GET' ? api('GET', request.path) : api('POST', request.path, { body: request.body, idempotencyKey }));
+      } catch (error) {
+        throw error instanceof ApiError && spec.refused ? spec.refused(error) : error;
+      }
     },
     onDone: (result) => {
       if (spec.next) location.hash = spec.next(result);

@@ -42,6 +42,13 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
       ),
     );
   }
+  if (hasRole(me, 'station_admin', 'supervisor', 'reviewer')) {
+    sources.push(
+      list('/v1/sessions?pendingOnMe=true&limit=100').then((rows) =>
+        rows.map((r) => fromPending('session', r, `${r.stationName} · ${r.date} · ${occupationName(r.occupationCode)}`)),
+      ),
+    );
+  }
   if (hasRole(me, 'complaint_handler', 'supervisor', 'inspector')) {
     sources.push(
       list('/v1/complaints?pendingOnMe=true&limit=100').then((rows) =>

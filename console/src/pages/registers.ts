@@ -4,6 +4,7 @@ import { levelLabel } from '../forms';
 import { formatTime, label, t, type MessageKey } from '../messages';
 import { occupationName } from '../occupations';
 import { placeName } from '../places';
+import { SESSION_STATUSES } from '../session';
 import { errorNotice, heading } from '../view';
 
 /**
@@ -13,7 +14,7 @@ import { errorNotice, heading } from '../view';
  */
 
 type Row = Record<string, any>;
-type Filter = 'place' | 'occupation' | 'created' | 'due' | 'overdue' | 'pendingOnMe' | 'sort';
+type Filter = 'place' | 'occupation' | 'created' | 'due' | 'overdue' | 'pendingOnMe' | 'sort' | 'sessionDate' | 'signals';
 
 interface Column {
   key: MessageKey;
@@ -28,7 +29,7 @@ interface Register {
   columns: Column[];
 }
 
-export const REGISTER_KINDS = ['applications', 'stations', 'inspections', 'qualifications', 'examiners', 'complaints', 'campaigns'] as const;
+export const REGISTER_KINDS = ['applications', 'stations', 'inspections', 'sessions', 'qualifications', 'examiners', 'complaints', 'campaigns'] as const;
 export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 const link = (hash: string, text: Child) => h('a', { href: hash }, text);
@@ -109,6 +110,37 @@ const REGISTERS: Record<RegisterKind, Register> = {
       { key: 'registers.col.pending', cell: pendingAction },
       { key: 'registers.col.due', cell: (r) => due(r.pending?.dueAt, r.pending?.escalationLevel) },
       { key: 'registers.col.rating', cell: (r) => r.rating ?? '—' },
+    ],
+  },
+  sessions: {
+    path: '/v1/sessions',
+    roles: ['station_admin', 'supervisor', 'reviewer', 'examiner', 'quality_supervisor'],
+    statuses: [...SESSION_STATUSES],
+    filters: ['place', 'occupation', 'sessionDate', 'signals', 'created', 'due', 'overdue', 'pendingOnMe', 'sort'],
+    columns: [
+      { key: 'registers.col.sessionDate', cell: (r) => caseLink('session', r.id, r.date) },
+      { key: 'registers.col.station', cell: (r) => caseLink('station', r.stationId, r.stationName) },
+      { key: 'registers.col.occupation', cell: (r) => occupationName(r.occupationCode) },
+      { key: 'registers.col.level', cell: (r) => levelLabel(r.level) },
+      { key: 'registers.col.region', cell: (r) => region(r.site) },
+      { key: 'registers.col.status', cell: status },
+      { key: 'registers.col.candidates', cell: (r) => String(r.candidates) },
+      { key: 'registers.col.passed', cell: (r) => (r.status === 'approved' ? String(r.passed) : '—') },
+      {
+        key: 'registers.col.signals',
+        cell: (r) =>
+          (r.signals as Array<{ rule: string; serious: boolean }>).length
+            ? h(
+                'ul',
+                { class: 'signals' },
+                (r.signals as Array<{ rule: string; serious: boolean }>).map((x) =>
+                  h('li', { 'data-signal': x.rule }, label('signal', x.rule), x.serious ? h('span', { class: 'badge danger' }, t('sessions.serious')) : null),
+                ),
+              )
+            : '—',
+      },
+      { key: 'registers.col.pending', cell: pendingAction },
+      { key: 'registers.col.due', cell: (r) => due(r.pending?.dueAt, r.pending?.escalationLevel) },
     ],
   },
   qualifications: {
@@ -206,6 +238,9 @@ const FIELDS = [
   'overdue',
   'pendingOnMe',
   'sort',
+  'dateFrom',
+  'dateTo',
+  'signals',
 ] as const;
 
 /** The start of a day picked in the user's own time zone, as the API takes times. */
@@ -264,6 +299,21 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
         ]
       : null,
     has('occupation') ? text('occupationCode', t('registers.occupationCode'), { pattern: '\\d-\\d{2}-\\d{2}-\\d{2}', size: '12' }) : null,
+    has('sessionDate')
+      ? [date('dateFrom', t('registers.from', { what: t('registers.sessionDate') })), date('dateTo', t('registers.to', { what: t('registers.sessionDate') }))]
+      : null,
+    has('signals')
+      ? field(
+          'signals',
+          t('registers.signals'),
+          h(
+            'select',
+            { id: id('signals'), name: 'signals' },
+            h('option', { value: '' }, t('registers.all')),
+            ['any', 'serious', 'none'].map((v) => h('option', { value: v, selected: v === value('signals') }, t(`registers.signals.${v}` as MessageKey))),
+          ),
+        )
+      : null,
     has('created') ? [date('createdFrom', t('registers.from', { what: created })), date('createdTo', t('registers.to', { what: created }))] : null,
     has('due') ? [date('dueFrom', t('registers.from', { what: dueLabel })), date('dueTo', t('registers.to', { what: dueLabel }))] : null,
     has('overdue') ? check('overdue', t('registers.overdue')) : null,

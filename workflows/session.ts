@@ -1,0 +1,76 @@
+import { condition, workflowInfo } from '@temporalio/workflow';
+import { initialSession, needsQualitySupervisor, pickSample, sessionRules } from '../domain/session';
+import { caseRuntime } from './caseRuntime';
+import { sessionRecorded, sessionState, sessionUpdates, type SessionInput, type SessionView } from './session.messages';
+import { now, starter, store } from './support';
+
+/**
+ * An appraisal session (鉴定场次), `session:<id>`, from registration to approved results: the real-name roster
+ * until it locks → the session day → the examiners' scores and the quality supervisor's visit report → the
+ * station's submission, with its fraud signals (a serious one holds approval and opens a complaint by itself) →
+ * the reviewer's sample re-check and decision (approve, or return for correction).
+ */
+export async function session(input: SessionInput): Promise<SessionView> {
+  const { policy } = input;
+  const { workflowId } = workflowInfo();
+  const c = caseRuntime({
+    rules: sessionRules,
+    policy,
+    state: initialSession({ ...input, at: now() }),
+    workflowId,
+    messages: { state: sessionState, recorded: sessionRecorded, actions: sessionUpdates },
+    search: { caseType: 'session', region: input.station.provinceCode },
+    save: (save) => store.saveSession(save),
+  });
+  const status = () => c.state.status;
+  // Drawn inside the workflow: Math.random here is seeded by the run, so replay draws the same.
+  if (needsQualitySupervisor(input.session, input.stationRisk, policy, Math.random)) c.system({ supervisionRequired: true }, 'supervision_required');
+  await c.persist();
+  c.markRecorded();
+
+  // 1. The real-name roster (实名制) is open until its deadline, then locks.
+  await condition(() => status() !== 'roster_open', Math.max(0, Date.parse(c.state.rosterLocksAt) - Date.now()));
+  if (status() === 'roster_open') c.system({ status: 'roster_locked' }, 'roster_locked', { candidates: c.state.candidates.length });
+  await c.persist();
+
+  // 2. The session is held; scoring begins when its day ends.
+  await condition(() => status() === 'cancelled', Math.max(0, Date.parse(c.state.endsAt) - Date.now()));
+  if (status() === 'roster_locked') c.system({ status: 'scoring' }, 'session_ended');
+
+  // 3. Scores and submission; 4. the review, until approved (a return goes back to scoring).
+  while (status() === 'scoring' || status() === 'under_review') {
+    await c.holdStatus('scoring');
+    if (status() !== 'under_review') continue;
+    c.system(
+      {
+        recheck: {
+          sample: pickSample(
+            c.state.candidates.map((x) => x.id),
+            policy.recheckShare,
+            Math.random,
+          ),
+          entries: {},
+        },
+      },
+      'recheck_sample_drawn',
+    );
+    if (c.state.signals.some((x) => x.serious) && !c.state.complaintId) await openComplaint();
+    await c.holdStatus('under_review');
+  }
+  return c.finish();
+
+  /** A serious fraud signal opens a complaint case by itself (source: system), once, and brings the station's next inspection forward. */
+  async function openComplaint(): Promise<void> {
+    const signals = c.state.signals.filter((x) => x.serious);
+    const report = await starter.openSessionComplaint({
+      sessionId: input.id,
+      stationId: input.station.id,
+      signals,
+      policy: input.complaintPolicy,
+      inspectionPolicy: input.inspectionPolicy,
+    });
+    if (report.applied) c.system({ complaintId: String(report.result.complaintId) }, 'complaint_opened', report.result);
+    else c.system({}, 'complaint_open_failed', { reason: report.reason });
+    await c.persist();
+  }
+}

@@ -1,12 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import type { Sealer } from '../platform/sealing';
+import { createCertificateActivities } from './certificates';
 import { createHousekeepingActivities } from './housekeeping';
 import { createMailActivities } from './mail';
 import type { Mailer } from './mailer';
 import { createStarterActivities } from './starter';
 import { createStoreActivities } from './store';
 
+export type { CertificateActivities } from './certificates';
 export type { HousekeepingActivities } from './housekeeping';
 export type { MailActivities, MailOutcome, MailRequest } from './mail';
 export type { StarterActivities } from './starter';
@@ -30,5 +32,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createStarterActivities(deps),
     ...createHousekeepingActivities(deps.db),
+    ...createCertificateActivities(deps),
   };
 }

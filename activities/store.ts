@@ -3,7 +3,8 @@ import type { Db } from '../db/connect';
 import { saveCampaign } from '../db/queries/campaigns';
 import { latestTemplate } from '../db/queries/checklistTemplates';
 import { complaintFacts } from '../db/queries/complaintChecks';
-import { certificateInvalidation, invalidateCertificate, saveComplaintSnapshot, type ComplaintSave } from '../db/queries/complaints';
+import { findCertificate, revokeCertificate } from '../db/queries/certificates';
+import { saveComplaintSnapshot, type ComplaintSave } from '../db/queries/complaints';
 import type { CaseEvent } from '../db/queries/events';
 import { saveInspectionSnapshot } from '../db/queries/inspections';
 import { importedQualificationsPage, saveQualificationSnapshot, type QualificationSave } from '../db/queries/qualifications';
@@ -17,6 +18,8 @@ import type { InspectionProjection } from '../domain/inspection';
 import type { AppraisalSession, SessionRegion } from '../domain/programme';
 import type { Role } from '../domain/roles';
 import type { ActionReport } from '../domain/case';
+import { normaliseCertificateNumber } from '../domain/certificate';
+import { Refusal } from '../domain/errors';
 
 /** Reads and writes of MySQL: short, run under the store policy (workflows/support.ts). */
 export function createStoreActivities({ db }: { db: Db }) {
@@ -91,13 +94,26 @@ export function createStoreActivities({ db }: { db: Db }) {
       return complaintFacts(db, targets, sessionRegion);
     },
 
-    /** A finding's invalidation of a certificate, reported as read back (see ./crossProcess). */
-    async invalidateCertificate(req: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<ActionReport> {
-      await invalidateCertificate(db, req);
-      const read = await certificateInvalidation(db, req.certificateNumber);
-      return read.invalid
-        ? { applied: true, result: { certificateNumber: req.certificateNumber, invalidatedAt: read.invalidatedAt } }
-        : { applied: false, reason: `certificate ${req.certificateNumber} is not recorded invalid` };
+    /**
+     * A finding's revocation of a certificate in the register, by the complaint (`complaint:<id>`), reported as read
+     * back (see ./crossProcess): a retry finds it revoked by the same case and reports it applied. `by`, the
+     * investigator, is absent in calls from complaints that ran before the register.
+     */
+    async invalidateCertificate(req: { certificateNumber: string; complaintId: string; reasons: string[]; by?: string }): Promise<ActionReport> {
+      const number = normaliseCertificateNumber(req.certificateNumber);
+      const revokedCase = `complaint:${req.complaintId}`;
+      const audit = req.by ? { actorId: req.by, actorRole: 'inspector' } : { actorId: 'system', actorRole: 'system' };
+      try {
+        await revokeCertificate(db, number, { reason: req.reasons.join('; '), revokedCase, audit });
+      } catch (error) {
+        // Not valid any more: revoked by this case before (a retry) or otherwise, as read back below.
+        if (!(error instanceof Refusal)) throw error;
+      }
+      const read = await findCertificate(db, number);
+      if (!read) return { applied: false, reason: `no certificate ${number} in the register` };
+      return read.status === 'revoked' && read.revokedCase === revokedCase
+        ? { applied: true, result: { certificateNumber: number, revokedAt: read.revokedAt } }
+        : { applied: false, reason: `certificate ${number} is ${read.status}${read.revokedCase ? ` (${read.revokedCase})` : ''}` };
     },
   };
 }

@@ -9,6 +9,7 @@ import { errorMiddleware, HttpError } from './errors';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type ApiDeps, type AppDeps, type RouteSpec } from './routeSpec';
 import { createSealer } from '../platform/sealing';
+import { createSigner } from '../platform/signing';
 import { inspectionRoutes } from './routes/inspections';
 import { qualificationRoutes } from './routes/qualifications';
 import { complaintRoutes, publicComplaintRoutes } from './routes/complaints';
@@ -20,6 +21,11 @@ import { sessionRoutes } from './routes/sessions';
 import { userRoutes } from './routes/users';
 import { peopleRoutes } from './routes/people';
 import { referenceRoutes } from './routes/reference';
+import { certificateRoutes } from './routes/certificates';
+import { publicCertificateRoutes } from './routes/publicCertificates';
+import { certificateDocumentRoutes } from './routes/certificateDocuments';
+import { blankStockRoutes } from './routes/blankStock';
+import { certificateImportRoutes } from './routes/certificateImports';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
@@ -33,9 +39,17 @@ export const ROUTES: RouteSpec[] = [
   ...userRoutes,
   ...peopleRoutes,
   ...referenceRoutes,
+  ...certificateRoutes,
+  ...certificateDocumentRoutes,
+  ...blankStockRoutes,
+  ...certificateImportRoutes,
 ];
-/** Routes anyone may call (no token): complaint intake and tracking. */
-export const PUBLIC_ROUTES: RouteSpec[] = [...publicComplaintRoutes];
+const STREAMED_PATHS = new Set(ROUTES.filter((r) => r.streamed).map((r) => r.path));
+/**
+ * Routes anyone may call (no token): certificate verification, complaint intake and tracking. Certificates first: their
+ * verification by number replaces the complaints' older answer on the same path.
+ */
+export const PUBLIC_ROUTES: RouteSpec[] = [...publicCertificateRoutes, ...publicComplaintRoutes];
 
 /** A request id (taken from X-Request-Id when sane) on every response and log line. */
 function requestContext(logger: Logger): Middleware {
@@ -82,13 +96,22 @@ const acceptedBodies: Middleware = async (ctx, next) => {
 };
 
 export function createApp(started: AppDeps, logger: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })): Koa {
-  const deps: ApiDeps = { ...started, sealer: createSealer(started.config.sealingKey) };
+  const deps: ApiDeps = {
+    ...started,
+    sealer: createSealer(started.config.sealingKey),
+    signer: createSigner(started.config.certificateSigningKeys),
+  };
   const app = new Koa();
   app.proxy = process.env.TRUST_PROXY === 'true';
   app.use(requestContext(logger));
   app.use(errorMiddleware);
   app.use(httpHygiene);
   app.use(acceptedBodies);
+  // A route that reads its own body as it arrives (the legacy certificate import) gets it unread.
+  app.use((ctx, next) => {
+    if (ctx.method === 'POST' && STREAMED_PATHS.has(ctx.path)) ctx.disableBodyParser = true;
+    return next();
+  });
   // JSON for everything; CSV (text/csv) only where a route takes it, such as the examiner import.
   app.use(
     bodyParser({
@@ -138,6 +161,17 @@ export function createApp(started: AppDeps, logger: Logger = pino({ level: proce
   });
   const intakeLimit = deps.config.policy.complaint.intakeRate;
   open.post('/v1/public/complaints', rateLimit(deps.db, { bucket: 'complaint-intake', max: intakeLimit.max, windowMs: durationMs(intakeLimit.window) }));
+  // Certificate look-ups by number (one, a holder's PDF, a signed statement's current status) share one count; employers' files another.
+  const { verifyRate, batchRate } = deps.config.policy.certificate;
+  const verifyLimit = rateLimit(deps.db, {
+    bucket: 'certificate-verify',
+    max: verifyRate.max,
+    windowMs: durationMs(verifyRate.window),
+    batch: { hits: 50, ms: 250 },
+  });
+  open.get(['/v1/public/certificates/:number', '/v1/public/certificates/:number/pdf'], verifyLimit);
+  open.post('/v1/public/certificate-statements/verification', verifyLimit);
+  open.post('/v1/public/certificate-checks', rateLimit(deps.db, { bucket: 'certificate-batch', max: batchRate.max, windowMs: durationMs(batchRate.window) }));
   mountRoutes(open, PUBLIC_ROUTES, deps);
   const document = openApiDocument([...PUBLIC_ROUTES, ...ROUTES]);
   open.get('/openapi.json', (ctx) => {

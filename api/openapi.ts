@@ -40,7 +40,7 @@ export function openApiDocument(specs: RouteSpec[]): object {
         ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
-        ...(spec.method === 'post' ? { headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }) } : {}),
+        ...(spec.method === 'post' && !spec.readOnly ? { headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }) } : {}),
       },
       responses: { [spec.status ?? 200]: { description: 'success' }, ...errors },
     });

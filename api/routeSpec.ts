@@ -1,9 +1,11 @@
 import Router from '@koa/router';
+import type { Readable } from 'node:stream';
 import type { Middleware } from 'koa';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Config } from '../platform/config';
 import type { Sealer } from '../platform/sealing';
+import type { Signer } from '../platform/signing';
 import type { Db } from '../db/connect';
 import type { Actor, Role } from '../domain/roles';
 import { requireRole } from './auth';
@@ -19,9 +21,13 @@ export interface AppDeps {
   config: Config;
 }
 
-/** What a handler may use: the database for reads, Temporal for every write to a case, the sealer built once from the configured key. */
+/**
+ * What a handler may use: the database for reads, Temporal for every write to a case, the sealer and the certificate
+ * signer built once from the configured keys.
+ */
 export interface ApiDeps extends AppDeps {
   sealer: Sealer;
+  signer: Signer;
 }
 
 export interface RouteInput<B, Q, T = unknown> {
@@ -43,6 +49,8 @@ export interface RouteInput<B, Q, T = unknown> {
   resourceId?: string;
   /** What the route's `authorize` found: the object the caller acts on, once they may. */
   target: T;
+  /** A `streamed` route's body, unread: the handler reads it as it arrives. */
+  bodyStream?: Readable;
 }
 
 /**
@@ -60,6 +68,16 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodObjec
   query?: Q;
   status?: number;
   /**
+   * The handler reads the body itself from `bodyStream` (a file too large to hold), so the body parser leaves it
+   * unread and nothing validates or hashes it first: for a path without parameters.
+   */
+  streamed?: boolean;
+  /**
+   * A query sent as POST only because its input is large: it acts on nothing, so nothing is recorded for an
+   * Idempotency-Key (its answer, a file perhaps, is computed afresh each time).
+   */
+  readOnly?: true;
+  /**
    * The object and jurisdiction checks for the current caller (404 for what they may not see), read-only.
    * They run before an Idempotency-Key's stored answer is replayed, so a replay never outlives a right.
    */
@@ -73,15 +91,18 @@ export function route<B extends z.ZodType, Q extends z.ZodObject, T = unknown>(s
 
 /**
  * Mounts each route as: role check, input validation, the route's object checks, then the
- * Idempotency-Key (a replay only after every check has passed for the caller as they are now), then the handler.
+ * Idempotency-Key (a replay only after every check has passed for the caller as they are now; none for a
+ * `readOnly` route), then the handler.
  */
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): void {
   const replayOrRecord = idempotency(deps.db, deps.sealer);
+  const replayOrRecordStreamed = idempotency(deps.db, deps.sealer, { streamed: true });
   for (const spec of specs) {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     const guard: Middleware = spec.roles.length ? requireRole(...spec.roles) : (_ctx, next) => next();
+    const keyed: Middleware[] = spec.readOnly ? [] : [spec.streamed ? replayOrRecordStreamed : replayOrRecord];
     const checked: Middleware = async (ctx, next) => {
-      checkIdempotencyKey(ctx.get('idempotency-key'));
+      if (!spec.readOnly) checkIdempotencyKey(ctx.get('idempotency-key'));
       const requestId = ctx.state.requestId as string;
       const actor = ctx.state.actor as Actor | undefined;
       const role = spec.roles.find((r) => actor?.roles.includes(r));
@@ -101,8 +122,11 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: ApiDeps): 
       ctx.state.input = input;
       await next();
     };
-    router[spec.method](koaPath, guard, checked, replayOrRecord, async (ctx) => {
-      const result = await spec.handler({ ...(ctx.state.input as RouteInput<unknown, Record<string, unknown>>), resourceId: ctx.state.resourceId });
+    router[spec.method](koaPath, guard, checked, ...keyed, async (ctx) => {
+      const input = ctx.state.input as RouteInput<unknown, Record<string, unknown>>;
+      // Under an Idempotency-Key, a streamed body comes through the hash that identifies the request.
+      const bodyStream = spec.streamed ? ((ctx.state.bodyStream as Readable | undefined) ?? ctx.req) : undefined;
+      const result = await spec.handler({ ...input, resourceId: ctx.state.resourceId, ...(bodyStream ? { bodyStream } : {}) });
       ctx.status = spec.status ?? 200;
       ctx.body = result;
     });

@@ -85,6 +85,8 @@ export async function startBenchEnv(log: (line: string) => void) {
           ...process.env,
           NODE_ENV: 'production',
           JWT_SECRET: DEV_JWT_SECRET,
+          // Production mode asks for signing keys; the worker signs nothing, so a throwaway one.
+          CERTIFICATE_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64url')}`,
           DATABASE_URL: databaseUrl,
           TEMPORAL_ADDRESS: address,
           TASK_QUEUE: taskQueue,
@@ -115,14 +117,17 @@ export async function startBenchEnv(log: (line: string) => void) {
     // The baselines' own client, as a program without the API would have.
     const raw = new Client({ connection: await Connection.connect({ address }), namespace: NAMESPACE });
     cleanups.push(() => raw.connection.close());
-    // The intake limit guards against abuse from one address; the load generator is one address.
+    // The intake and verification limits guard against abuse from one address; the load generator is one address.
     const config = {
       ...loadConfig({ JWT_SECRET: DEV_JWT_SECRET, SEALING_KEY: process.env.COMPLAINT_KEY }),
       databaseUrl,
       taskQueue,
       temporalAddress: address,
       smtpUrl: sink.url,
-      policy: policyWith({ complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } } }),
+      policy: policyWith({
+        complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } },
+        certificate: { verifyRate: { max: 1_000_000_000, window: 'PT1H' }, batchRate: { max: 1_000_000, window: 'PT1H' } },
+      }),
     };
     // Request logs are written as in production, but to /dev/null.
     const app = createApp({ db, temporal, config }, pino({ level: 'info' }, pino.destination('/dev/null')));
@@ -145,6 +150,8 @@ export async function startBenchEnv(log: (line: string) => void) {
       config,
       sink,
       http,
+      /** For a scenario that streams a request body, which `http` does not. */
+      baseUrl,
       taskQueue,
       versions: { temporalServer: serverVersion ?? 'unknown', mariadb: String(mariadb) },
       token: (userId: string) => tokens.get(userId)!,

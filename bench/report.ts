@@ -1,5 +1,5 @@
 import type { CpuShare } from './procs';
-import { median, round, spread, type Spread } from './stats';
+import { median, round, spread, type LoadResult, type Spread } from './stats';
 
 /** One figure of a scenario, as the table shows it: median over the runs with their range. */
 export interface Figure {
@@ -28,6 +28,48 @@ export interface ScenarioReport {
 
 export function figure(label: string, unit: string, runs: number[]): Figure {
   return { label, unit, value: spread(runs.map((v) => round(v))) };
+}
+
+/**
+ * An endpoint against a raw mysql2 pool running the SQL it ran, run by run: throughput and its ratio, the API's
+ * tail against the target, and both sides' percentiles.
+ */
+export function apiAgainstRaw(runs: Array<{ api: LoadResult; raw: LoadResult }>, target: { ratio: number; p99Ms: number }) {
+  const ratio = spread(runs.map((r) => round(r.api.throughput / r.raw.throughput)));
+  const p99 = spread(runs.map((r) => r.api.p99));
+  const of = (pick: (r: { api: LoadResult; raw: LoadResult }) => number) => runs.map(pick);
+  return {
+    system: figure(
+      'API',
+      'req/s',
+      of((r) => r.api.throughput),
+    ),
+    baseline: figure(
+      'raw mysql2 pool, same SQL',
+      'queries/s',
+      of((r) => r.raw.throughput),
+    ),
+    ratio,
+    target: `≥ ${target.ratio}× throughput, p99 ≤ ${target.p99Ms} ms`,
+    met: ratio.median >= target.ratio && p99.median <= target.p99Ms,
+    extra: [
+      figure(
+        'API p99',
+        'ms',
+        of((r) => r.api.p99),
+      ),
+      figure(
+        'API p50',
+        'ms',
+        of((r) => r.api.p50),
+      ),
+      figure(
+        'raw p99',
+        'ms',
+        of((r) => r.raw.p99),
+      ),
+    ],
+  };
 }
 
 export function medianCpu(shares: CpuShare[]): CpuShare {

@@ -6,6 +6,9 @@ import { ROOT } from '../platform/config';
 import { startBenchEnv, type BenchContext } from './env';
 import { markdown, type ScenarioReport } from './report';
 import { campaignReport, campaignRun } from './scenarios/campaign';
+import { certificateImport } from './scenarios/certificateImport';
+import { certificatePdfScenario } from './scenarios/certificatePdf';
+import { certificateVerify } from './scenarios/certificateVerify';
 import { complaintCreate } from './scenarios/complaintCreate';
 import { cyclesReport, cyclesRun } from './scenarios/cycles';
 import { decision } from './scenarios/decision';
@@ -20,7 +23,7 @@ import { outbox } from './scenarios/outbox';
  * BENCH_BUDGET_S (default 19 minutes from the start) allows another run of the same length.
  * Writes bench/results/<time>.json; a complete full-scale run also rewrites the table in BENCHMARKS.md.
  */
-const SCENARIOS = ['complaintCreate', 'decision', 'list', 'outbox', 'campaign', 'cycles'] as const;
+const SCENARIOS = ['complaintCreate', 'decision', 'list', 'outbox', 'certificateVerify', 'certificateImport', 'certificatePdf', 'campaign', 'cycles'] as const;
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const DOC = path.join(ROOT, 'BENCHMARKS.md');
 const [START, END] = ['<!-- bench:results:start -->', '<!-- bench:results:end -->'];
@@ -73,6 +76,9 @@ async function main(): Promise<void> {
     }
     if (only.includes('list')) reports.push(await timed('list', () => list(ctx)));
     if (only.includes('outbox')) reports.push(await timed('outbox', () => outbox(ctx)));
+    if (only.includes('certificateVerify')) reports.push(await timed('certificateVerify', () => certificateVerify(ctx)));
+    if (only.includes('certificateImport')) reports.push(await timed('certificateImport', () => certificateImport(ctx)));
+    if (only.includes('certificatePdf')) reports.push(await timed('certificatePdf', () => certificatePdfScenario(ctx)));
     // Last, each run restarting the worker to read its memory from an empty cache: one run each, then more while the budget allows.
     const long = [repeated('campaign', campaignRun, campaignReport), repeated('cycles', cyclesRun, cyclesReport)].filter((s) => only.includes(s.name));
     for (const s of long) await s.next();

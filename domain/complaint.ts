@@ -56,7 +56,7 @@ export interface Targets {
 
 /** Facts the automatic checks established, for the investigator. */
 export interface CheckFact {
-  check: 'out_of_scope' | 'cross_region' | 'station_not_active' | 'examiner_not_active';
+  check: 'out_of_scope' | 'cross_region' | 'station_not_active' | 'examiner_not_active' | 'fraud_signals';
   result: boolean;
   detail: string;
 }
@@ -66,7 +66,8 @@ export type FindingAction =
   | { type: 'suspend_examiner'; until: string }
   | { type: 'propose_revocation' }
   | { type: 'propose_station_sanction' }
-  | { type: 'invalidate_certificate' };
+  /** The certificate to revoke in the register: the intake's number where none is named (findings before the register named none). */
+  | { type: 'invalidate_certificate'; certificateNumber?: string };
 
 export const COMPLAINT_STATUSES = ['consultation', 'answered', 'received', 'triaged', 'investigating', 'closed', 'appealed', 'merged', 'final'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
@@ -216,7 +217,7 @@ export function checkComplaintAction(s: ComplaintState, action: ComplaintAction,
       if (action.actions.some((a) => a.type === 'suspend_examiner') && !s.targets.examinerId) throw invalid('actions', 'the complaint names no examiner');
       if (action.actions.some((a) => a.type === 'adhoc_inspection' || a.type === 'propose_station_sanction') && !s.targets.stationId)
         throw invalid('actions', 'the complaint names no station');
-      if (action.actions.some((a) => a.type === 'invalidate_certificate') && !s.intake.certificateNumber)
+      if (action.actions.some((a) => a.type === 'invalidate_certificate' && !(a.certificateNumber ?? s.intake.certificateNumber)))
         throw invalid('actions', 'the complaint names no certificate');
       return;
   }

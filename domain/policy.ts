@@ -160,6 +160,24 @@ export const sessionPolicySchema = z.object({
   }),
 });
 
+const rateSchema = z.object({ max: z.number().int().min(1), window: duration });
+
+/** Certificates (职业技能等级证书): public verification limits, the employer's batch, the feed, imports and blank stock. */
+export const certificatePolicySchema = z.object({
+  /** Public verification per client address (abuse protection), counted in MySQL. */
+  verifyRate: rateSchema,
+  /** The employer's batch check: at most this many (number, name) pairs per file, and this many files per window. */
+  batchCheckMax: z.number().int().min(1),
+  batchRate: rateSchema,
+  /** The revocation feed's largest page. */
+  revocationFeedPageMax: z.number().int().min(1),
+  /** Legacy import: rows written per INSERT, and rejected rows kept for the report. */
+  importBatchRows: z.number().int().min(1),
+  importRejectionsKept: z.number().int().min(0),
+  /** Blank forms: the largest serial range one receipt or distribution may move. */
+  blankRangeMax: z.number().int().min(1),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
   complaint: complaintPolicySchema,
@@ -168,6 +186,7 @@ export const policySchema = z.object({
   programme: programmePolicySchema,
   housekeeping: housekeepingPolicySchema,
   session: sessionPolicySchema,
+  certificate: certificatePolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -178,6 +197,7 @@ export type QualificationPolicy = z.infer<typeof qualificationPolicySchema>;
 export type ComplaintPolicy = z.infer<typeof complaintPolicySchema>;
 export type HousekeepingPolicy = z.infer<typeof housekeepingPolicySchema>;
 export type SessionPolicy = z.infer<typeof sessionPolicySchema>;
+export type CertificatePolicy = z.infer<typeof certificatePolicySchema>;
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -274,6 +294,15 @@ export const defaultPolicy: Policy = {
       repeatPassWindow: 'P365D',
       serious: ['scored_before_end', 'not_on_roster', 'more_passes_than_present', 'repeat_pass', 'own_organisation', 'serious_irregularity'],
     },
+  },
+  certificate: {
+    verifyRate: { max: 60, window: 'PT1M' },
+    batchCheckMax: 1000,
+    batchRate: { max: 20, window: 'PT1H' },
+    revocationFeedPageMax: 1000,
+    importBatchRows: 5000,
+    importRejectionsKept: 10000,
+    blankRangeMax: 100000,
   },
 };
 

@@ -214,7 +214,7 @@ function expectStatus(s: SessionState, type: SessionActionType, ...allowed: Sess
 
 const score = (v: number | null) => v === null || (Number.isFinite(v) && v >= 0 && v <= 100);
 
-export function checkSessionAction(s: SessionState, action: SessionAction, actor: Actor, policy: SessionPolicy, at: string): void {
+export function checkSessionAction(s: SessionState, action: SessionAction, actor: Actor, policy: SessionPolicy): void {
   expectRole(actor, action.type);
   const isAdmin = actor.id === s.station.adminId;
   switch (action.type) {
@@ -312,7 +312,6 @@ export function checkSessionAction(s: SessionState, action: SessionAction, actor
       }
       return;
   }
-  void at;
 }
 
 /** Sampled candidates whose re-entered scores differ from the examiners' beyond the tolerance. */
@@ -376,7 +375,7 @@ export function applySessionAction(s: SessionState, action: SessionAction, ctx: 
       return rec({ ...s, scores }, 'practical_confirmed', { count: action.candidateIds.length });
     }
     case 'submitResults': {
-      const signals = fraudSignals(s, action.facts, policy, ctx.at);
+      const signals = fraudSignals(s, action.facts, policy);
       return rec({ ...s, status: 'under_review', submittedAt: ctx.at, signals }, 'results_submitted', {
         candidates: s.candidates.length,
         passed: s.candidates.filter((c) => passes(s.scores[c.id], policy)).length,
@@ -412,7 +411,7 @@ export function applySessionAction(s: SessionState, action: SessionAction, ctx: 
  * The fraud signals (虚假鉴定 线索) of submitted results, each a policy rule with its threshold; serious ones hold
  * approval and open a complaint case by themselves.
  */
-export function fraudSignals(s: SessionState, facts: SubmissionFacts, policy: SessionPolicy, at: string): FraudSignal[] {
+export function fraudSignals(s: SessionState, facts: SubmissionFacts, policy: SessionPolicy): FraudSignal[] {
   const rules = policy.fraud;
   const signals: FraudSignal[] = [];
   const fire = (rule: FraudRule, data: Record<string, unknown>) => signals.push({ rule, serious: rules.serious.includes(rule), facts: data });
@@ -438,7 +437,6 @@ export function fraudSignals(s: SessionState, facts: SubmissionFacts, policy: Se
   if (own.length) fire('own_organisation', { candidates: own.length });
   const serious = s.visitReport?.irregularities.filter((i) => i.severity === 'serious') ?? [];
   if (serious.length) fire('serious_irregularity', { irregularities: serious.map((i) => i.kind) });
-  void at;
   return signals;
 }
 

@@ -4,6 +4,7 @@ import { databaseUrl } from '../db/connect';
 import { durationMs } from '../domain/duration';
 import { defaultPolicy, policyWith, type DeepPartial, type Policy } from '../domain/policy';
 import { sealingKey } from './sealing';
+import { signingKeys, type SigningKey } from './signing';
 
 /** Settings shared by the API and the worker, all from the environment. */
 export interface Config {
@@ -28,6 +29,10 @@ export interface Config {
   policy: Policy;
   /** The key personal data is sealed under (see ./sealing). */
   sealingKey: Buffer;
+  /** The keys electronic certificates are signed with (see ./signing): the first signs, the rest only verify. */
+  certificateSigningKeys: SigningKey[];
+  /** Where the public reaches the console (no trailing slash): a certificate's QR code opens its verification page there. */
+  publicBaseUrl: string;
   mailFrom: string;
 }
 
@@ -45,6 +50,9 @@ function jwtSecret(env: NodeJS.ProcessEnv, development: boolean): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const development = env.NODE_ENV === 'development';
+  const host = env.HOST ?? '127.0.0.1';
+  const port = Number(env.PORT ?? 3000);
+  const sealing = sealingKey(env);
   return {
     development,
     production: env.NODE_ENV === 'production',
@@ -55,14 +63,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL || undefined,
     outboxDir: env.OUTBOX_DIR ?? path.join(ROOT, '.data', 'outbox'),
     mailFrom: env.MAIL_FROM ?? 'appraisal-supervision <no-reply@appraisal.example.gov.cn>',
-    sealingKey: sealingKey(env),
+    sealingKey: sealing,
     jwtSecret: jwtSecret(env, development),
+    certificateSigningKeys: signingKeys(env, sealing),
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://${host}:${port}/console`).replace(/\/+$/, ''),
     jwtIssuer: env.JWT_ISSUER ?? 'appraisal-supervision',
     jwtAudience: env.JWT_AUDIENCE ?? 'appraisal-supervision-api',
     tokenMaxLifetimeSeconds: durationMs(env.TOKEN_MAX_LIFETIME ?? 'PT12H') / 1000,
     identityCacheMs: Number(env.IDENTITY_CACHE_MS ?? 3000),
-    host: env.HOST ?? '127.0.0.1',
-    port: Number(env.PORT ?? 3000),
+    host,
+    port,
     // POLICY_FILE holds overrides (JSON) merged onto the defaults and validated at start.
     policy: env.POLICY_FILE ? policyWith(JSON.parse(readFileSync(env.POLICY_FILE, 'utf8')) as DeepPartial<Policy>) : defaultPolicy,
   };

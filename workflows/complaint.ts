@@ -263,18 +263,10 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
           `Complaint ${c.state.trackingNumber} proposes a sanction on station ${c.state.targets.stationId}; ${outcome}.`,
         );
       } else if (action.type === 'invalidate_certificate') {
-        const invalidated = await store.invalidateCertificate({
-          certificateNumber: c.state.intake.certificateNumber!,
-          complaintId: c.state.id,
-          reasons: finding.reasons,
-        });
-        reported(
-          invalidated,
-          'action_certificate_invalidated',
-          'action_certificate_invalidation_failed',
-          { certificateNumber: c.state.intake.certificateNumber },
-          () => ({ certificateNumber: c.state.intake.certificateNumber }),
-        );
+        // Revoked in the register by the same activity as before it (Temporal replays by activity, not arguments).
+        const certificateNumber = action.certificateNumber ?? c.state.intake.certificateNumber!;
+        const invalidated = await store.invalidateCertificate({ certificateNumber, complaintId: c.state.id, reasons: finding.reasons, by: finding.by });
+        reported(invalidated, 'action_certificate_invalidated', 'action_certificate_invalidation_failed', { certificateNumber }, () => ({ certificateNumber }));
       } else if (action.type === 'suspend_examiner') {
         const sanction = { kind: 'suspend' as const, until: action.until, reasons, source: `complaint:${c.state.id}` };
         const suspended = await starter.sanctionExaminer({ examinerId: c.state.targets.examinerId!, sanction });

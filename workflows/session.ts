@@ -1,14 +1,14 @@
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { initialSession, needsQualitySupervisor, pickSample, sessionRules } from '../domain/session';
 import { caseRuntime } from './caseRuntime';
 import { sessionRecorded, sessionState, sessionUpdates, type SessionInput, type SessionView } from './session.messages';
-import { now, starter, store } from './support';
+import { certificates, now, starter, store } from './support';
 
 /**
  * An appraisal session (鉴定场次), `session:<id>`, from registration to approved results: the real-name roster
  * until it locks → the session day → the examiners' scores and the quality supervisor's visit report → the
  * station's submission, with its fraud signals (a serious one holds approval and opens a complaint by itself) →
- * the reviewer's sample re-check and decision (approve, or return for correction).
+ * the reviewer's sample re-check and decision (approve, or return for correction) → a certificate for each who passed.
  */
 export async function session(input: SessionInput): Promise<SessionView> {
   const { policy } = input;
@@ -57,7 +57,17 @@ export async function session(input: SessionInput): Promise<SessionView> {
     if (c.state.signals.some((x) => x.serious) && !c.state.complaintId) await openComplaint();
     await c.holdStatus('under_review');
   }
+  // Sessions approved before certificates existed replay as they ran (patch 'certificates-on-approval').
+  if (status() === 'approved' && patched('certificates-on-approval')) await issueCertificates();
   return c.finish();
+
+  /** One certificate per passing candidate, issued in the register once (see activities/certificates.ts). */
+  async function issueCertificates(): Promise<void> {
+    const report = await certificates.issueSessionCertificates({ sessionId: input.id });
+    if (report.applied) c.system({}, 'certificates_issued', report.result);
+    else c.system({}, 'certificates_not_issued', { reason: report.reason });
+    await c.persist();
+  }
 
   /** A serious fraud signal opens a complaint case by itself (source: system), once, and brings the station's next inspection forward. */
   async function openComplaint(): Promise<void> {

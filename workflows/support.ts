@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { MailActivities, StarterActivities, StoreActivities } from '../activities';
+import type { CertificateActivities, MailActivities, StarterActivities, StoreActivities } from '../activities';
 import type { Actor } from '../domain/roles';
 import type { Deadline, Pending } from '../domain/case';
 import { Refusal } from '../domain/errors';
@@ -84,4 +84,10 @@ export const mail = proxyActivities<MailActivities>({
 export const starter = proxyActivities<StarterActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** The certificate register: one transaction per call, retried until MySQL answers (a retry issues nothing twice). */
+export const certificates = proxyActivities<CertificateActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

@@ -11,7 +11,7 @@ import { chineseDate, DocumentWriter } from './pdf';
 const DECISION_TITLE = '职业技能鉴定所（站）许可决定书';
 
 /** The five levels of the national vocational qualifications: 一级 (高级技师) the highest, 五级 (初级) the lowest. */
-const levelName = (level: number) => `${['高级技师', '技师', '高级', '中级', '初级'][level - 1]}（${'一二三四五'[level - 1]}级）`;
+export const levelName = (level: number) => `${['高级技师', '技师', '高级', '中级', '初级'][level - 1]}（${'一二三四五'[level - 1]}级）`;
 
 export interface LicensingDecision {
   caseNumber: string;

@@ -3,8 +3,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { hashSecret } from '../../platform/sealing';
+import { findCertificate } from '../../db/queries/certificates';
 import {
-  certificateInvalidation,
   complaintByTracking,
   complaintStatistics,
   COMPLAINT_CASE,
@@ -17,6 +17,7 @@ import {
 import { sessionWithin } from '../../db/queries/complaintChecks';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
+import { certificateNumberSchema, normaliseCertificateNumber } from '../../domain/certificate';
 import {
   CATEGORIES,
   COMPLAINT_STATUSES,
@@ -110,7 +111,7 @@ export const complaintBodies = {
           z.strictObject({ type: z.literal('suspend_examiner'), until: z.iso.datetime() }),
           z.strictObject({ type: z.literal('propose_revocation') }),
           z.strictObject({ type: z.literal('propose_station_sanction') }),
-          z.strictObject({ type: z.literal('invalidate_certificate') }),
+          z.strictObject({ type: z.literal('invalidate_certificate'), certificateNumber: certificateNumberSchema.optional() }),
         ]),
       )
       .max(5)
@@ -171,17 +172,41 @@ const toPayload: {
     return { investigator };
   },
   extendDeadline: async (_d, body) => body,
-  submitFinding: async (_d, body) => body,
+  submitFinding: async (deps, body, record) => ({ ...body, actions: await certificatesInRegister(deps, body.actions, record) }),
 };
 
+/**
+ * A finding's certificate actions, each naming a certificate of the register: its own number, else the intake's
+ * (read from the case). One the register does not hold is a 400 naming the action's field; nothing is sent.
+ */
+async function certificatesInRegister(
+  deps: ApiDeps,
+  actions: z.infer<typeof complaintBodies.submitFinding>['actions'],
+  record: ComplaintRecord,
+): Promise<ComplaintPayload<'submitFinding'>['actions']> {
+  let intakeNumber: string | undefined;
+  const named = async () => {
+    intakeNumber ??= (await deps.temporal.workflow.getHandle(complaintWorkflowId(record.id)).query(complaintState)).intake.certificateNumber ?? '';
+    return intakeNumber ? normaliseCertificateNumber(intakeNumber) : undefined;
+  };
+  const resolved: ComplaintPayload<'submitFinding'>['actions'] = [];
+  for (const [i, action] of actions.entries()) {
+    if (action.type !== 'invalidate_certificate') {
+      resolved.push(action);
+      continue;
+    }
+    // None named and none in the intake: the case itself refuses the finding (the complaint names no certificate).
+    const certificateNumber = action.certificateNumber ?? (await named());
+    if (certificateNumber && !(await findCertificate(deps.db, certificateNumber))) {
+      const message = `证书台账中没有编号为 ${certificateNumber} 的证书（no certificate ${certificateNumber} in the register）`;
+      throw new HttpError(400, 'invalid', message, [{ field: `actions.${i}.certificateNumber`, code: 'unknown_certificate', message }]);
+    }
+    resolved.push(certificateNumber ? { type: action.type, certificateNumber } : { type: action.type });
+  }
+  return resolved;
+}
+
 export const publicComplaintRoutes = [
-  route({
-    method: 'get',
-    path: '/v1/public/certificates/{number}',
-    summary: 'Whether a certificate number was found invalid by a complaint finding',
-    roles: [],
-    handler: async ({ deps, params }) => ({ certificateNumber: params.number, ...(await certificateInvalidation(deps.db, params.number)) }),
-  }),
   route({
     method: 'post',
     path: '/v1/public/complaints',

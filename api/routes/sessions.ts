@@ -12,6 +12,7 @@ import {
   stationPassRate,
   type SessionRecord,
 } from '../../db/queries/sessions';
+import { sessionCertificates } from '../../db/queries/certificates';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUser } from '../../db/queries/users';
 import { durationMs } from '../../domain/duration';
@@ -307,8 +308,9 @@ export const sessionRoutes = [
   ...caseReadRoutes(sessions, {
     roles: READERS,
     state: sessionState,
-    summary: 'One appraisal session: the stored record and, while it runs, its live state (identity numbers masked)',
+    summary: 'One appraisal session: the stored record and, while it runs, its live state (identity numbers masked); the certificates issued once approved',
     timeline: 'The session timeline',
+    more: async (deps, record) => ({ certificates: await sessionCertificates(deps.db, record.id) }),
   }),
   route({
     method: 'get',

@@ -7,7 +7,7 @@ import { findCampaign, listCampaigns } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
 import { busyExaminers, listSessions, sessionExaminers } from '../../db/queries/sessions';
 import { STATION_CASE, findStation, listStations, stationForInspection, type StationRecord } from '../../db/queries/stations';
-import { findUser, type UserRow } from '../../db/queries/users';
+import type { UserRow } from '../../db/queries/users';
 import { RATINGS, checklistItemsSchema } from '../../domain/checklist';
 import { NATIONAL, coversJurisdiction, jurisdictionCode, onJurisdictionLine, outsideJurisdiction } from '../../domain/jurisdiction';
 import { sessionSchema } from '../../domain/programme';
@@ -17,7 +17,7 @@ import type { StationSnapshot } from '../../domain/inspection';
 import type { Actor } from '../../domain/roles';
 import { campaignProgress, campaignRecorded, campaignWorkflowId, campaignWorkflow } from '../../workflows/campaign.messages';
 import { sessionRecorded, sessionState, sessionWorkflow, sessionWorkflowId } from '../../workflows/session.messages';
-import { decideDemonstration, dispatchQualitySupervisor, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
+import { decideDemonstration, programmeState, registerSession, stationWorkflowId } from '../../workflows/stationProgramme.messages';
 import { HttpError } from '../errors';
 import { chinaTime, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
@@ -32,7 +32,7 @@ const stationFilter = z.object({
 });
 
 /** A station admin sees only their own station; the other roles see every station. */
-async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<StationRecord> {
+export async function visibleStation(deps: ApiDeps, actor: Actor, id: string): Promise<StationRecord> {
   const stationId = z.coerce.number().int().positive().safeParse(id);
   const ownOnly = isStationAdminOnly(actor);
   // Officials see the stations inside their jurisdictions; a station's administrator their own.
@@ -187,33 +187,6 @@ export const stationRoutes = [
     summary: "The station's registered appraisal sessions",
     roles: ['station_admin', 'supervisor'],
     handler: async ({ deps, actor, params }) => ({ items: await listSessions(deps.db, (await visibleStation(deps, actor, params.id)).id) }),
-  }),
-  route({
-    method: 'post',
-    path: '/v1/stations/{id}/sessions/{sessionId}/quality-supervisor',
-    summary: 'Dispatch a quality supervisor (质量督导员) to a session',
-    roles: ['supervisor'],
-    body: z.strictObject({ qualitySupervisorId: z.string().min(1).max(64) }),
-    authorize: async ({ deps, actor, params }) => {
-      const station = await visibleStation(deps, actor, params.id);
-      if (!(await listSessions(deps.db, station.id)).some((s) => s.id === params.sessionId))
-        throw new HttpError(404, 'not_found', `no session ${params.sessionId}`);
-      return station;
-    },
-    handler: async ({ deps, actor, params, body, operationId, target }) => {
-      const station = target;
-      const person = await findUser(deps.db, body.qualitySupervisorId);
-      if (!person) throw new HttpError(400, 'invalid', 'unknown user', [{ field: 'qualitySupervisorId', code: 'unknown_user', message: 'unknown user' }]);
-      const refusal = qualitySupervisorRefusal(person, (await stationForInspection(deps.db, station.id))!.snapshot);
-      if (refusal)
-        throw new HttpError(refusal.status, refusal.status === 409 ? 'not_allowed' : 'invalid', refusal.reason, [
-          { field: 'qualitySupervisorId', code: refusal.code, message: refusal.reason },
-        ]);
-      return programme(deps, station.id).executeUpdate(dispatchQualitySupervisor, {
-        args: [{ actor, sessionId: params.sessionId, qualitySupervisorId: person.id }],
-        updateId: `qs:${operationId}`,
-      });
-    },
   }),
   route({
     method: 'post',

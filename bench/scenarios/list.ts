@@ -4,8 +4,8 @@ import { CATEGORIES, COMPLAINT_STATUSES, SEVERITIES } from '../../domain/complai
 import { scaled, type BenchContext } from '../env';
 import { expectStatus } from '../http';
 import { cpuMeter } from '../procs';
-import { figure, medianCpu, type ScenarioReport } from '../report';
-import { closedLoop, round, spread } from '../stats';
+import { apiAgainstRaw, medianCpu, type ScenarioReport } from '../report';
+import { closedLoop, round } from '../stats';
 
 const FULL_ROWS = 100_000;
 const FULL_REQUESTS = 4000;
@@ -197,41 +197,10 @@ export async function list(ctx: BenchContext): Promise<ScenarioReport> {
   } finally {
     await pool.end();
   }
-  const ratios = runs.map((r) => round(r.api.throughput / r.raw.throughput));
-  const p99 = spread(runs.map((r) => r.api.p99));
   return {
     id: 'list',
     title: `list endpoint with ${Number(total).toLocaleString('en')} complaints in MySQL, concurrency 32`,
-    system: figure(
-      'API',
-      'req/s',
-      runs.map((r) => r.api.throughput),
-    ),
-    baseline: figure(
-      'raw mysql2 pool, same SQL',
-      'queries/s',
-      runs.map((r) => r.raw.throughput),
-    ),
-    ratio: spread(ratios),
-    target: '≥ 0.7× throughput, p99 ≤ 25 ms',
-    met: spread(ratios).median >= 0.7 && p99.median <= 25,
-    extra: [
-      figure(
-        'API p99',
-        'ms',
-        runs.map((r) => r.api.p99),
-      ),
-      figure(
-        'API p50',
-        'ms',
-        runs.map((r) => r.api.p50),
-      ),
-      figure(
-        'raw p99',
-        'ms',
-        runs.map((r) => r.raw.p99),
-      ),
-    ],
+    ...apiAgainstRaw(runs, { ratio: 0.7, p99Ms: 25 }),
     cpu: medianCpu(cpu),
     runs,
     settings: `${rows} fixture complaints; ${requests} requests per side per run at ${CONCURRENCY} concurrent callers over ${kinds.length} kinds (${kinds.map((k) => k.query).join(', ')}); knex and mysql2 pools of 10 connections.`,

@@ -605,6 +605,16 @@ function checkDetail(f: CheckFact, names: Names): string {
       return subject
         ? t('cases.checkDetail.examiner', { examiner: nameOf(names, subject[1]), status: label('status', subject[2]) })
         : t('cases.checkDetail.unregistered');
+    case 'fraud_signals': {
+      // `rule` or `rule (serious)`, as the session recorded them.
+      const signals = (/fraud signals (.+)$/.exec(f.detail)?.[1].split(', ') ?? []).map((x) => {
+        const [rule, serious] = x.split(' ');
+        return serious ? `${label('signal', rule)}（${t('sessions.serious')}）` : label('signal', rule);
+      });
+      return f.result
+        ? t('cases.checkDetail.fraudSignals', { session, signals: signals.join(t('cases.listSeparator')) })
+        : t('cases.checkDetail.noFraudSignals', { session });
+    }
     default:
       return t(f.result ? 'cases.check.found' : 'cases.check.clear');
   }

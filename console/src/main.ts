@@ -6,7 +6,10 @@ import { loadOccupations } from './occupations';
 import { checklistTemplatesPage, examinerImportPage } from './pages/admin';
 import { applyQualificationPage, applyStationPage } from './pages/apply';
 import { casePage } from './pages/case';
-import { certificatePage } from './pages/certificate';
+import { blankStockPage, stationBlankFormsPage } from './pages/blankStock';
+import { certificateCheckPage, certificatePage } from './pages/certificate';
+import { certificateImportPage } from './pages/certificateImport';
+import { certificatesPage, certificateStaffPage } from './pages/certificates';
 import { inboxPage } from './pages/inbox';
 import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
 import { signInPage } from './pages/signin';
@@ -15,14 +18,16 @@ import { isRegisterKind, registerPage, registersFor, registersIndexPage } from '
 import { userPage, usersPage } from './pages/users';
 import { loadJurisdictions } from './places';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/public/… (complaint, track, demonstration-stations, certificate), #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/certificates[?<filters>], #/certificates/<number>, #/certificates/import, #/blank-stock, #/stations/<id>/blank-forms[?quarter=…], #/public/… (complaint, track, demonstration-stations, certificate[/<number>][?s=<statement>], certificate-check), #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
 let renders = 0;
 
 function navigation(me: Me | null): HTMLElement {
-  const link = (hash: string, key: MessageKey) => h('li', {}, h('a', { href: hash, 'aria-current': location.hash.startsWith(hash) ? 'page' : null }, t(key)));
+  // The current page's link, and its subpages' (not a longer name's: #/public/certificate-check is no #/public/certificate).
+  const current = (hash: string) => location.hash.startsWith(hash) && /^([/?]|$)/.test(location.hash.slice(hash.length));
+  const link = (hash: string, key: MessageKey) => h('li', {}, h('a', { href: hash, 'aria-current': current(hash) ? 'page' : null }, t(key)));
   return h(
     'nav',
     { 'aria-label': t('app.title') },
@@ -32,6 +37,8 @@ function navigation(me: Me | null): HTMLElement {
       me ? link('#/inbox', 'nav.inbox') : null,
       hasRole(me, 'supervisor', 'station_admin', 'inspector', 'reviewer') ? link('#/stations', 'nav.stations') : null,
       me && registersFor(me).length ? link('#/registers', 'nav.registers') : null,
+      hasRole(me, 'supervisor', 'reviewer', 'station_admin') ? link('#/certificates', 'nav.certificates') : null,
+      hasRole(me, 'supervisor', 'station_admin') ? link('#/blank-stock', 'nav.blankStock') : null,
       hasRole(me, 'supervisor')
         ? [
             link('#/campaigns', 'nav.campaigns'),
@@ -46,6 +53,7 @@ function navigation(me: Me | null): HTMLElement {
       link('#/public/track', 'nav.track'),
       link('#/public/demonstration-stations', 'nav.demonstration'),
       link('#/public/certificate', 'nav.certificate'),
+      link('#/public/certificate-check', 'nav.certificateCheck'),
     ),
   );
 }
@@ -94,7 +102,8 @@ async function render(): Promise<void> {
     case 'public':
       if (rest[0] === 'track') trackPage(main, decodeURIComponent(rest[1] ?? ''));
       else if (rest[0] === 'demonstration-stations') await demonstrationStationsPage(main);
-      else if (rest[0] === 'certificate') certificatePage(main, decodeURIComponent(rest[1] ?? ''));
+      else if (rest[0] === 'certificate') certificatePage(main, decodeURIComponent(rest[1] ?? ''), new URLSearchParams(query));
+      else if (rest[0] === 'certificate-check') certificateCheckPage(main);
       else fileComplaintPage(main);
       break;
     case 'signin':
@@ -110,7 +119,16 @@ async function render(): Promise<void> {
       if (rest[0] === 'apply') await signedIn((me) => applyQualificationPage(main, me));
       break;
     case 'stations':
-      await signedIn(() => stationsPage(main));
+      if (rest[1] === 'blank-forms') await signedIn((me) => stationBlankFormsPage(main, me, decodeURIComponent(rest[0]), new URLSearchParams(query)));
+      else await signedIn(() => stationsPage(main));
+      break;
+    case 'certificates':
+      if (rest[0] === 'import') await signedIn((me) => certificateImportPage(main, me));
+      else if (rest[0]) await signedIn((me) => certificateStaffPage(main, me, decodeURIComponent(rest[0])));
+      else await signedIn((me) => certificatesPage(main, me, new URLSearchParams(query)));
+      break;
+    case 'blank-stock':
+      await signedIn((me) => blankStockPage(main, me, new URLSearchParams(query)));
       break;
     case 'campaigns':
       await signedIn(() => (rest[0] ? campaignPage(main, decodeURIComponent(rest[0]), () => render === renders) : campaignsPage(main)));

@@ -169,6 +169,8 @@ export const sessionsZh = {
   'cases.timeline.rechecked': '复核 {count} 名考生的成绩（不一致 {mismatches} 名）',
   'cases.timeline.hold_released': '解除暂停审核',
   'cases.timeline.results_approved': '批准成绩：合格 {passedCount} 人',
+  'cases.timeline.certificates_issued': '为合格考生颁发职业技能等级证书 {count} 本',
+  'cases.timeline.certificates_not_issued': '未能颁发证书',
   'cases.timeline.results_returned': '退回成绩',
   'cases.timeline.session_cancelled': '取消鉴定场次',
 };
@@ -344,6 +346,8 @@ export const sessionsEn: Record<keyof typeof sessionsZh, string> = {
   'cases.timeline.rechecked': 're-checked the scores of {count} candidates ({mismatches} differ)',
   'cases.timeline.hold_released': 'released the hold on the review',
   'cases.timeline.results_approved': 'approved the results: {passedCount} passed',
+  'cases.timeline.certificates_issued': 'issued {count} skill level certificates to those who passed',
+  'cases.timeline.certificates_not_issued': 'could not issue the certificates',
   'cases.timeline.results_returned': 'returned the results',
   'cases.timeline.session_cancelled': 'cancelled the session',
 };

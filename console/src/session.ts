@@ -47,6 +47,13 @@ interface Signal {
   facts: Record<string, any>;
 }
 
+interface SessionCertificate {
+  number: string;
+  candidateId: string;
+  holderName: string;
+  status: string;
+}
+
 /** The session as this page reads it: the live state while it runs; once ended, what the stored record keeps. */
 interface Session {
   status: string;
@@ -456,6 +463,8 @@ export function sessionDetails(data: CaseData, names: Names): HTMLElement[] {
   // Who entered and confirmed each score: the live state knows while the session runs.
   const by = scored && !!data.live;
   const decided = s.status === 'approved';
+  // Issued once the results are approved (GET /v1/sessions/{id} names them), each linking to its certificate's page.
+  const certificates: SessionCertificate[] = (data as CaseData & { certificates?: SessionCertificate[] }).certificates ?? [];
   const person = (p: Person | null | undefined) => (p ? (p.name ?? nameOf(names, p.id)) : '—');
   const result = (c: Candidate): Child =>
     c.absent === null ? '—' : c.absent ? t('sessions.absent') : decided ? (c.passed ? t('cases.passed') : badge('cases.failed', 'danger')) : '—';
@@ -509,6 +518,21 @@ export function sessionDetails(data: CaseData, names: Names): HTMLElement[] {
         : h('p', {}, t('sessions.rosterEmpty')),
       decided ? facts([['sessions.passedCount', t('sessions.passedOf', { passed: roster.filter((c) => c.passed).length, n: roster.length })]]) : null,
     ),
+    certificates.length
+      ? section(
+          'sessions.section.certificates',
+          table(
+            t('sessions.section.certificates'),
+            [t('certificates.col.number'), t('certificates.col.holder'), t('certificates.col.status')],
+            certificates.map((c) => [
+              h('a', { href: `#/certificates/${encodeURIComponent(c.number)}`, translate: 'no' }, c.number),
+              c.holderName,
+              h('strong', { class: `badge cert-${c.status}`, 'data-status': c.status }, label('certStatus', c.status)),
+            ]),
+            certificates.map((c) => ({ 'data-certificate': c.number, 'data-candidate': c.candidateId })),
+          ),
+        )
+      : null,
     s.visitReport
       ? section(
           'sessions.section.visitReport',

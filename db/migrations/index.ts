@@ -20,6 +20,13 @@ import * as sessionCaseColumns from './20261129_21_session_case_columns';
 import * as sessionCandidates from './20261129_22_session_candidates';
 import * as candidateIdentities from './20261129_23_candidate_identities';
 import * as sessionTablesAccess from './20261129_24_session_tables_access';
+import * as certificates from './20261129_25_certificates';
+import * as certificateSequences from './20261129_26_certificate_sequences';
+import * as blankForms from './20261129_27_blank_forms';
+import * as blankFormStocktakes from './20261129_28_blank_form_stocktakes';
+import * as certificateImports from './20261129_29_certificate_imports';
+import * as certificateImportRejections from './20261129_30_certificate_import_rejections';
+import * as certificateTablesAccess from './20261129_31_certificate_tables_access';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -47,6 +54,13 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129_22_session_candidates': sessionCandidates,
   '20261129_23_candidate_identities': candidateIdentities,
   '20261129_24_session_tables_access': sessionTablesAccess,
+  '20261129_25_certificates': certificates,
+  '20261129_26_certificate_sequences': certificateSequences,
+  '20261129_27_blank_forms': blankForms,
+  '20261129_28_blank_form_stocktakes': blankFormStocktakes,
+  '20261129_29_certificate_imports': certificateImports,
+  '20261129_30_certificate_import_rejections': certificateImportRejections,
+  '20261129_31_certificate_tables_access': certificateTablesAccess,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,14 +1,17 @@
 import type { Db } from '../connect';
 import type { CheckFact, Targets } from '../../domain/complaint';
 import { crossRegion, type SessionRegion } from '../../domain/programme';
+import type { FraudSignal } from '../../domain/session';
 import { examinerStatus } from './examiners';
 import { STATION_PLACE, withinJurisdiction } from './jurisdictions';
+import { parseJson } from './users';
 
 const region = (row: { province_code: string; city_code: string }) => ({ provinceCode: row.province_code, cityCode: row.city_code });
 
 /**
  * The automatic checks on what a complaint names: a session outside the station's licensed scope
- * (超范围) or region (跨地区: province or city, by `sessionRegion`), a station not active, an examiner not active.
+ * (超范围) or region (跨地区: province or city, by `sessionRegion`) or carrying fraud signals (虚假鉴定线索) from its
+ * submitted results, a station not active, an examiner not active.
  * Current register state is what is checked; the facts are dated by the case timeline.
  */
 export async function complaintFacts(db: Db, targets: Targets, sessionRegion: SessionRegion): Promise<{ facts: CheckFact[]; provinceCode: string | null }> {
@@ -32,6 +35,17 @@ export async function complaintFacts(db: Db, targets: Targets, sessionRegion: Se
       check: 'cross_region',
       result: outside !== null,
       detail: `session ${session.id}: ${outside ?? `the site is within the station's ${sessionRegion}`}`,
+    });
+  }
+  if (session) {
+    // The signals the session recorded when its results were submitted (none before), serious ones marked.
+    const signals = parseJson<FraudSignal[]>(session.signals) ?? [];
+    facts.push({
+      check: 'fraud_signals',
+      result: signals.length > 0,
+      detail: signals.length
+        ? `session ${session.id}: fraud signals ${signals.map((x) => (x.serious ? `${x.rule} (serious)` : x.rule)).join(', ')}`
+        : `session ${session.id}: no fraud signals recorded`,
     });
   }
   if (station) facts.push({ check: 'station_not_active', result: station.status !== 'active', detail: `station ${station.id} is ${station.status}` });

@@ -114,18 +114,6 @@ export async function complaintStatistics(db: Db, actor: Actor) {
   };
 }
 
-export async function invalidateCertificate(db: Db, c: { certificateNumber: string; complaintId: string; reasons: string[] }): Promise<void> {
-  await db('invalid_certificates')
-    .insert({ certificate_number: c.certificateNumber, complaint_id: c.complaintId, reasons: JSON.stringify(c.reasons), invalidated_at: new Date() })
-    .onConflict('certificate_number')
-    .ignore();
-}
-
-export async function certificateInvalidation(db: Db, certificateNumber: string) {
-  const row = await db('invalid_certificates').where({ certificate_number: certificateNumber }).first('invalidated_at');
-  return row ? { invalid: true, invalidatedAt: new Date(row.invalidated_at).toISOString() } : { invalid: false, invalidatedAt: null };
-}
-
 export async function sealedContact(db: Db, complaintId: string): Promise<string | null> {
   return (await db('complaint_contacts').where({ complaint_id: complaintId }).first('sealed'))?.sealed ?? null;
 }

@@ -31,10 +31,11 @@ export async function takeOverStaleClaim(db: Db, caller: string, key: string, ol
   return n === 1;
 }
 
-export async function completeKey(db: Db, caller: string, key: string, claim: string, status: number, body: unknown): Promise<void> {
+/** Stores the answer; a streamed request's hash, known only once its body was read, with it. */
+export async function completeKey(db: Db, caller: string, key: string, claim: string, status: number, body: unknown, requestHash?: string): Promise<void> {
   await db('idempotency_keys')
     .where({ caller, idem_key: key, claim })
-    .update({ status_code: status, response: JSON.stringify(body ?? null) });
+    .update({ status_code: status, response: JSON.stringify(body ?? null), ...(requestHash ? { request_hash: requestHash } : {}) });
 }
 
 export async function releaseKey(db: Db, caller: string, key: string, claim: string): Promise<void> {

@@ -3,6 +3,7 @@ import { type Browser, type BrowserContextOptions, type Page } from 'playwright-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { certificateNumber, fixtureCertificate, registerCertificates } from '../support/certificates';
 import { licenseStation } from '../support/fixtures';
 import { SCREENSHOTS, launchBrowser } from '../support/browser';
 
@@ -190,13 +191,16 @@ describe('more journeys through the console', () => {
   });
 
   it('the public, on a phone, files a complaint naming a certificate, tracks it, appeals the finding, and checks the certificate', async () => {
+    // The certificate complained of, in the register (issued by admin-1's station).
+    const certificate = certificateNumber(815);
+    await registerCertificates(h, [fixtureCertificate(certificate, '赵小燕', stationId)]);
     const { page } = await newPage('public', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await page.goto(`${h.baseUrl}/console/#/public/complaint`);
     await page.selectOption('#file-complaint-category', 'certificate_problem');
     await page.fill('#file-complaint-happenedOn', '2026-03-02');
     await page.fill('#file-complaint-description', '同事未参加鉴定却取得了证书，证书编号见下。');
     await page.fill('#file-complaint-stationId', String(stationId));
-    await page.fill('#file-complaint-certificateNumber', 'ZS-2026-4406-0815');
+    await page.fill('#file-complaint-certificateNumber', certificate);
     await shot(page, 'public-complaint-form');
     await page.click('#file-complaint button[type=submit]');
     const trackingNumber = (await page.locator('[data-tracking-number]').textContent())!;
@@ -227,7 +231,7 @@ describe('more journeys through the console', () => {
     await step('triage', 'handler-1', { category: 'certificate_problem', severity: 'normal', stationId });
     await step('investigator', 'handler-1', { investigatorId: 'insp-1' });
     await step('finding', 'insp-1', { finding: 'substantiated', reasons: ['考生名册中无此人签到记录'], actions: [{ type: 'invalidate_certificate' }] });
-    await eventually(async () => (await h.api('GET', '/v1/public/certificates/ZS-2026-4406-0815')).body.invalid === true);
+    await eventually(async () => (await h.api('GET', `/v1/public/certificates/${certificate}?name=赵小燕`)).body.status === 'revoked');
     // The appeal opens once the finding's actions are carried out and the complainant told.
     await eventually(
       async () => (await h.api('GET', `/v1/public/complaints/${trackingNumber}`, { headers: { 'X-Complaint-Secret': secret } })).body.appealOpen === true,
@@ -258,20 +262,21 @@ describe('more journeys through the console', () => {
     expect(await appeal.count()).toBe(0);
     await shot(page, 'public-appealed');
 
-    // The certificate check, from the navigation.
+    // The certificate check, from the navigation: by number and holder's name, the certificate shown revoked.
     await page.click('header nav a[href="#/public/certificate"]');
     await page.locator('h1', { hasText: '证书查询' }).waitFor();
-    await page.click('main form button[type=submit]');
-    await page.locator('#certificate-number-error', { hasText: '请填写证书编号。' }).waitFor();
-    await expect(page.getAttribute('#certificate-number', 'aria-invalid')).resolves.toBe('true');
-    await page.getByLabel('证书编号').fill('ZS-2026-4406-0815');
-    await page.click('main form button[type=submit]');
-    const invalid = page.locator('[data-certificate-invalid="true"]');
-    await expect(invalid.textContent()).resolves.toMatch(/^ZS-2026-4406-0815：该证书已被宣布作废（.+）。$/);
-    await shot(page, 'public-certificate-invalid');
-    await page.getByLabel('证书编号').fill('ZS-2026-4406-0001');
-    await page.click('main form button[type=submit]');
-    await expect(page.locator('[data-certificate-invalid="false"]').textContent()).resolves.toContain('未查到该证书的作废记录');
+    await page.click('#verify button[type=submit]');
+    await page.locator('#verify-number-error', { hasText: '请填写证书编号。' }).waitFor();
+    await expect(page.getAttribute('#verify-number', 'aria-invalid')).resolves.toBe('true');
+    await page.fill('#verify-number', certificate);
+    await page.fill('#verify-name', '赵小燕');
+    await page.click('#verify button[type=submit]');
+    await expect(page.locator('.certificate-card [data-verdict="revoked"]').textContent()).resolves.toMatch(/^该证书已撤销（.+），不再有效。$/);
+    await expect(page.locator('.certificate-card [data-holder]').textContent()).resolves.toBe('赵*燕');
+    await shot(page, 'public-certificate-revoked');
+    await page.fill('#verify-number', certificateNumber(1));
+    await page.click('#verify button[type=submit]');
+    await expect(page.locator('[data-result="not-found"]').textContent()).resolves.toContain('未查到与该编号和姓名相符的证书');
     await page.context().close();
   });
 

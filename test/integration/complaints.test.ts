@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { licenseStation, qualifyExaminer } from '../support/fixtures';
+import { certificateNumber, fixtureCertificate, registerCertificates } from '../support/certificates';
 
 /** Complaints through the public and staff API, with SLAs in seconds. */
 let h: Harness;
@@ -234,10 +235,12 @@ describe('complaints', () => {
     expect(answered.body.status).toBe('answered');
     await eventually(async () => h.mails.find((m) => m.subject === `Complaint ${asked.trackingNumber}: answer` && m.text.includes('public certificate check')));
 
+    const number = certificateNumber(7101);
+    await registerCertificates(h, [fixtureCertificate(number, '钱文静', stationId)]);
     const converted = await file({
       kind: 'consultation',
       category: 'certificate_problem',
-      certificateNumber: 'CERT-2026-0001',
+      certificateNumber: number,
       description: 'My certificate number is not accepted by employers.',
     });
     expect((await act(converted.id, 'convert', 'handler-1', {})).body.status).toBe('received');
@@ -249,8 +252,10 @@ describe('complaints', () => {
       actions: [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }],
     });
     expect(found.status, JSON.stringify(found.body)).toBe(200);
-    await eventually(async () => (await h.api('GET', '/v1/public/certificates/CERT-2026-0001')).body.invalid === true);
-    expect((await h.api('GET', '/v1/public/certificates/CERT-2026-9999')).body.invalid).toBe(false);
+    const publicCheck = (n: string) => h.api('GET', `/v1/public/certificates/${n}?name=${encodeURIComponent('钱文静')}`);
+    await eventually(async () => (await publicCheck(number)).body.status === 'revoked');
+    // A number nobody issued is not found, never "valid".
+    expect((await publicCheck(certificateNumber(7199))).status).toBe(404);
     await eventually(async () => h.mails.find((m) => m.subject === `Proposed sanction: station ${stationId}`));
   });
 

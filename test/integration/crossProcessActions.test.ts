@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { appraisalSession, checklistScores, licenseStation } from '../support/fixtures';
+import { certificateNumber, fixtureCertificate, registerCertificates } from '../support/certificates';
 
 /**
  * A complaint finding's actions on other processes, and an inspection's sanctions on its station, are recorded as what
@@ -151,14 +152,14 @@ describe('cross-process actions report what they did', () => {
     }
   });
 
-  it('records a certificate invalidated, a station sanction proposed and a revocation proposed as read back', async () => {
-    const id = await investigated({ examinerId: 'exam-2', certificateNumber: 'CERT-XP-0001' });
+  it('records a certificate revoked, a station sanction proposed and a revocation proposed as read back', async () => {
+    const number = certificateNumber(7001);
+    await registerCertificates(h, [fixtureCertificate(number, '周晓峰', stationId)]);
+    const id = await investigated({ examinerId: 'exam-2', certificateNumber: number });
     const timeline = await afterFinding(id, [{ type: 'invalidate_certificate' }, { type: 'propose_station_sanction' }, { type: 'propose_revocation' }]);
-    const certificate = (await h.api('GET', '/v1/public/certificates/CERT-XP-0001')).body;
-    expect(entry(timeline, 'action_certificate_invalidated')?.data).toMatchObject({
-      certificateNumber: 'CERT-XP-0001',
-      invalidatedAt: certificate.invalidatedAt,
-    });
+    const certificate = (await h.api('GET', `/v1/public/certificates/${number}?name=${encodeURIComponent('周晓峰')}`)).body;
+    expect(certificate).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    expect(entry(timeline, 'action_certificate_invalidated')?.data).toMatchObject({ certificateNumber: number, revokedAt: certificate.revokedAt });
     expect(entry(timeline, 'action_station_sanction_proposed')?.data).toMatchObject({
       stationId,
       inspectionId: expect.stringMatching(/^K/),

@@ -96,9 +96,9 @@ describe('history size of a long station application', () => {
       .toBeLessThanOrEqual(2 * measured.firstSaveInputBytes);
     // So does an action's answer carrying the whole timeline (before: 1.5 KB for the creation, 9.8 KB in the last round).
     expect.soft(measured.lastRoundAnswerBytes, "the last round's answer carries more than the creation's").toBeLessThanOrEqual(2 * measured.firstAnswerBytes);
-    // Linear: the whole case costs about what its first rounds cost per action. A history that grows with
-    // the square does not (before: 1.1 MB against 0.6 to 0.7 MB for 40 actions at the first three rounds' rate).
-    const earlyBytesPerAction = sum(roundBytes.slice(0, 3)) / 6;
-    expect.soft(measured.historyBytes, 'the history grows faster than linearly').toBeLessThan(1.3 * actions * earlyBytesPerAction);
+    // Linear: a late round costs about what the first rounds did. A history that grows with the square does not
+    // (before: rounds grew from 25–29 KB to 66–88 KB). A busy worker splits its workflow tasks into more events in
+    // any round (seen: a third more in a full suite run), hence the margin.
+    expect.soft(Math.max(...roundBytes), 'the history grows faster than linearly').toBeLessThan(1.6 * Math.max(...roundBytes.slice(0, 3)));
   });
 });

@@ -143,7 +143,7 @@ describe('public intake limit', () => {
       for (const base of [secondUrl, h.baseUrl]) {
         const refused = await file(base);
         expect(refused.status).toBe(429);
-        expect(refused.body).toEqual({ error: { code: 'rate_limited', message: 'too many complaints from this address; try again later', details: [] } });
+        expect(refused.body).toEqual({ error: { code: 'rate_limited', message: 'too many requests from this address; try again later', details: [] } });
         expect(Number(refused.retryAfter)).toBeGreaterThan(3500);
         expect(Number(refused.retryAfter)).toBeLessThanOrEqual(3600);
       }

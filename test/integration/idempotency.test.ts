@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTES, ROUTES } from '../../api/app';
+import { BLANK_FORM_CASE, stationStockTrail } from '../../db/queries/blankForms';
+import { CERTIFICATE_CASE } from '../../db/queries/certificates';
 import { COMPLAINT_CASE } from '../../db/queries/complaints';
 import { INSPECTION_CASE } from '../../db/queries/inspections';
 import { QUALIFICATION_CASE } from '../../db/queries/qualifications';
 import { SESSION_CASE } from '../../db/queries/sessions';
 import { CASE_TYPE as STATION_APPLICATION_CASE } from '../../db/queries/stationApplications';
 import { STATION_CASE } from '../../db/queries/stations';
+import { composeCertificateNumber, quarterOf } from '../../domain/certificate';
 import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
 import { campaignWorkflowId } from '../../workflows/campaign.messages';
@@ -16,7 +19,9 @@ import { inspectionWorkflowId } from '../../workflows/inspection.messages';
 import { qualificationWorkflowId } from '../../workflows/qualification.messages';
 import { sessionWorkflowId } from '../../workflows/session.messages';
 import { stationApplicationWorkflowId } from '../../workflows/stationApproval.messages';
-import { examinerRow, toCsv } from '../support/examinerCsv';
+import { routeHash } from '../../api/idempotency';
+import { certificateNumber, fixtureCertificate, registerCertificates, seedApprovedSession } from '../support/certificates';
+import { examinerRow, nationalId, toCsv } from '../support/examinerCsv';
 import { checklistScores, licenseStation, qualifyExaminer } from '../support/fixtures';
 import { eventually, startHarness, type ApiResponse, type Harness } from '../support/harness';
 
@@ -65,6 +70,8 @@ interface Row {
    * takes it over): 'same' when it must act once and answer as the first did; otherwise the known bug.
    */
   crash?: true;
+  /** Its body is hashed as the handler reads it (a `streamed` route): a claim holds the route's hash alone until it answers. */
+  streamed?: true;
   /** A fresh target: whatever the request needs set up first. */
   prepare: () => Promise<Target>;
 }
@@ -74,7 +81,7 @@ let serial = 0;
 
 async function send(row: Row, path: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse> {
   if (!row.csv) return h.api('POST', path, { as: row.as, body, headers });
-  // h.api always sends JSON; the examiner import takes text/csv.
+  // h.api always sends JSON; the examiner and certificate imports take text/csv.
   const res = await fetch(h.baseUrl + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${await h.token(row.as!)}`, 'content-type': 'text/csv', ...headers },
@@ -164,6 +171,30 @@ async function candidateStation(): Promise<number> {
   await eventually(async () => (await h.api('GET', `/v1/stations/${station}`, { as: 'sup-1' })).body.programme?.demonstration === 'candidate');
   return station;
 }
+
+let certificateSeq = 0;
+/** A valid certificate of the station, numbered far above what the register hands out (a replacement's number). */
+async function certificate(): Promise<string> {
+  const number = certificateNumber(9_000_000 + ++certificateSeq, 3);
+  await registerCertificates(h, [fixtureCertificate(number, '张三明', stationId)]);
+  return number;
+}
+
+const quarter = quarterOf(Date.now());
+let formSeq = 0;
+/** A fresh blank form in Guangdong's stock or, `atStation`, given to the station (with a pass of the quarter to allow it). */
+async function blankForm(atStation = false): Promise<string> {
+  const serial = `ID${String(++formSeq).padStart(8, '0')}`;
+  await ok('/v1/blank-forms/receipts', 'sup-gd', { provinceCode: '440000', firstSerial: serial, lastSerial: serial }, 201);
+  if (atStation) {
+    await seedApprovedSession(h, stationId, 1);
+    await ok(`/v1/stations/${stationId}/blank-forms/distributions`, 'sup-gd', { quarter, firstSerial: serial, lastSerial: serial }, 201);
+  }
+  return serial;
+}
+const formsWith = (where: Record<string, unknown>) => count('blank_forms', where);
+const LEGACY_HEADER = 'number,holder_name,identity_number,occupation_code,level,issued_on';
+const legacyCertificate = (sequence: number) => composeCertificateNumber({ provinceCode: '44', year: 2019, level: 3, sequence });
 
 const ROWS: Row[] = [
   {
@@ -261,21 +292,6 @@ const ROWS: Row[] = [
         otherBody: session(30, date),
         effects: await growth(count('appraisal_sessions', { station_id: stationId })),
         workflowId: async (res) => sessionWorkflowId(res.body.sessionId),
-      };
-    },
-  },
-  {
-    route: '/v1/stations/{id}/sessions/{sessionId}/quality-supervisor',
-    as: 'sup-1',
-    status: 200,
-    update: true,
-    prepare: async () => {
-      const { sessionId } = await ok(`/v1/stations/${stationId}/sessions`, 'admin-1', session(), 201);
-      return {
-        path: `/v1/stations/${stationId}/sessions/${sessionId}/quality-supervisor`,
-        body: { qualitySupervisorId: 'qs-1' },
-        otherBody: { qualitySupervisorId: 'qs-fs' },
-        effects: await growth(events(STATION_CASE, stationId, 'quality_supervisor_dispatched')),
       };
     },
   },
@@ -444,6 +460,140 @@ const ROWS: Row[] = [
       };
     },
   },
+  {
+    route: '/v1/certificates/{number}/revocation',
+    as: 'sup-1',
+    status: 200,
+    prepare: async () => {
+      const number = await certificate();
+      return {
+        path: `/v1/certificates/${number}/revocation`,
+        body: { reason: '以欺骗手段取得证书' },
+        otherBody: { reason: '鉴定成绩作假' },
+        effects: events(CERTIFICATE_CASE, number, 'revoked'),
+      };
+    },
+  },
+  {
+    route: '/v1/certificates/{number}/replacement',
+    as: 'sup-1',
+    status: 200,
+    prepare: async () => {
+      const number = await certificate();
+      return {
+        path: `/v1/certificates/${number}/replacement`,
+        body: { reason: 'lost' },
+        otherBody: { reason: 'damaged' },
+        effects: count('certificates', { replaces: number }),
+      };
+    },
+  },
+  {
+    route: '/v1/blank-forms/receipts',
+    as: 'sup-gd',
+    status: 201,
+    crash: true,
+    prepare: async () => {
+      const first = `IR${String(++formSeq).padStart(8, '0')}`;
+      return {
+        path: '/v1/blank-forms/receipts',
+        body: { provinceCode: '440000', firstSerial: first, lastSerial: first },
+        otherBody: { provinceCode: '440000', firstSerial: first, lastSerial: first, batch: '第二批' },
+        effects: formsWith({ serial: first }),
+      };
+    },
+  },
+  {
+    route: '/v1/stations/{id}/blank-forms/requests',
+    as: 'admin-1',
+    status: 201,
+    prepare: async () => {
+      await seedApprovedSession(h, stationId, 1);
+      return {
+        path: `/v1/stations/${stationId}/blank-forms/requests`,
+        body: { quarter, count: 1 },
+        otherBody: { quarter, count: 2 },
+        effects: await growth(events(BLANK_FORM_CASE, stationStockTrail(stationId), 'blank_forms_requested')),
+      };
+    },
+  },
+  {
+    route: '/v1/stations/{id}/blank-forms/distributions',
+    as: 'sup-gd',
+    status: 201,
+    crash: true,
+    prepare: async () => {
+      const [serial, other] = [await blankForm(), await blankForm()];
+      await seedApprovedSession(h, stationId, 1);
+      return {
+        path: `/v1/stations/${stationId}/blank-forms/distributions`,
+        body: { quarter, firstSerial: serial, lastSerial: serial },
+        otherBody: { quarter, firstSerial: other, lastSerial: other },
+        effects: formsWith({ station_id: stationId, serial }),
+      };
+    },
+  },
+  {
+    route: '/v1/certificates/{number}/print',
+    as: 'admin-1',
+    status: 200,
+    prepare: async () => {
+      const [serial, number] = [await blankForm(true), await certificate()];
+      return {
+        path: `/v1/certificates/${number}/print`,
+        body: { serial },
+        otherBody: { serial: `${serial.slice(0, -1)}9` },
+        effects: count('certificates', { number, blank_serial: serial }),
+      };
+    },
+  },
+  {
+    route: '/v1/blank-forms/{serial}/void',
+    as: 'admin-1',
+    status: 200,
+    prepare: async () => {
+      const serial = await blankForm(true);
+      return {
+        path: `/v1/blank-forms/${serial}/void`,
+        body: { reason: '打印错位，证书作废' },
+        otherBody: { reason: '污损' },
+        effects: formsWith({ serial, status: 'voided' }),
+      };
+    },
+  },
+  {
+    route: '/v1/stations/{id}/blank-forms/stocktakes',
+    as: 'admin-1',
+    status: 201,
+    crash: true,
+    prepare: async () => {
+      // The count the register expects: a stocktake that matches, so no complaint case besides.
+      const inHand = (await h.api('GET', `/v1/stations/${stationId}/blank-forms?quarter=${quarter}`, { as: 'admin-1' })).body.inStock as number;
+      return {
+        path: `/v1/stations/${stationId}/blank-forms/stocktakes`,
+        body: { quarter, inHand },
+        otherBody: { quarter, inHand: inHand + 1 },
+        effects: await growth(count('blank_form_stocktakes', { station_id: stationId })),
+      };
+    },
+  },
+  {
+    route: '/v1/certificates/imports',
+    as: 'sup-gd',
+    status: 201,
+    csv: true,
+    streamed: true,
+    crash: true,
+    prepare: async () => {
+      const [number, other] = [legacyCertificate(++serial), legacyCertificate(++serial)];
+      return {
+        path: '/v1/certificates/imports',
+        body: `${LEGACY_HEADER}\n${number},张三明,${nationalId(serial)},6-18-02-04,3,2019-06-30\n`,
+        otherBody: `${LEGACY_HEADER}\n${other},李四,${nationalId(serial + 1)},6-18-02-04,3,2019-06-30\n`,
+        effects: count('certificates', { number }),
+      };
+    },
+  },
 ];
 
 /** Exactly one effect (the count may land after the response, when an activity writes it), and one run of any workflow started. */
@@ -455,17 +605,26 @@ async function expectActedOnce(target: Target, first: ApiResponse) {
   expect(runs, workflowId).toBe(1);
 }
 
-/** What the API leaves when it dies after acting but before storing its response: a claim gone stale (30 s), no response. */
-async function simulateCrash(key: string) {
+/**
+ * What the API leaves when it dies after acting but before storing its response: a claim gone stale (30 s), no response,
+ * and for a streamed route the hash of its route alone, the body's being stored with the response.
+ */
+async function simulateCrash(key: string, streamedPath?: string) {
   await h
     .db('idempotency_keys')
     .where({ idem_key: key })
-    .update({ status_code: null, response: null, claimed_at: new Date(Date.now() - 60_000) });
+    .update({
+      status_code: null,
+      response: null,
+      claimed_at: new Date(Date.now() - 60_000),
+      ...(streamedPath ? { request_hash: routeHash('POST', streamedPath).digest('hex') } : {}),
+    });
 }
 
 describe('Idempotency-Key on every POST', () => {
+  // A readOnly POST (a query too large for a URL) acts on nothing: exempt, it keeps no Idempotency-Key (the test below).
   it('covers every POST route: each route in the table, or a case type by one of its actions', () => {
-    const posts = [...PUBLIC_ROUTES, ...ROUTES].filter((r) => r.method === 'post').map((r) => r.path);
+    const posts = [...PUBLIC_ROUTES, ...ROUTES].filter((r) => r.method === 'post' && !r.readOnly).map((r) => r.path);
     const listed = ROWS.map((r) => r.route);
     expect(posts).toEqual(expect.arrayContaining(listed));
     const caseTypes = ROWS.filter((r) => r.caseAction).map((r) => r.route.replace(/[^/]+$/, ''));
@@ -528,13 +687,31 @@ describe('Idempotency-Key on every POST', () => {
       const headers = { 'Idempotency-Key': newKey() };
       const first = await send(row, t.path, t.body, headers);
       expect(first.status, JSON.stringify(first.body)).toBe(row.status);
-      await simulateCrash(headers['Idempotency-Key']);
+      await simulateCrash(headers['Idempotency-Key'], row.streamed && t.path);
       const retried = await send(row, t.path, t.body, headers);
       expect(retried.status, JSON.stringify(retried.body)).toBe(first.status);
       expect(retried.body).toEqual(first.body);
       await expectActedOnce(t, first);
     });
   }
+
+  it('a read-only POST with a key answers afresh each time: the batch check is the same CSV twice, not a replay', async () => {
+    const number = await certificate();
+    const check = async () => {
+      const res = await fetch(`${h.baseUrl}/v1/public/certificate-checks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'Idempotency-Key': 'idem-batch-check' },
+        body: JSON.stringify({ csv: `number,name\n${number},张三明\n` }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+      return res.text();
+    };
+    const first = await check();
+    expect(first).toContain(`${number},张三明,found,`);
+    expect(await check()).toBe(first);
+  });
 
   it("keeps a public answer sealed: the complaint's secret is never stored in clear", async () => {
     const headers = { 'Idempotency-Key': newKey() };

@@ -195,8 +195,9 @@ describe('quality supervisor dispatch', () => {
     const created = await h.api('POST', `/v1/stations/${foshanStation}/sessions`, { as: 'admin-1', body: appraisalSession({ date: '2027-04-01' }) });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const sessionId = created.body.sessionId as string;
-    const path = `/v1/stations/${foshanStation}/sessions/${sessionId}/quality-supervisor`;
-    const dispatch = (qualitySupervisorId: string, as = 'sup-fs') => h.api('POST', path, { as, body: { qualitySupervisorId } });
+    const dispatchTo = (id: string, qualitySupervisorId: string, as = 'sup-fs') =>
+      h.api('POST', `/v1/sessions/${id}/quality-supervisor`, { as, body: { qualitySupervisorId } });
+    const dispatch = (qualitySupervisorId: string, as = 'sup-fs') => dispatchTo(sessionId, qualitySupervisorId, as);
     const recorded = async () =>
       (await h.api('GET', `/v1/stations/${foshanStation}/sessions`, { as: 'sup-1' })).body.items.find((s: { id: string }) => s.id === sessionId)
         .qualitySupervisorId;
@@ -221,23 +222,25 @@ describe('quality supervisor dispatch', () => {
     expect(own.status, JSON.stringify(own.body)).toBe(409);
     expect(own.body.error.message).toContain('administers this station');
     expect(fields(own)).toEqual(['qualitySupervisorId']);
-    // A supervisor outside the station does not see it.
-    expect((await dispatch('qs-fs', 'sup-xm')).status).toBe(404);
+    // A supervisor outside the station does not see its session: answered as for a session that does not exist.
+    const unknown = await dispatchTo(MISSING_ULID, 'qs-fs', 'sup-xm');
+    expect(unknown.status).toBe(404);
+    expect(answer(await dispatch('qs-fs', 'sup-xm'))).toEqual(asUnknown(unknown, MISSING_ULID, sessionId));
     expect(await recorded()).toBeNull();
 
     const accepted = await dispatch('qs-fs');
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-    expect(accepted.body).toEqual({ sessionId, qualitySupervisorId: 'qs-fs' });
+    expect(accepted.body).toMatchObject({ id: sessionId, qualitySupervisor: { id: 'qs-fs' } });
     expect(await recorded()).toBe('qs-fs');
     const dispatched = await eventually(async () => {
-      const items = (await h.api('GET', `/v1/stations/${foshanStation}/timeline`, { as: 'sup-fs' })).body.items as Array<{
+      const items = (await h.api('GET', `/v1/sessions/${sessionId}/timeline`, { as: 'sup-fs' })).body.items as Array<{
         action: string;
         actorId: string;
         data: unknown;
       }>;
       return items.find((e) => e.action === 'quality_supervisor_dispatched');
     });
-    expect(dispatched).toMatchObject({ actorId: 'sup-fs', data: { sessionId, qualitySupervisorId: 'qs-fs' } });
+    expect(dispatched).toMatchObject({ actorId: 'sup-fs', data: { qualitySupervisorId: 'qs-fs' } });
     // A national quality supervisor serves anywhere.
     expect((await dispatch('qs-1', 'sup-1')).status).toBe(200);
     expect(await recorded()).toBe('qs-1');

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStarterActivities } from '../../activities/starter';
 import { recentPassHashes, stationPassRate } from '../../db/queries/sessions';
 import { upsertUsers } from '../../db/queries/users';
-import { iso7064Mod112 } from '../../domain/checkCharacter';
 import { ROSTER_COLUMNS } from '../../domain/roster';
 import { createSealer } from '../../platform/sealing';
 import { sessionWorkflowId } from '../../workflows/session.messages';
 import { appraisalSession, licenseStation, qualifyExaminer } from '../support/fixtures';
-import { eventually, startHarness, type ApiResponse, type Harness } from '../support/harness';
+import { eventually, startHarness, type Harness } from '../support/harness';
+import { candidate, codes, day, idNumber, masked, sessionApi } from '../support/sessions';
 
 /**
  * Appraisal sessions (鉴定场次) as cases through HTTP: registration's refusals under the session policy, the
@@ -22,38 +22,11 @@ let h: Harness;
 /** admin-1's station: 南海机械厂 in Foshan (440600), affiliated with 南海机械厂培训中心, licensed for 6-18-01-01 up to level 3. */
 let stationId: number;
 
-const day = (fromNow: number) => new Date(Date.now() + 8 * 3_600_000 + fromNow * 86_400_000).toISOString().slice(0, 10);
-/** A resident identity number with its check character: born 1990-01-01 in Foshan's Nanhai district, sequence `n`. */
-const idNumber = (n: number) => {
-  const body = `44060519900101${String(n).padStart(3, '0')}`;
-  return body + iso7064Mod112(body);
-};
-const masked = (number: string) => `${number.slice(0, 4)}**********${number.slice(14)}`;
-const candidate = (n: number, name: string, overrides: Record<string, unknown> = {}) => ({
-  name,
-  identityNumber: idNumber(n),
-  occupationCode: '6-18-01-01',
-  level: 3,
-  organisation: '佛山市顺德精工有限公司',
-  ...overrides,
-});
+const { register, registered, act, ok, live } = sessionApi(
+  () => h,
+  () => stationId,
+);
 const rosterCsv = (...rows: string[][]) => [ROSTER_COLUMNS.join(','), ...rows.map((cells) => cells.join(','))].join('\r\n');
-
-const register = (body: unknown, key?: string) =>
-  h.api('POST', `/v1/stations/${stationId}/sessions`, { as: 'admin-1', body, headers: key ? { 'Idempotency-Key': key } : {} });
-async function registered(overrides: Record<string, unknown>): Promise<string> {
-  const res = await register(appraisalSession(overrides));
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.sessionId as string;
-}
-const act = (id: string, path: string, as: string, body: unknown = {}) => h.api('POST', `/v1/sessions/${id}/${path}`, { as, body });
-async function ok(id: string, path: string, as: string, body: unknown = {}) {
-  const res = await act(id, path, as, body);
-  expect(res.status, `${path} as ${as}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
-const live = async (id: string, as = 'sup-1') => (await h.api('GET', `/v1/sessions/${id}`, { as })).body.live;
-const codes = (res: ApiResponse) => (res.body.error.details as Array<{ field: string; code: string }>).map((d) => [d.field, d.code]);
 
 /** Every text a workflow's history holds, its payloads decoded (they are JSON in base64 on the wire). */
 async function historyText(workflowId: string): Promise<string> {

@@ -101,12 +101,12 @@ describe('session register', () => {
 
   it('lets a supervisor dispatch a quality supervisor to a session, and nobody else', async () => {
     const [session] = await sessions();
-    const path = `/v1/stations/${stationId}/sessions/${session.id}/quality-supervisor`;
+    const path = `/v1/sessions/${session.id}/quality-supervisor`;
 
     expect((await h.api('POST', path, { as: 'admin-1', body: { qualitySupervisorId: 'qs-1' } })).status).toBe(403);
     const dispatched = await h.api('POST', path, { as: 'sup-1', body: { qualitySupervisorId: 'qs-1' } });
     expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200);
-    expect(dispatched.body).toMatchObject({ sessionId: session.id, qualitySupervisorId: 'qs-1' });
+    expect(dispatched.body).toMatchObject({ id: session.id, qualitySupervisor: { id: 'qs-1' } });
 
     expect((await sessions()).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('qs-1');
     expect((await sessions('admin-1')).find((s) => s.id === session.id)?.qualitySupervisorId).toBe('qs-1');

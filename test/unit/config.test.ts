@@ -16,7 +16,7 @@ describe('configuration', () => {
 
   it('refuses a secret shorter than 32 bytes, and takes a long one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SEALING_KEY: KEY, JWT_SECRET: 'x'.repeat(31) })).toThrow(/at least 32 bytes/);
-    const config = loadConfig({ NODE_ENV: 'production', SEALING_KEY: KEY, JWT_SECRET: 'x'.repeat(32) });
+    const config = loadConfig({ NODE_ENV: 'production', SEALING_KEY: KEY, JWT_SECRET: 'x'.repeat(32), CERTIFICATE_SIGNING_KEYS: `k1:${'A'.repeat(43)}` });
     expect(config.jwtSecret).toBe('x'.repeat(32));
     expect(config.development).toBe(false);
   });

@@ -96,7 +96,12 @@ const hasComposeV2 = works('docker', ['compose', 'version']);
 const hasComposeV1 = works('docker-compose', ['version']);
 
 function envWithSecret(): NodeJS.ProcessEnv {
-  return { ...process.env, JWT_SECRET: 'compose-config-test-secret-0123456789', COMPLAINT_KEY: '00'.repeat(32) };
+  return {
+    ...process.env,
+    JWT_SECRET: 'compose-config-test-secret-0123456789',
+    COMPLAINT_KEY: '00'.repeat(32),
+    CERTIFICATE_SIGNING_KEYS: `k1:${'A'.repeat(43)}`,
+  };
 }
 
 function envWithoutSecret(): NodeJS.ProcessEnv {

@@ -94,14 +94,14 @@ const later = () => new Date(Date.parse(ENDS_AT) + 3_600_000 + 1000 * clock++).t
 
 /** Checks, then applies: the workflow never applies what the check refuses. */
 function act(s: SessionState, action: SessionAction, actor: Actor, p: SessionPolicy = policy, at = later()): SessionState {
-  checkSessionAction(s, action, actor, p, at);
+  checkSessionAction(s, action, actor, p);
   return applySessionAction(s, action, { actor, at }, p);
 }
 
 const check =
   (s: SessionState, action: SessionAction, actor: Actor, p: SessionPolicy = policy) =>
   () =>
-    checkSessionAction(s, action, actor, p, later());
+    checkSessionAction(s, action, actor, p);
 
 function expectRefusal(fn: () => unknown, type: RefusalType, expected: { field?: string; code?: string; message?: RegExp } = {}): Refusal {
   let error: unknown;
@@ -202,7 +202,7 @@ const submit = (s: SessionState, facts: SubmissionFacts = CLEAN_FACTS, p: Sessio
 /** The workflow draws the re-check sample when results come under review; simulate it. */
 const withSample = (s: SessionState, sample: string[]): SessionState => ({ ...s, recheck: { sample, entries: {} } });
 
-const signalsOf = (s: SessionState, facts: SubmissionFacts = CLEAN_FACTS, p: SessionPolicy = policy) => fraudSignals(s, facts, p, later());
+const signalsOf = (s: SessionState, facts: SubmissionFacts = CLEAN_FACTS, p: SessionPolicy = policy) => fraudSignals(s, facts, p);
 
 // ---- fraud signals ------------------------------------------------------------------------------
 

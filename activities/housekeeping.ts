@@ -27,14 +27,32 @@ export type HousekeepingActivities = ReturnType<typeof createHousekeepingActivit
  * every worker calls this at start, so several workers (or a restart) leave one schedule, not several.
  */
 export async function ensureHousekeepingSchedule(temporal: Client, options: { taskQueue: string; policy: HousekeepingPolicy }): Promise<ScheduleHandle> {
-  const scheduleId = housekeepingScheduleId(options.taskQueue);
-  const spec = { intervals: [{ every: durationMs(options.policy.every) }] };
+  return ensureIntervalSchedule(temporal, {
+    scheduleId: housekeepingScheduleId(options.taskQueue),
+    every: options.policy.every,
+    workflowType: 'housekeeping',
+    taskQueue: options.taskQueue,
+    args: [options.policy],
+  });
+}
+
+/**
+ * A schedule starting the workflow every interval (its runs get the schedule's id plus their time), created, or an
+ * existing one brought to the given interval and arguments: several workers calling it leave one schedule.
+ */
+export async function ensureIntervalSchedule(
+  temporal: Client,
+  /** offset: milliseconds after each multiple of `every` since the epoch (UTC) at which runs fall, e.g. a time of day. */
+  options: { scheduleId: string; every: string; offset?: number; workflowType: string; taskQueue: string; args: unknown[] },
+): Promise<ScheduleHandle> {
+  const { scheduleId } = options;
+  const spec = { intervals: [{ every: durationMs(options.every), offset: options.offset ?? 0 }] };
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'housekeeping',
+    workflowType: options.workflowType,
     workflowId: scheduleId,
     taskQueue: options.taskQueue,
-    args: [options.policy] as [HousekeepingPolicy],
+    args: options.args,
   };
   try {
     // A run still going when the next falls due makes that one skipped, never a second run alongside.
@@ -46,9 +64,7 @@ export async function ensureHousekeepingSchedule(temporal: Client, options: { ta
   const current = await handle.describe();
   const intervals = (current.spec.intervals ?? []).map((i) => ({ every: i.every, offset: i.offset }));
   const same =
-    isDeepStrictEqual(intervals, [{ every: spec.intervals[0].every, offset: 0 }]) &&
-    current.action.taskQueue === options.taskQueue &&
-    isDeepStrictEqual(current.action.args, action.args);
+    isDeepStrictEqual(intervals, spec.intervals) && current.action.taskQueue === options.taskQueue && isDeepStrictEqual(current.action.args, action.args);
   if (!same) await handle.update((previous) => ({ ...previous, spec, action }));
   return handle;
 }

@@ -5,14 +5,20 @@ import { createCertificateActivities } from './certificates';
 import { createHousekeepingActivities } from './housekeeping';
 import { createMailActivities } from './mail';
 import type { Mailer } from './mailer';
+import { createQuarterlyReportActivities } from './quarterlyReport';
 import { createStarterActivities } from './starter';
+import { createStatisticsActivities } from './statistics';
 import { createStoreActivities } from './store';
+import { createWarningActivities } from './warnings';
 
 export type { CertificateActivities } from './certificates';
 export type { HousekeepingActivities } from './housekeeping';
 export type { MailActivities, MailOutcome, MailRequest } from './mail';
+export type { QuarterlyReportActivities } from './quarterlyReport';
 export type { StarterActivities } from './starter';
+export type { StatisticsActivities } from './statistics';
 export type { StoreActivities } from './store';
+export type { WarningActivities } from './warnings';
 
 export interface ActivityDeps {
   db: Db;
@@ -33,5 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createStarterActivities(deps),
     ...createHousekeepingActivities(deps.db),
     ...createCertificateActivities(deps),
+    ...createQuarterlyReportActivities(deps),
+    ...createStatisticsActivities(deps.db),
+    ...createWarningActivities(deps),
   };
 }

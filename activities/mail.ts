@@ -4,7 +4,7 @@ import type { Db } from '../db/connect';
 import { sealedContact } from '../db/queries/complaints';
 import { claimOutboxMessage, markOutbox } from '../db/queries/outbox';
 import type { Sealer } from '../platform/sealing';
-import { isPermanentMailError, type Mailer } from './mailer';
+import { isPermanentMailError, type MailAttachment, type Mailer } from './mailer';
 
 export interface MailRequest {
   workflowId: string;
@@ -13,6 +13,8 @@ export interface MailRequest {
   to: string[];
   subject: string;
   text: string;
+  /** Files sent with the message (made by the activity that sends it; the outbox keeps the text only). */
+  attachments?: MailAttachment[];
 }
 
 export type MailOutcome = 'sent' | 'failed' | 'no_recipients';
@@ -36,7 +38,7 @@ export function createMailActivities({ db, mailer, sealer }: { db: Db; mailer: M
     const sentBefore = (Context.current().info.heartbeatDetails as { sent?: boolean } | undefined)?.sent === true;
     if (!sentBefore) {
       try {
-        await mailer.send({ messageId, to, subject: req.subject, text: req.text });
+        await mailer.send({ messageId, to, subject: req.subject, text: req.text, attachments: req.attachments });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (isPermanentMailError(error)) {

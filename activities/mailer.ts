@@ -2,11 +2,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface MailMessage {
   messageId: string;
   to: string[];
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
@@ -34,7 +41,7 @@ export function createMailer(options: { smtpUrl?: string; outboxDir: string; fro
     return {
       target: url.toString(),
       async send(m) {
-        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+        await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId, attachments: m.attachments });
       },
       close: () => transport.close(),
     };
@@ -43,7 +50,14 @@ export function createMailer(options: { smtpUrl?: string; outboxDir: string; fro
   return {
     target: options.outboxDir,
     async send(m) {
-      const info = await transport.sendMail({ from: options.from, to: m.to, subject: m.subject, text: m.text, messageId: m.messageId });
+      const info = await transport.sendMail({
+        from: options.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        messageId: m.messageId,
+        attachments: m.attachments,
+      });
       await mkdir(options.outboxDir, { recursive: true });
       const file = path.join(options.outboxDir, `${m.messageId.replace(/[^A-Za-z0-9_.-]/g, '_')}.eml`);
       await writeFile(file, info.message as Buffer);

@@ -8,7 +8,7 @@ import type { ActionReport } from '../domain/case';
 import type { ComplaintPolicy, InspectionPolicy, QualificationPolicy } from '../domain/policy';
 import type { FraudSignal } from '../domain/session';
 import { hashSecret, type Sealer } from '../platform/sealing';
-import { complaintWorkflow, complaintWorkflowId } from '../workflows/complaint.messages';
+import { complaintWorkflow, complaintWorkflowId, type ComplaintInput } from '../workflows/complaint.messages';
 import type { Actor } from '../domain/roles';
 import { campaignInspectionId, inspectionWorkflow, inspectionWorkflowId } from '../workflows/inspection.messages';
 import { qualificationWorkflow, qualificationWorkflowId } from '../workflows/qualification.messages';
@@ -83,30 +83,14 @@ export function createStarterActivities({ db, temporal, sealer }: { db: Db; temp
 
     /** A finding's ad-hoc inspection, started in the inspection process; its id derives from the complaint, so never twice. */
     async startComplaintInspection(req: { complaintId: string; stationId: number; policy: InspectionPolicy; reason: string }): Promise<ActionReport> {
-      const station = await stationForInspection(db, req.stationId);
-      if (!station) return { applied: false, reason: `station ${req.stationId} is not in the register` };
-      if (station.status === 'revoked') return { applied: false, reason: `station ${req.stationId} is revoked` };
-      const template = await latestTemplate(db, 'station-routine', station.snapshot.cityCode);
-      if (!template) return { applied: false, reason: 'no checklist template applies to the station' };
-      const id = `K${req.complaintId}-S${req.stationId}`;
-      const handle = await startOnce(temporal, inspectionWorkflow, {
-        workflowId: inspectionWorkflowId(id),
+      return startAdHocInspection(db, temporal, {
+        id: `K${req.complaintId}-S${req.stationId}`,
+        stationId: req.stationId,
+        policy: req.policy,
+        startedBy: { id: `complaint:${req.complaintId}`, roles: [] },
+        reason: req.reason,
         taskQueue: taskQueue(),
-        args: [
-          {
-            id,
-            kind: 'ad_hoc',
-            station: station.snapshot,
-            template,
-            previousTeamIds: station.lastTeamIds,
-            policy: req.policy,
-            startedBy: { id: `complaint:${req.complaintId}`, roles: [] },
-            reason: req.reason,
-          },
-        ],
       });
-      const described = await handle.describe();
-      return { applied: true, result: { inspectionId: id, workflow: described.status.name } };
     },
 
     /**
@@ -122,30 +106,21 @@ export function createStarterActivities({ db, temporal, sealer }: { db: Db; temp
       inspectionPolicy: InspectionPolicy;
     }): Promise<ActionReport> {
       const id = derivedUlid(req.sessionId, 'fraud-signal');
-      const { trackingNumber, secret } = sealer.complaintCredentials(id);
       const described = req.signals.map((x) => `${x.rule} ${JSON.stringify(x.facts)}`).join('; ');
-      const handle = await startOnce(temporal, complaintWorkflow, {
-        workflowId: complaintWorkflowId(id),
+      const { trackingNumber, handle } = await startSystemComplaint(temporal, sealer, {
+        id,
+        intake: {
+          kind: 'complaint',
+          category: 'fraudulent_appraisal',
+          stationId: req.stationId,
+          sessionId: req.sessionId,
+          happenedOn: new Date(decodeTime(req.sessionId)).toISOString().slice(0, 10),
+          description: `系统发现鉴定场次 ${req.sessionId} 的虚假鉴定线索（自动立案）：${described}`,
+          evidence: '',
+        },
+        policy: req.policy,
+        inspectionPolicy: req.inspectionPolicy,
         taskQueue: taskQueue(),
-        args: [
-          {
-            id,
-            trackingNumber,
-            secretHash: hashSecret(secret),
-            sealedContact: null,
-            intake: {
-              kind: 'complaint',
-              category: 'fraudulent_appraisal',
-              stationId: req.stationId,
-              sessionId: req.sessionId,
-              happenedOn: new Date(decodeTime(req.sessionId)).toISOString().slice(0, 10),
-              description: `系统发现鉴定场次 ${req.sessionId} 的虚假鉴定线索（自动立案）：${described}`,
-              evidence: '',
-            },
-            policy: req.policy,
-            inspectionPolicy: req.inspectionPolicy,
-          },
-        ],
       });
       const { status } = await handle.describe();
       const effect = { type: 'complaint_substantiated' as const, complaintId: id, at: new Date(decodeTime(id)).toISOString() };
@@ -169,3 +144,59 @@ export function createStarterActivities({ db, temporal, sealer }: { db: Db; temp
 }
 
 export type StarterActivities = ReturnType<typeof createStarterActivities>;
+
+/** An ad-hoc inspection of a station in the inspection process, under an id its cause derives: never started twice. */
+export async function startAdHocInspection(
+  db: Db,
+  temporal: Client,
+  req: { id: string; stationId: number; policy: InspectionPolicy; startedBy: Actor; reason: string; taskQueue: string },
+): Promise<ActionReport> {
+  const station = await stationForInspection(db, req.stationId);
+  if (!station) return { applied: false, reason: `station ${req.stationId} is not in the register` };
+  if (station.status === 'revoked') return { applied: false, reason: `station ${req.stationId} is revoked` };
+  const template = await latestTemplate(db, 'station-routine', station.snapshot.cityCode);
+  if (!template) return { applied: false, reason: 'no checklist template applies to the station' };
+  const handle = await startOnce(temporal, inspectionWorkflow, {
+    workflowId: inspectionWorkflowId(req.id),
+    taskQueue: req.taskQueue,
+    args: [
+      {
+        id: req.id,
+        kind: 'ad_hoc',
+        station: station.snapshot,
+        template,
+        previousTeamIds: station.lastTeamIds,
+        policy: req.policy,
+        startedBy: req.startedBy,
+        reason: req.reason,
+      },
+    ],
+  });
+  const described = await handle.describe();
+  return { applied: true, result: { inspectionId: req.id, workflow: described.status.name } };
+}
+
+/** A complaint the system files (no complainant, credentials sealed from its id): its id derives from its cause, so never twice. */
+export async function startSystemComplaint(
+  temporal: Client,
+  sealer: Sealer,
+  req: { id: string; intake: ComplaintInput['intake']; policy: ComplaintPolicy; inspectionPolicy: InspectionPolicy; taskQueue: string },
+) {
+  const { trackingNumber, secret } = sealer.complaintCredentials(req.id);
+  const handle = await startOnce(temporal, complaintWorkflow, {
+    workflowId: complaintWorkflowId(req.id),
+    taskQueue: req.taskQueue,
+    args: [
+      {
+        id: req.id,
+        trackingNumber,
+        secretHash: hashSecret(secret),
+        sealedContact: null,
+        intake: req.intake,
+        policy: req.policy,
+        inspectionPolicy: req.inspectionPolicy,
+      },
+    ],
+  });
+  return { trackingNumber, handle };
+}

@@ -7,7 +7,10 @@ import { createActivities, type ActivityDeps } from '.';
 import { ROOT, loadConfig } from '../platform/config';
 import { ensureHousekeepingSchedule } from './housekeeping';
 import { createMailer } from './mailer';
+import { ensureQuarterlyReportSchedule } from './quarterlyReport';
+import { ensureWarningSchedule } from './warnings';
 import { createSealer } from '../platform/sealing';
+import { ensureStatisticsSchedule } from './statistics';
 
 export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
     workflowBundle,
   });
   await ensureHousekeepingSchedule(temporal, { taskQueue: config.taskQueue, policy: config.policy.housekeeping });
+  await ensureQuarterlyReportSchedule(temporal, { taskQueue: config.taskQueue });
+  await ensureStatisticsSchedule(temporal, { taskQueue: config.taskQueue, policy: config.policy.statistics });
+  const { warning, inspection, complaint } = config.policy;
+  await ensureWarningSchedule(temporal, { taskQueue: config.taskQueue, input: { warning, inspection, complaint } });
   console.log(`worker on task queue ${config.taskQueue} at ${config.temporalAddress}; mail to ${mailer.target}`);
   try {
     await worker.run();

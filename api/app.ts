@@ -26,6 +26,8 @@ import { publicCertificateRoutes } from './routes/publicCertificates';
 import { certificateDocumentRoutes } from './routes/certificateDocuments';
 import { blankStockRoutes } from './routes/blankStock';
 import { certificateImportRoutes } from './routes/certificateImports';
+import { statisticsRoutes } from './routes/statistics';
+import { warningRoutes } from './routes/warnings';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
@@ -43,6 +45,8 @@ export const ROUTES: RouteSpec[] = [
   ...certificateDocumentRoutes,
   ...blankStockRoutes,
   ...certificateImportRoutes,
+  ...statisticsRoutes,
+  ...warningRoutes,
 ];
 const STREAMED_PATHS = new Set(ROUTES.filter((r) => r.streamed).map((r) => r.path));
 /**

@@ -63,6 +63,9 @@ export const certificateNumberSchema = z
     }
   });
 
+/** A route's `{number}` path parameter; built once, as zod compiles each object schema on its first use. */
+export const certificateNumberParams = z.object({ number: certificateNumberSchema });
+
 export const CERTIFICATE_STATUSES = ['valid', 'revoked', 'replaced'] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 

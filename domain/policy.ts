@@ -178,6 +178,43 @@ export const certificatePolicySchema = z.object({
   blankRangeMax: z.number().int().min(1),
 });
 
+export const statisticsPolicySchema = z.object({
+  /** When the nightly reconciliation of the summaries against the base tables runs: HH:MM, China time. */
+  reconcileAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+  /** Who is told when a summary has drifted from its base table. */
+  driftMailbox: z.string().email(),
+  /** The drifted rows a run reports at most (its result and its mail stay small whatever went wrong). */
+  driftRowsReported: z.number().int().min(1).max(1000),
+});
+
+/**
+ * Early warning (预警): rules over counted facts, each with its window and threshold and each able to be turned off.
+ * A rule fires at most once per subject and window (windows aligned to their length, China days), opening its case.
+ */
+const warningRule = <T extends z.ZodRawShape>(shape: T) => z.object({ enabled: z.boolean(), window: duration, ...shape });
+
+export const warningPolicySchema = z.object({
+  /** How often the schedule evaluates the rules. */
+  every: duration.refine((d) => !isIsoDuration(d) || durationMs(d) >= 1000, 'must be at least PT1S'),
+  rules: z.object({
+    /** Complaints naming one station within the window. */
+    complaints_per_station: warningRule({ threshold: z.number().int().min(1) }),
+    /**
+     * A station's pass rate over its approved sessions in the window above its own rate over the `history` before it by
+     * more than `margin`, both over at least `minCandidates` candidates.
+     */
+    pass_rate_above_history: warningRule({ margin: z.number().gt(0).max(1), minCandidates: z.number().int().min(1), history: duration }),
+    /** Visit reports (质量督导) with a serious irregularity at one station's sessions. */
+    serious_irregularity: warningRule({ threshold: z.number().int().min(1) }),
+    /** Violations on one examiner's conduct record. */
+    examiner_violations: warningRule({ threshold: z.number().int().min(1) }),
+    /** Blank form stocktakes of one station that did not balance. */
+    blank_stock_mismatch: warningRule({ threshold: z.number().int().min(1) }),
+    /** Complaints naming one session within a short window: a risk of a mass incident (群体性事件), on the emergency path. */
+    mass_incident: warningRule({ threshold: z.number().int().min(2) }),
+  }),
+});
+
 export const policySchema = z.object({
   stationApproval: stationApprovalPolicySchema,
   complaint: complaintPolicySchema,
@@ -187,6 +224,8 @@ export const policySchema = z.object({
   housekeeping: housekeepingPolicySchema,
   session: sessionPolicySchema,
   certificate: certificatePolicySchema,
+  statistics: statisticsPolicySchema,
+  warning: warningPolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -198,6 +237,9 @@ export type ComplaintPolicy = z.infer<typeof complaintPolicySchema>;
 export type HousekeepingPolicy = z.infer<typeof housekeepingPolicySchema>;
 export type SessionPolicy = z.infer<typeof sessionPolicySchema>;
 export type CertificatePolicy = z.infer<typeof certificatePolicySchema>;
+export type StatisticsPolicy = z.infer<typeof statisticsPolicySchema>;
+export type WarningPolicy = z.infer<typeof warningPolicySchema>;
+export type WarningRules = WarningPolicy['rules'];
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -303,6 +345,18 @@ export const defaultPolicy: Policy = {
     importBatchRows: 5000,
     importRejectionsKept: 10000,
     blankRangeMax: 100000,
+  },
+  statistics: { reconcileAt: '02:30', driftMailbox: 'duty-office@appraisal.example.gov.cn', driftRowsReported: 100 },
+  warning: {
+    every: 'PT1H',
+    rules: {
+      complaints_per_station: { enabled: true, window: 'P30D', threshold: 3 },
+      pass_rate_above_history: { enabled: true, window: 'P90D', margin: 0.3, minCandidates: 20, history: 'P2Y' },
+      serious_irregularity: { enabled: true, window: 'P30D', threshold: 1 },
+      examiner_violations: { enabled: true, window: 'P1Y', threshold: 2 },
+      blank_stock_mismatch: { enabled: true, window: 'P90D', threshold: 1 },
+      mass_incident: { enabled: true, window: 'P1D', threshold: 5 },
+    },
   },
 };
 

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { findCertificateFor, findNamedCertificate, type Certificate } from '../../db/queries/certificates';
-import { certificateNumberSchema } from '../../domain/certificate';
+import { certificateNumberParams } from '../../domain/certificate';
 import { certificatePdf } from '../documents/certificate';
 import { pdfResponse } from '../documents/pdf';
 import { HttpError } from '../errors';
@@ -15,7 +14,7 @@ export const certificateDocumentRoutes: RouteSpec[] = [
     summary: "The electronic certificate (PDF with a signed QR code) of a certificate in the caller's jurisdiction",
     roles: ['supervisor', 'reviewer', 'station_admin'],
     authorize: async ({ deps, actor, params }): Promise<Certificate> => {
-      const { number } = parse(z.object({ number: certificateNumberSchema }), params);
+      const { number } = parse(certificateNumberParams, params);
       const found = await findCertificateFor(deps.db, actor, number);
       if (!found) throw new HttpError(404, 'not_found', 'no such certificate');
       return found;

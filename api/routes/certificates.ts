@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CERTIFICATE_CASE, findCertificateViewFor, listCertificates, replaceCertificate, revokeCertificate } from '../../db/queries/certificates';
 import { caseTimeline } from '../../db/queries/events';
-import { CERTIFICATE_STATUSES, REPLACEMENT_REASONS, certificateNumberSchema } from '../../domain/certificate';
+import { CERTIFICATE_STATUSES, REPLACEMENT_REASONS, certificateNumberParams, certificateNumberSchema } from '../../domain/certificate';
 import type { Actor, Role } from '../../domain/roles';
 import type { ApiDeps } from '../routeSpec';
 import { HttpError } from '../errors';
@@ -16,11 +16,9 @@ import { parse } from '../validate';
 /** Who reads the register: as db/queries/certificates.ts certificatesVisibleTo scopes each. */
 const READERS: Role[] = ['supervisor', 'reviewer', 'station_admin'];
 
-const numberParam = z.object({ number: certificateNumberSchema });
-
 /** The certificate the caller may see, by the number in the path (a malformed one is 400 before any lookup). */
 async function visible({ deps, actor, params }: { deps: ApiDeps; actor: Actor; params: Record<string, string> }) {
-  const { number } = parse(numberParam, { number: params.number });
+  const { number } = parse(certificateNumberParams, { number: params.number });
   const found = await findCertificateViewFor(deps.db, actor, number);
   if (!found) throw new HttpError(404, 'not_found', 'no such certificate');
   return found;

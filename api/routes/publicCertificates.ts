@@ -9,7 +9,7 @@ import {
 import {
   CERTIFICATE_STATUS_LABELS,
   certificateNumberProblem,
-  certificateNumberSchema,
+  certificateNumberParams,
   maskHolderName,
   normaliseCertificateNumber,
   sameHolderName,
@@ -31,7 +31,7 @@ import { parse } from '../validate';
  */
 
 /** The number in the path: a malformed one or a typo caught by its check character is 400 naming `number`, before any lookup. */
-const numberParam = (params: Record<string, string>) => parse(z.object({ number: certificateNumberSchema }), params).number;
+const numberParam = (params: Record<string, string>) => parse(certificateNumberParams, params).number;
 
 const notFound = () => new HttpError(404, 'not_found', 'no certificate with this number and holder name');
 

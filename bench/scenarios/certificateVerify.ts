@@ -12,7 +12,8 @@ const FULL_REQUESTS = 20_000;
 const CONCURRENCY = 32;
 /** Rows per INSERT … SELECT: a statement each, so the log shows progress and no transaction grows to gigabytes. */
 const CHUNK = 1_000_000;
-const PROVINCE = '440000';
+// Hainan: the import scenario writes Guangdong's and Guangxi's numbers into the same table.
+const PROVINCE = '460000';
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'];
 const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞'];
 

@@ -536,18 +536,24 @@ export const CASE_KINDS: Record<ProcessKey, CaseKind> = {
           requiredReasons,
           { name: 'actions', kind: 'flags', options: FINDING_ACTIONS, labelPrefix: 'findingAction', plain: true },
           { name: 'suspendUntil', kind: 'date', optional: true, hint: t('cases.hint.suspendUntil') },
+          { name: 'certificateNumber', kind: 'text', optional: true, hint: t('cases.hint.certificateNumber') },
         ],
         check: (body) =>
           (body.actions as string[]).includes('suspend_examiner') && !body.suspendUntil
             ? [{ field: 'suspendUntil', message: t('cases.error.suspendUntil') }]
             : [],
-        request: ({ actions, suspendUntil, ...body }, { id }) => ({
+        request: ({ actions, suspendUntil, certificateNumber, ...body }, { id }) => ({
           path: path('/v1/complaints', id, 'finding'),
-          // A suspension lasts until the start of the chosen day, where the user is.
+          // A suspension lasts until the start of the chosen day, where the user is; a revocation names the
+          // certificate typed here, else the one the complaint names.
           body: {
             ...body,
             actions: (actions as string[]).map((type) =>
-              type === 'suspend_examiner' ? { type, until: new Date(`${String(suspendUntil)}T00:00:00`).toISOString() } : { type },
+              type === 'suspend_examiner'
+                ? { type, until: new Date(`${String(suspendUntil)}T00:00:00`).toISOString() }
+                : type === 'invalidate_certificate' && certificateNumber
+                  ? { type, certificateNumber }
+                  : { type },
             ),
           },
         }),

@@ -13,12 +13,14 @@ import { certificatesPage, certificateStaffPage } from './pages/certificates';
 import { inboxPage } from './pages/inbox';
 import { demonstrationStationsPage, fileComplaintPage, trackPage } from './pages/public';
 import { signInPage } from './pages/signin';
-import { campaignPage, campaignsPage, statisticsPage, stationsPage } from './pages/supervision';
+import { statisticsPage } from './pages/statistics';
+import { campaignPage, campaignsPage, stationsPage } from './pages/supervision';
 import { isRegisterKind, registerPage, registersFor, registersIndexPage } from './pages/registers';
 import { userPage, usersPage } from './pages/users';
+import { warningPage, warningsPage } from './pages/warnings';
 import { loadJurisdictions } from './places';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/certificates[?<filters>], #/certificates/<number>, #/certificates/import, #/blank-stock, #/stations/<id>/blank-forms[?quarter=…], #/public/… (complaint, track, demonstration-stations, certificate[/<number>][?s=<statement>], certificate-check), #/signin. */
+/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics[?subject=…&period=…&place=…&by=…], #/warnings[?rule=…&status=…&place=…], #/warnings/<id>, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/certificates[?<filters>], #/certificates/<number>, #/certificates/import, #/blank-stock, #/stations/<id>/blank-forms[?quarter=…], #/public/… (complaint, track, demonstration-stations, certificate[/<number>][?s=<statement>], certificate-check), #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -43,6 +45,7 @@ function navigation(me: Me | null): HTMLElement {
         ? [
             link('#/campaigns', 'nav.campaigns'),
             link('#/statistics', 'nav.statistics'),
+            link('#/warnings', 'nav.warnings'),
             link('#/examiners/import', 'nav.examinerImport'),
             link('#/checklist-templates', 'nav.checklistTemplates'),
           ]
@@ -134,7 +137,10 @@ async function render(): Promise<void> {
       await signedIn(() => (rest[0] ? campaignPage(main, decodeURIComponent(rest[0]), () => render === renders) : campaignsPage(main)));
       break;
     case 'statistics':
-      await signedIn(() => statisticsPage(main));
+      await signedIn((me) => statisticsPage(main, me, new URLSearchParams(query)));
+      break;
+    case 'warnings':
+      await signedIn(() => (rest[0] ? warningPage(main, decodeURIComponent(rest[0])) : warningsPage(main, new URLSearchParams(query))));
       break;
     case 'registers':
       await signedIn((me) => (rest[0] && isRegisterKind(rest[0]) ? registerPage(main, me, rest[0], new URLSearchParams(query)) : registersIndexPage(main, me)));

@@ -3,6 +3,8 @@ import { casesEn, casesZh } from './messages.cases';
 import { certificateEn, certificateZh } from './messages.certificate';
 import { registersEn, registersZh } from './messages.registers';
 import { sessionsEn, sessionsZh } from './messages.sessions';
+import { statisticsEn, statisticsZh } from './messages.statistics';
+import { warningsEn, warningsZh } from './messages.warnings';
 
 /**
  * Every label the console shows, in Simplified Chinese (the default) and English. Codes that come from
@@ -14,12 +16,14 @@ const zh = {
   ...certificateZh,
   ...casesZh,
   ...sessionsZh,
+  ...statisticsZh,
+  ...warningsZh,
   'app.title': '职业技能鉴定监管',
   'app.skip': '跳到主要内容',
   'nav.inbox': '待办',
   'nav.stations': '鉴定所/站',
   'nav.campaigns': '专项检查',
-  'nav.statistics': '投诉统计',
+  'nav.statistics': '统计',
   'nav.users': '用户管理',
   'nav.fileComplaint': '投诉与咨询',
   'nav.track': '查询进度',
@@ -289,7 +293,7 @@ const zh = {
   'findingAction.adhoc_inspection': '专项检查该站',
   'findingAction.propose_revocation': '建议撤销考评员资格',
   'findingAction.propose_station_sanction': '建议处罚该站',
-  'findingAction.invalidate_certificate': '证书作废',
+  'findingAction.invalidate_certificate': '撤销证书',
   'kind.complaint': '投诉',
   'kind.consultation': '咨询',
   'demonstration.none': '否',
@@ -438,12 +442,14 @@ const en: Record<MessageKey, string> = {
   ...certificateEn,
   ...casesEn,
   ...sessionsEn,
+  ...statisticsEn,
+  ...warningsEn,
   'app.title': 'Appraisal supervision',
   'app.skip': 'Skip to main content',
   'nav.inbox': 'Inbox',
   'nav.stations': 'Stations',
   'nav.campaigns': 'Campaigns',
-  'nav.statistics': 'Complaint statistics',
+  'nav.statistics': 'Statistics',
   'nav.users': 'Users',
   'nav.fileComplaint': 'Complaints and questions',
   'nav.track': 'Track a complaint',
@@ -713,7 +719,7 @@ const en: Record<MessageKey, string> = {
   'findingAction.adhoc_inspection': 'ad-hoc inspection of the station',
   'findingAction.propose_revocation': "propose revoking the examiner's qualification",
   'findingAction.propose_station_sanction': 'propose a station sanction',
-  'findingAction.invalidate_certificate': 'invalidate the certificate',
+  'findingAction.invalidate_certificate': 'revoke the certificate',
   'kind.complaint': 'complaint',
   'kind.consultation': 'question',
   'demonstration.none': 'no',

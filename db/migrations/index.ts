@@ -27,6 +27,15 @@ import * as blankFormStocktakes from './20261129_28_blank_form_stocktakes';
 import * as certificateImports from './20261129_29_certificate_imports';
 import * as certificateImportRejections from './20261129_30_certificate_import_rejections';
 import * as certificateTablesAccess from './20261129_31_certificate_tables_access';
+import * as warnings from './20261129_32_warnings';
+import * as warningRuleIndexes from './20261129_33_warning_rule_indexes';
+import * as warningTablesAccess from './20261129_34_warning_tables_access';
+import * as statDaily from './20261129_35_stat_daily';
+import * as statCurrent from './20261129_36_stat_current';
+import * as sessionStatisticsTriggers from './20261129_37_session_statistics_triggers';
+import * as certificateStatisticsTriggers from './20261129_38_certificate_statistics_triggers';
+import * as blankFormStatisticsTriggers from './20261129_39_blank_form_statistics_triggers';
+import * as statisticsTablesAccess from './20261129_40_statistics_tables_access';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -61,6 +70,15 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129_29_certificate_imports': certificateImports,
   '20261129_30_certificate_import_rejections': certificateImportRejections,
   '20261129_31_certificate_tables_access': certificateTablesAccess,
+  '20261129_32_warnings': warnings,
+  '20261129_33_warning_rule_indexes': warningRuleIndexes,
+  '20261129_34_warning_tables_access': warningTablesAccess,
+  '20261129_35_stat_daily': statDaily,
+  '20261129_36_stat_current': statCurrent,
+  '20261129_37_session_statistics_triggers': sessionStatisticsTriggers,
+  '20261129_38_certificate_statistics_triggers': certificateStatisticsTriggers,
+  '20261129_39_blank_form_statistics_triggers': blankFormStatisticsTriggers,
+  '20261129_40_statistics_tables_access': statisticsTablesAccess,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

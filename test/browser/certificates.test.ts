@@ -3,7 +3,7 @@ import { type Browser, type BrowserContextOptions, type Page } from 'playwright-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { quarterOf } from '../../domain/certificate';
 import { expectAccessible } from '../support/axe';
-import { SCREENSHOTS, launchBrowser } from '../support/browser';
+import { SCREENSHOTS, consolePage, launchBrowser, signIn } from '../support/browser';
 import { certificateNumber, fixtureCertificate, mistyped, registerCertificates } from '../support/certificates';
 import { licenseStation } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
@@ -55,28 +55,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function newPage(who: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1280, height: 900 },
-    bypassCSP: true,
-    ...options,
-  });
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-  return page;
-}
+/** A fresh page (a desktop unless `options` makes it a phone). */
+const newPage = async (who: string, options: BrowserContextOptions = {}) => (await consolePage(browser, who, pageErrors, options)).page;
 
 /** Another page of the console without loading it again (a hash change). In-page code reaches the document through its element: the tests' types have no DOM. */
 const go = (page: Page, hash: string) => page.locator('html').evaluate((html, to) => void (html.ownerDocument.location.hash = to), hash);
 
 async function signedIn(userId: string, hash: string): Promise<Page> {
   const page = await newPage(userId);
-  await page.goto(`${h.baseUrl}/console/#/signin`);
-  await page.click(`button[data-user="${userId}"]`);
-  await page.locator('h1', { hasText: '我的待办' }).waitFor();
+  await signIn(page, h.baseUrl, userId);
   await go(page, hash);
   return page;
 }

@@ -6,7 +6,7 @@ import { DEMO_USERS } from '../../db/seeds/demo';
 import { expectAccessible } from '../support/axe';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { goodScores, licenseStation } from '../support/fixtures';
-import { SCREENSHOTS, launchBrowser } from '../support/browser';
+import { SCREENSHOTS, consolePage, launchBrowser, signIn, type ConsolePage } from '../support/browser';
 
 /**
  * Each role's job through the console alone, asserting what the person sees: the case's content beside the form,
@@ -43,17 +43,10 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** A fresh browser signed in as a demo user; every confirmation it is asked is accepted and kept. */
-async function signedIn(userId: string): Promise<{ page: Page; confirmations: string[] }> {
-  const page = await (
-    await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, bypassCSP: true })
-  ).newPage();
-  const confirmations: string[] = [];
-  page.on('dialog', (dialog) => void (confirmations.push(dialog.message()), dialog.accept()));
-  page.on('pageerror', (error) => pageErrors.push(`${userId}: ${error.message}`));
-  await page.goto(`${h.baseUrl}/console/#/signin`);
-  await page.click(`button[data-user="${userId}"]`);
-  await page.locator('h1', { hasText: '我的待办' }).waitFor();
-  return { page, confirmations };
+async function signedIn(userId: string): Promise<ConsolePage> {
+  const person = await consolePage(browser, userId, pageErrors);
+  await signIn(person.page, h.baseUrl, userId);
+  return person;
 }
 
 const status = (page: Page, value: string) => page.locator(`[data-status="${value}"]`).waitFor();

@@ -5,7 +5,7 @@ import { expectAccessible } from '../support/axe';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { certificateNumber, fixtureCertificate, registerCertificates } from '../support/certificates';
 import { licenseStation } from '../support/fixtures';
-import { SCREENSHOTS, launchBrowser } from '../support/browser';
+import { SCREENSHOTS, consolePage, launchBrowser, signIn, type ConsolePage } from '../support/browser';
 
 /**
  * The journeys journeys.test.ts leaves out, through the console alone and asserting what each person sees: an
@@ -44,28 +44,12 @@ async function shot(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
 }
 
-async function newPage(who: string, options: BrowserContextOptions = {}): Promise<{ page: Page; confirmations: string[] }> {
-  const context = await browser.newContext({
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1280, height: 900 },
-    bypassCSP: true,
-    ...options,
-  });
-  const page = await context.newPage();
-  const confirmations: string[] = [];
-  page.on('dialog', (dialog) => void (confirmations.push(dialog.message()), dialog.accept()));
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-  return { page, confirmations };
-}
+const newPage = (who: string, options: BrowserContextOptions = {}) => consolePage(browser, who, pageErrors, options);
 
 /** A fresh browser signed in as a demo user, on their inbox once it has loaded; every confirmation is accepted and kept. */
-async function signedIn(userId: string): Promise<{ page: Page; confirmations: string[] }> {
+async function signedIn(userId: string): Promise<ConsolePage> {
   const person = await newPage(userId);
-  await person.page.goto(`${h.baseUrl}/console/#/signin`);
-  await person.page.click(`button[data-user="${userId}"]`);
-  await person.page.locator('h1', { hasText: '我的待办' }).waitFor();
-  await person.page.locator('table.inbox, p.notice').first().waitFor();
+  await signIn(person.page, h.baseUrl, userId);
   return person;
 }
 

@@ -3,6 +3,7 @@ import { quarterOf } from '../../domain/certificate';
 import { seedApprovedSession, seedCertificate } from '../support/certificates';
 import { licenseStation } from '../support/fixtures';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { expectNoDrift } from '../support/statistics';
 
 /**
  * Blank certificate stock (空白证书) through HTTP: Guangdong's supervisor (sup-gd) receives a serial range and gives
@@ -161,3 +162,5 @@ describe('blank certificate stock', () => {
     expect(await reconciliation()).toMatchObject({ received: 3, issued: 1, voided: 1, inStock: 1 });
   });
 });
+
+it('leaves the statistics summaries equal to a recomputation from the registers', () => expectNoDrift(h));

@@ -7,6 +7,7 @@ import { fixtureCertificate, registerCertificates } from '../support/certificate
 import { licenseStation, qualifyExaminer } from '../support/fixtures';
 import { eventually, startHarness, type Harness } from '../support/harness';
 import { candidate, day, idNumber, masked, sessionApi } from '../support/sessions';
+import { expectNoDrift } from '../support/statistics';
 
 /**
  * The certificate register (证书台账) fed by approved sessions: a session approved through HTTP issues one certificate
@@ -42,7 +43,7 @@ afterAll(async () => h?.close());
 
 describe('issuance from an approved session', () => {
   it('issues one certificate per passing candidate once the results are approved, none to the absent or failing', async () => {
-    sessionId = await sessions.registered({ date: today, startsAt: at(15), endsAt: at(20), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
+    sessionId = await sessions.registered({ date: today, startsAt: at(10), endsAt: at(12), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
     const { ok: act, live } = sessions;
     const added = await act(sessionId, 'candidates', 'admin-1', {
       candidates: [candidate(51, '陈晨'), candidate(52, '林琳'), candidate(53, '黄河'), candidate(54, '郭靖')],
@@ -298,3 +299,5 @@ describe('revocation and replacement', () => {
     expect(await h.db('certificate_sequences').select()).toEqual(sequences);
   });
 });
+
+it('leaves the statistics summaries equal to a recomputation from the registers', () => expectNoDrift(h));

@@ -9,6 +9,7 @@ import { QUALIFICATION_CASE } from '../../db/queries/qualifications';
 import { SESSION_CASE } from '../../db/queries/sessions';
 import { CASE_TYPE as STATION_APPLICATION_CASE } from '../../db/queries/stationApplications';
 import { STATION_CASE } from '../../db/queries/stations';
+import { recordWarning, WARNING_CASE } from '../../db/queries/warnings';
 import { composeCertificateNumber, quarterOf } from '../../domain/certificate';
 import example from '../../db/seeds/station-application.example.json';
 import routineChecklist from '../../db/seeds/checklist.station-routine.v1.json';
@@ -574,6 +575,23 @@ const ROWS: Row[] = [
         body: { quarter, inHand },
         otherBody: { quarter, inHand: inHand + 1 },
         effects: await growth(count('blank_form_stocktakes', { station_id: stationId })),
+      };
+    },
+  },
+  {
+    route: '/v1/warnings/{id}/dismissal',
+    as: 'sup-gd',
+    status: 200,
+    prepare: async () => {
+      // An open warning on the station, each in a window of its own.
+      const start = new Date(Date.UTC(2026, 0, 1) + ++serial * 86_400_000).toISOString();
+      const window = { since: start, until: start, start, end: start };
+      const { id } = await recordWarning(h.db, { rule: 'blank_stock_mismatch', subjectType: 'station', subjectId: String(stationId), window, figures: {} });
+      return {
+        path: `/v1/warnings/${id}/dismissal`,
+        body: { reasons: ['盘点差异已查明为录入错误'] },
+        otherBody: { reasons: ['另一理由'] },
+        effects: events(WARNING_CASE, id, 'warning_dismissed'),
       };
     },
   },

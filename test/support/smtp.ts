@@ -6,6 +6,7 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   messageId: string;
+  attachments: Array<{ filename: string; content: Buffer }>;
 }
 
 /** Faults to inject; all off by default, so the server accepts everything at once. */
@@ -55,7 +56,8 @@ export async function startSmtp() {
       simpleParser(stream)
         .then((parsed) => {
           const to = [parsed.to].flat().flatMap((a) => (a ? a.value.map((v) => v.address ?? '') : []));
-          const mail = { to, subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId ?? '' };
+          const attachments = parsed.attachments.map((a) => ({ filename: a.filename ?? '', content: a.content }));
+          const mail = { to, subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId ?? '', attachments };
           const accept = () => {
             mails.push(mail);
             callback();

@@ -3,7 +3,7 @@ import { h, show } from '../dom';
 import { apiForm } from '../forms';
 import { formatTime, label, t } from '../messages';
 import { placeName } from '../places';
-import { barChart, errorNotice, formatValue, heading } from '../view';
+import { errorNotice, formatValue, heading } from '../view';
 
 type Row = Record<string, any>;
 
@@ -100,48 +100,5 @@ export async function campaignPage(main: HTMLElement, id: string, isCurrent: () 
     if (progress.status !== 'completed') setTimeout(() => isCurrent() && void campaignPage(main, id, isCurrent), 2000);
   } catch (error) {
     show(main, heading(t('campaigns.title')), errorNotice(error));
-  }
-}
-
-const entries = (o: Record<string, number>, prefix: string) => Object.entries(o).map(([k, v]) => ({ label: prefix ? label(prefix, k) : k, value: v }));
-
-export async function statisticsPage(main: HTMLElement): Promise<void> {
-  show(main, heading(t('statistics.title')), h('p', { role: 'status' }, t('common.loading')));
-  try {
-    const s = await api<Row>('GET', '/v1/complaints/statistics');
-    show(
-      main,
-      heading(t('statistics.title')),
-      h('p', { class: 'notice' }, t('statistics.overdue', { n: s.overdue })),
-      h(
-        'div',
-        { class: 'charts' },
-        barChart(t('statistics.byCategory'), entries(s.open.byCategory, 'category')),
-        barChart(t('statistics.bySeverity'), entries(s.open.bySeverity, 'severity')),
-        barChart(
-          t('statistics.byRegion'),
-          Object.entries(s.open.byRegion as Record<string, number>).map(([code, value]) => ({ label: placeName(code), value })),
-        ),
-        barChart(t('statistics.byLevel'), entries(s.open.byEscalationLevel, '')),
-        barChart(
-          t('statistics.sla'),
-          s.slaCompliance.map((m: Row) => ({
-            label: m.period,
-            value: m.rate ?? 0,
-            display: m.rate === null ? '—' : `${Math.round(m.rate * 100)}% (${m.onTime}/${m.closed})`,
-          })),
-        ),
-        barChart(
-          t('statistics.substantiated'),
-          s.substantiatedRateByStation.map((r: Row) => ({
-            label: `#${r.stationId}`,
-            value: r.rate,
-            display: `${Math.round(r.rate * 100)}% (${r.substantiated}/${r.findings})`,
-          })),
-        ),
-      ),
-    );
-  } catch (error) {
-    show(main, heading(t('statistics.title')), errorNotice(error));
   }
 }

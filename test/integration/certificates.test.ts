@@ -73,10 +73,14 @@ describe('issuance from an approved session', () => {
     // A worker that dies as the session ends its run: the new one carries on, and issues nothing twice.
     await h.restartWorker();
 
-    const view = await eventually(async () => {
-      const body = (await h.api('GET', session, { as: 'admin-1' })).body;
-      return body.certificates?.length ? body : undefined;
-    });
+    // An issuance the old worker had started is retried once its start-to-close time (30 s) has passed.
+    const view = await eventually(
+      async () => {
+        const body = (await h.api('GET', session, { as: 'admin-1' })).body;
+        return body.certificates?.length ? body : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     const certificates = view.certificates as Array<{ number: string; candidateId: string; holderName: string; status: string }>;
     expect(certificates.map((c) => [c.candidateId, c.holderName, c.status]).sort()).toEqual(
       [
@@ -122,7 +126,7 @@ describe('issuance from an approved session', () => {
     });
     expect(entry).toHaveLength(1);
     expect(entry[0].data).toEqual({ count: 2, numbers: certificates.map((c) => c.number).sort() });
-  }, 120_000);
+  }, 180_000);
 
   it('issues nothing more when issuance runs again, even twice at once', async () => {
     const activities = createCertificateActivities({ db: h.db });

@@ -43,7 +43,7 @@ afterAll(async () => h?.close());
 
 describe('issuance from an approved session', () => {
   it('issues one certificate per passing candidate once the results are approved, none to the absent or failing', async () => {
-    sessionId = await sessions.registered({ date: today, startsAt: at(10), endsAt: at(12), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
+    sessionId = await sessions.registered({ date: today, startsAt: at(15), endsAt: at(20), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
     const { ok: act, live } = sessions;
     const added = await act(sessionId, 'candidates', 'admin-1', {
       candidates: [candidate(51, '陈晨'), candidate(52, '林琳'), candidate(53, '黄河'), candidate(54, '郭靖')],

@@ -242,7 +242,7 @@ describe('quality supervision', () => {
 describe('a session from registration to approved results', () => {
   it('locks its roster as it begins, then takes the scores, the visit report, the submission, the re-check and the approval', async () => {
     const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
-    const id = await registered({ date: day(0), startsAt: at(10), endsAt: at(12), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
+    const id = await registered({ date: day(0), startsAt: at(20), endsAt: at(25), examinerIds: ['exam-1', 'insp-1'], expectedCandidates: 4 });
     const added = await ok(id, 'candidates', 'admin-1', {
       candidates: [candidate(21, '陈晨'), candidate(22, '林琳'), candidate(23, '黄河'), candidate(24, '郭靖', { organisation: '南海机械厂' })],
     });
@@ -333,7 +333,7 @@ describe('a session made to look fraudulent (虚假鉴定)', () => {
   it('holds approval and opens one complaint case by itself, which brings the station forward for inspection', async () => {
     const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
     const dueBefore = (await h.db('stations').where({ id: stationId }).first('next_inspection_due_at')).next_inspection_due_at as Date;
-    const id = await registered({ date: day(0), startsAt: at(10), endsAt: at(12), examinerIds: ['exam-2', 'insp-3'], expectedCandidates: 3 });
+    const id = await registered({ date: day(0), startsAt: at(15), endsAt: at(20), examinerIds: ['exam-2', 'insp-3'], expectedCandidates: 3 });
     const added = await ok(id, 'candidates', 'admin-1', { candidates: [candidate(41, '赵敏'), candidate(42, '周芷若'), candidate(43, '殷离')] });
     const ids = (added.candidates as Array<{ id: string }>).map((c) => c.id);
     await ok(id, 'quality-supervisor', 'sup-fs', { qualitySupervisorId: 'qs-1' });

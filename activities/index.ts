@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connect';
 import type { Sealer } from '../platform/sealing';
+import { createCalendarActivities } from './calendar';
 import { createCertificateActivities } from './certificates';
 import { createHousekeepingActivities } from './housekeeping';
+import { createLicenceActivities } from './licence';
 import { createMailActivities } from './mail';
 import type { Mailer } from './mailer';
 import { createQuarterlyReportActivities } from './quarterlyReport';
@@ -11,8 +13,10 @@ import { createStatisticsActivities } from './statistics';
 import { createStoreActivities } from './store';
 import { createWarningActivities } from './warnings';
 
+export type { CalendarActivities } from './calendar';
 export type { CertificateActivities } from './certificates';
 export type { HousekeepingActivities } from './housekeeping';
+export type { LicenceActivities } from './licence';
 export type { MailActivities, MailOutcome, MailRequest } from './mail';
 export type { QuarterlyReportActivities } from './quarterlyReport';
 export type { StarterActivities } from './starter';
@@ -42,5 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createQuarterlyReportActivities(deps),
     ...createStatisticsActivities(deps.db),
     ...createWarningActivities(deps),
+    ...createLicenceActivities(deps),
+    ...createCalendarActivities(deps),
   };
 }

@@ -21,7 +21,7 @@ const CASES_PER_RUN = 500;
 
 const RULE_TEXT: Record<string, string> = {
   complaints_per_station: '同一鉴定所站投诉集中',
-  pass_rate_above_history: '鉴定所站通过率显著高于其历史水平',
+  pass_rate_above_history: '鉴定所站通过率显著高于其历史水平或本省水平',
   serious_irregularity: '质量督导报告严重违规',
   examiner_violations: '考评员违规记录累计',
   blank_stock_mismatch: '空白证书盘点账实不符',

@@ -28,6 +28,8 @@ import { blankStockRoutes } from './routes/blankStock';
 import { certificateImportRoutes } from './routes/certificateImports';
 import { statisticsRoutes } from './routes/statistics';
 import { warningRoutes } from './routes/warnings';
+import { calendarRoutes } from './routes/calendars';
+import { licenceRenewalRoutes } from './routes/licenceRenewals';
 import { demonstrationStations } from '../db/queries/stations';
 import { productionProblems } from '../db/queries/server';
 
@@ -47,6 +49,8 @@ export const ROUTES: RouteSpec[] = [
   ...certificateImportRoutes,
   ...statisticsRoutes,
   ...warningRoutes,
+  ...calendarRoutes,
+  ...licenceRenewalRoutes,
 ];
 const STREAMED_PATHS = new Set(ROUTES.filter((r) => r.streamed).map((r) => r.path));
 /**

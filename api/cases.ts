@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type WorkflowStartOptions } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Db } from '../db/connect';
@@ -146,6 +146,28 @@ export async function startCase<T extends Workflow, V>(
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(start.workflowId).query(messages.state);
     throw error;
+  }
+}
+
+/**
+ * Starts a case's workflow once, without waiting for it to run: a retried create (the same workflow id) joins the running
+ * case, one after the case has ended leaves it as it stands. For a create that writes the case's first row itself.
+ */
+export async function startOnce<T extends Workflow>(
+  deps: ApiDeps,
+  workflow: WorkflowName<T>,
+  start: { workflowId: string; args: Parameters<T> },
+): Promise<void> {
+  const options = {
+    ...start,
+    taskQueue: deps.config.taskQueue,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  } as unknown as WorkflowStartOptions<T>;
+  try {
+    await deps.temporal.workflow.start<T>(workflow, options);
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 

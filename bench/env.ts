@@ -1,22 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
-import { DEV_JWT_SECRET, ROOT, loadConfig } from '../platform/config';
-import { createApp } from '../api/app';
+import { DEV_JWT_SECRET, ROOT } from '../platform/config';
 import { mintToken } from '../api/auth';
 import { apiTemporalConnection } from '../api/temporalConnection';
 import { connect, dropDatabase, migrateDatabase, type Db } from '../db/connect';
 import { applicationAccount } from '../db/grants';
 import { DEMO_USERS, seedDemo } from '../db/seeds/demo';
 import { asAccount } from '../db/urls';
-import { policyWith } from '../domain/policy';
 import { connectWhenReady, ensureSearchAttributes, startDevServer } from '../scripts/temporal';
+import { benchApiConfig, type ApiProcessSettings, type FromApi, type ToApi } from './apiConfig';
 import { httpClient } from './http';
 import { rssMB } from './procs';
 import { startSink } from './sink';
@@ -27,8 +24,8 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 /**
  * The whole system on this machine, as `npm start` runs it: a Temporal dev server of its own on a
  * SQLite file (WAL, synchronous=NORMAL), a database of its own on the local MariaDB, the worker as a
- * child process (production mode, pre-built workflow bundle: its RSS is its own), and the API in this
- * process next to the load generator and the baselines, with an SMTP sink.
+ * child process (production mode, pre-built workflow bundle: its RSS is its own), the API in a process
+ * of its own (bench/apiProcess.ts), and in this process the load generator, the baselines and an SMTP sink.
  */
 export async function startBenchEnv(log: (line: string) => void) {
   const cli = process.env.TEMPORAL_CLI_PATH;
@@ -71,7 +68,8 @@ export async function startBenchEnv(log: (line: string) => void) {
     cleanups.push(() => sink.close());
 
     // Sealed complainant contacts must open in the worker: one key for both processes.
-    process.env.COMPLAINT_KEY = randomBytes(32).toString('hex');
+    const sealingKey = randomBytes(32).toString('hex');
+    process.env.COMPLAINT_KEY = sealingKey;
     const taskQueue = 'bench';
     log('building the workflow bundle (npm run build:workflows)');
     await runToEnd(TSX, [path.join(ROOT, 'scripts', 'build-workflow-bundle.ts')]);
@@ -118,25 +116,24 @@ export async function startBenchEnv(log: (line: string) => void) {
     const raw = new Client({ connection: await Connection.connect({ address }), namespace: NAMESPACE });
     cleanups.push(() => raw.connection.close());
     // The intake and verification limits guard against abuse from one address; the load generator is one address.
-    const config = {
-      ...loadConfig({ JWT_SECRET: DEV_JWT_SECRET, SEALING_KEY: process.env.COMPLAINT_KEY }),
+    const settings: ApiProcessSettings = {
       databaseUrl,
       taskQueue,
       temporalAddress: address,
       smtpUrl: sink.url,
-      policy: policyWith({
+      sealingKey,
+      policy: {
         complaint: { intakeRate: { max: 10_000_000, window: 'PT1H' } },
         certificate: { verifyRate: { max: 1_000_000_000, window: 'PT1H' }, batchRate: { max: 1_000_000, window: 'PT1H' } },
-      }),
+      },
     };
-    // Request logs are written as in production, but to /dev/null.
-    const app = createApp({ db, temporal, config }, pino({ level: 'info' }, pino.destination('/dev/null')));
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const http = httpClient(baseUrl, 64);
+    const config = benchApiConfig(settings);
+    const api = await startApiProcess(settings, path.join(tmp, 'api.log'));
+    cleanups.push(() => stopChild(api.child));
+    // A scenario that listens to `db`'s queries (to run an endpoint's SQL on a raw pool) hears the API process's too.
+    api.relayQueriesTo(db);
+    const baseUrl = `http://127.0.0.1:${api.port}`;
+    const http = api.synced(httpClient(baseUrl, 64));
     cleanups.push(() => http.close());
 
     const tokens = new Map<string, string>();
@@ -155,7 +152,7 @@ export async function startBenchEnv(log: (line: string) => void) {
       taskQueue,
       versions: { temporalServer: serverVersion ?? 'unknown', mariadb: String(mariadb) },
       token: (userId: string) => tokens.get(userId)!,
-      pids: () => ({ bench: process.pid, worker: worker?.pid, temporal: devServer.pid, mariadb: mariadbPid }),
+      pids: () => ({ bench: process.pid, api: api.child.pid, worker: worker?.pid, temporal: devServer.pid, mariadb: mariadbPid }),
       workerRss: () => (worker?.pid ? rssMB(worker.pid) : NaN),
       /**
        * A fresh worker process (scenarios that measure its memory start from an empty cache), its RSS
@@ -185,6 +182,74 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * The API in its own process (bench/apiProcess.ts), its output in `logFile`. `relayQueriesTo(db)`: while anything
+ * listens to `db`'s `query` event, the API's queries are emitted there too; `synced(http)` makes such a capture
+ * exact: a request goes out once the API listens, and its answer is handed on once its queries have arrived.
+ */
+async function startApiProcess(settings: ApiProcessSettings, logFile: string) {
+  const out = createWriteStream(logFile);
+  // BENCH_API_PROFILE=<dir>: the API process writes a CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_API_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', 'apiProcess.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_API_SETTINGS: JSON.stringify(settings) },
+    // Dates in a query's bindings cross as dates.
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  let next = 0;
+  const waiting = new Map<number, () => void>();
+  let relay: ((q: { sql: string; bindings: unknown[] }) => void) | undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: FromApi) => {
+      if ('ready' in m) resolve(m.ready);
+      else if ('query' in m) relay?.(m.query);
+      else {
+        waiting.get(m.ack)?.();
+        waiting.delete(m.ack);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the API process exited (${code}) before it was ready; see ${logFile}`)));
+  });
+  const ask = (message: (id: number) => ToApi) =>
+    new Promise<void>((resolve) => {
+      const id = ++next;
+      waiting.set(id, resolve);
+      child.send(message(id));
+    });
+  let capturing = false;
+  let switched: Promise<void> = Promise.resolve();
+  return {
+    child,
+    port,
+    relayQueriesTo(db: Db) {
+      const capture = (want: boolean) => {
+        if (want === capturing) return;
+        capturing = want;
+        switched = ask((id) => ({ capture: want, id }));
+      };
+      relay = (q) => db.emit('query', q);
+      // Said as the listener comes (before it is counted) or goes, so the next request already waits for the switch.
+      db.on('newListener', (event: string) => event === 'query' && capture(true));
+      db.on('removeListener', (event: string) => event === 'query' && capture(db.listenerCount('query') > 0));
+    },
+    synced(http: ReturnType<typeof httpClient>): ReturnType<typeof httpClient> {
+      return {
+        ...http,
+        async request(method: string, urlPath: string, options?: Parameters<typeof http.request>[2]) {
+          await switched;
+          const res = await http.request(method, urlPath, options);
+          if (capturing) await ask((flush) => ({ flush }));
+          return res;
+        },
+      };
+    },
+  };
 }
 
 /** Runs a command to its end; its output shows only when it fails. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 
 /**
  * A keep-alive HTTP client for the load generator: node:http rather than fetch, because the generator
- * shares its event loop with the API it measures and fetch costs several times more per request.
+ * shares its event loop with the baselines it is compared with and fetch costs several times more per request.
  */
 export function httpClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });

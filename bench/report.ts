@@ -104,10 +104,10 @@ export function markdown(reports: ScenarioReport[], cores: number): string {
     '',
     `**CPU during the measured phases** (cores busy, median of the runs, out of ${cores}; "others" is what the rest of the machine used meanwhile):`,
     '',
-    '| scenario | API + load generator | worker | Temporal dev server | MariaDB | others | machine busy |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | API | load generator and baselines | worker | Temporal dev server | MariaDB | others | machine busy |',
+    '|---|---|---|---|---|---|---|---|',
     ...reports.map((r) => {
-      const ours = [r.cpu.bench, r.cpu.worker, r.cpu.temporal, r.cpu.mariadb];
+      const ours = [r.cpu.api, r.cpu.bench, r.cpu.worker, r.cpu.temporal, r.cpu.mariadb];
       const others = r.cpu.machineBusy * cores - ours.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
       return `| ${r.title} | ${[...ours, others].map((v) => (Number.isFinite(v) ? Math.max(0, v).toFixed(2) : '—')).join(' | ')} | ${Number.isFinite(r.cpu.machineBusy) ? `${Math.round(r.cpu.machineBusy * 100)} %` : '—'} |`;
     }),

@@ -14,6 +14,7 @@ import { cyclesReport, cyclesRun } from './scenarios/cycles';
 import { decision } from './scenarios/decision';
 import { list } from './scenarios/list';
 import { outbox } from './scenarios/outbox';
+import { statistics } from './scenarios/statistics';
 
 /**
  * `npm run bench`: every scenario of BENCHMARKS.md against the real system on this machine, the
@@ -23,7 +24,18 @@ import { outbox } from './scenarios/outbox';
  * BENCH_BUDGET_S (default 19 minutes from the start) allows another run of the same length.
  * Writes bench/results/<time>.json; a complete full-scale run also rewrites the table in BENCHMARKS.md.
  */
-const SCENARIOS = ['complaintCreate', 'decision', 'list', 'outbox', 'certificateVerify', 'certificateImport', 'certificatePdf', 'campaign', 'cycles'] as const;
+const SCENARIOS = [
+  'complaintCreate',
+  'decision',
+  'list',
+  'outbox',
+  'certificateVerify',
+  'certificateImport',
+  'certificatePdf',
+  'statistics',
+  'campaign',
+  'cycles',
+] as const;
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const DOC = path.join(ROOT, 'BENCHMARKS.md');
 const [START, END] = ['<!-- bench:results:start -->', '<!-- bench:results:end -->'];
@@ -79,6 +91,8 @@ async function main(): Promise<void> {
     if (only.includes('certificateVerify')) reports.push(await timed('certificateVerify', () => certificateVerify(ctx)));
     if (only.includes('certificateImport')) reports.push(await timed('certificateImport', () => certificateImport(ctx)));
     if (only.includes('certificatePdf')) reports.push(await timed('certificatePdf', () => certificatePdfScenario(ctx)));
+    // Several rows: the endpoints, the summaries' write overhead (two write paths), the early-warning evaluation.
+    if (only.includes('statistics')) reports.push(...(await timed('statistics', () => statistics(ctx))));
     // Last, each run restarting the worker to read its memory from an empty cache: one run each, then more while the budget allows.
     const long = [repeated('campaign', campaignRun, campaignReport), repeated('cycles', cyclesRun, cyclesReport)].filter((s) => only.includes(s.name));
     for (const s of long) await s.next();

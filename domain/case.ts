@@ -1,5 +1,6 @@
 import type { Actor, Role } from './roles';
 import { durationMs } from './duration';
+import { isWorkingDayDuration, workingDays } from './workingDays';
 
 /** What every case shares: a status, a version that grows with each change, and its timeline. */
 export interface TimelineEntry {
@@ -36,8 +37,13 @@ export interface Pending<A extends string = string> {
 }
 
 export interface Deadline {
+  /** When the step is due; while a working-day period is unresolved (below), the instant the period starts. */
   dueAt: string;
   escalationLevel: number;
+  /** A period counted in working days (policy `P<n>WD`): how many. */
+  workingDays?: number;
+  /** The published calendar the working-day due time was computed with; absent while unresolved. */
+  calendarVersion?: number;
 }
 
 export const SYSTEM: Actor = { id: 'system', roles: [] };
@@ -80,9 +86,19 @@ export function escalationRung(level: number, holderRole: Role, maxLevel: number
   return holderRole === 'supervisor' ? level + 1 : level;
 }
 
-/** A period of a step that starts at `at` (ms), at the given escalation level. */
+/**
+ * A period of a step that starts at `at` (ms), at the given escalation level. A working-day period (`P<n>WD`) needs the
+ * published calendar, which rules cannot read: it comes back unresolved, and the workflow runtime resolves it through the
+ * calendar activity before anything waits on it or writes it (workflows/caseRuntime.ts).
+ */
 export function periodFrom(at: number, period: string, escalationLevel: number): Deadline {
+  if (isWorkingDayDuration(period)) return { dueAt: new Date(at).toISOString(), escalationLevel, workingDays: workingDays(period) };
   return { dueAt: new Date(at + durationMs(period)).toISOString(), escalationLevel };
+}
+
+/** A working-day period whose due time is still to be computed from the calendar (its dueAt is when it starts). */
+export function isUnresolvedDeadline(deadline: Deadline): boolean {
+  return deadline.workingDays !== undefined && deadline.calendarVersion === undefined;
 }
 
 /** A mail a timeline entry calls for: its key is unique within the case (the outbox key). */

@@ -75,6 +75,18 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
     case 'withdrawn':
     case 'withdrawn_by_deadline':
       return mail(applicant, 'withdrawn', `Your ${ref(s)} is withdrawn: ${s.withdrawnReason ?? ''}`);
+    case 'statutory_limit_extended': {
+      const amount = statutoryAmount(entry.data?.unit, Number(entry.data?.amount));
+      const dueAt = entry.data?.dueAt as string | null | undefined;
+      const due = dueAt ? `，现应于 ${dueAt} 前作出决定` : '';
+      const dueEn = dueAt ? `; the decision is now due by ${dueAt}` : '';
+      return mail(
+        applicant,
+        '审批期限延长 / decision period extended',
+        `您的${ref(s)}的法定审批期限经批准延长 ${amount.zh}${due}。理由：\n${lines(reasons)}\n\n` +
+          `The statutory period for deciding your ${ref(s)} is extended by ${amount.en}${dueEn}. Reasons:\n${lines(reasons)}`,
+      );
+    }
     case 'licence_issued': {
       const licence = s.licence!;
       const scope = lines(licence.scope.map((e) => `${e.occupationCode} up to level ${e.highestLevel}`));
@@ -89,6 +101,28 @@ export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, polic
       return [];
   }
 }
+
+/** A statutory period in its unit: working days, or (seconds-scale tests) elapsed time. */
+function statutoryAmount(unit: unknown, amount: number): { zh: string; en: string } {
+  if (unit === 'workingDays') return { zh: `${amount} 个工作日`, en: `${amount} working days` };
+  return { zh: `${amount / 1000} 秒`, en: `${amount / 1000} s` };
+}
+
+/** The statutory limit of a licensing decision ran out (法定办理时限): the holder is reminded, the top of the ladder told. */
+export const statutoryNotices = {
+  reminder: (label: string, action: string, dueAt: string): Notice => ({
+    subject: `法定办理时限已过 / Statutory limit passed: ${label}`,
+    text:
+      `${label}的法定办理时限已于 ${dueAt} 届满，待办事项"${action}"仍未完成。请立即办理。\n\n` +
+      `The statutory limit for deciding ${label} ran out at ${dueAt}; the step "${action}" is still open. Please act now.`,
+  }),
+  escalation: (label: string, dueAt: string): Notice => ({
+    subject: `法定办理时限超期 / Statutory limit missed: ${label}`,
+    text:
+      `${label}未在法定办理时限（${dueAt} 届满）内作出许可决定，已上报至您。\n\n` +
+      `No licensing decision on ${label} was taken within its statutory limit (ran out at ${dueAt}); it is escalated to you.`,
+  }),
+};
 
 /** The mails an inspection's timeline entry calls for: the team on assignment, the station on orders, sanctions and outcome. */
 export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rectificationPeriod: string): Mail[] {
@@ -154,3 +188,29 @@ export function qualificationMailsFor(entry: TimelineEntry, s: QualificationStat
   const key = entry.action === 'renewal_reminder' ? `c${s.cycle}-reminder-${String(entry.data?.offset)}` : `${entry.seq}-${entry.action}`;
   return [{ key, to: [s.examiner.email], notice: { subject: `Examiner qualification ${s.id}: ${text[0]}`, text: text[1] } }];
 }
+
+/** The mails of a station licence's life (Chinese first, English after): reminders before expiry, lapse, the renewal's outcome. */
+export const licenceNotices = {
+  reminder: (station: string, licence: string, validUntil: string): Notice => ({
+    subject: `许可证即将到期 / Licence expiring: ${licence}`,
+    text:
+      `${station}的许可证 ${licence} 有效期至 ${validUntil}。请在到期前提交续期申请，否则许可证到期失效，鉴定站将不能登记鉴定场次。\n\n` +
+      `The licence ${licence} of ${station} is valid until ${validUntil}. File a renewal before then; without one it lapses and the station may not register sessions.`,
+  }),
+  lapsed: (station: string, licence: string, validUntil: string): Notice => ({
+    subject: `许可证已失效 / Licence lapsed: ${licence}`,
+    text:
+      `${station}的许可证 ${licence} 已于 ${validUntil} 到期失效：不得登记鉴定场次，例行检查暂停，公开名录不再列出。续期获批后自批准之日起恢复。\n\n` +
+      `The licence ${licence} of ${station} lapsed at ${validUntil}: no sessions may be registered, routine inspections pause and public lists drop the station. An approved renewal revives it from its decision date.`,
+  }),
+  renewed: (station: string, licence: string, validUntil: string): Notice => ({
+    subject: `续期已批准 / Renewal approved: ${licence}`,
+    text: `${station}的许可证 ${licence} 续期已批准，有效期至 ${validUntil}。\n\nThe renewal of licence ${licence} of ${station} is approved: valid until ${validUntil}.`,
+  }),
+  rejected: (station: string, licence: string, validUntil: string, reasons: string[]): Notice => ({
+    subject: `续期未获批准 / Renewal rejected: ${licence}`,
+    text:
+      `${station}的许可证 ${licence} 续期未获批准，许可证有效期至 ${validUntil}。理由：\n${lines(reasons)}\n\n` +
+      `The renewal of licence ${licence} of ${station} is rejected; the licence is valid until ${validUntil}. Reasons:\n${lines(reasons)}`,
+  }),
+};

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FRAUD_RULES } from './session';
 import { durationMs, isIsoDuration } from './duration';
+import { isWorkingDayDuration } from './workingDays';
+import { periodUnit } from './statutoryClock';
 
 /**
  * Policy is data: every deadline, threshold and validity the processes use. It is validated once
@@ -8,6 +10,14 @@ import { durationMs, isIsoDuration } from './duration';
  * running case keeps the rules it began under.
  */
 const duration = z.string().refine(isIsoDuration, 'must be an ISO-8601 duration such as P14D or PT5S');
+/**
+ * A step deadline: an ISO-8601 duration, or `P<n>WD`, n working days on the published calendar, due at the end (China time)
+ * of the n-th working day after the step starts. Only for steps whose due time the workflow runtime computes (a period a
+ * notice or document states as a date, such as resubmission or rectification, stays a duration).
+ */
+const deadline = z
+  .string()
+  .refine((d) => isIsoDuration(d) || isWorkingDayDuration(d), 'must be an ISO-8601 duration such as P14D, or working days such as P20WD');
 
 const escalationSchema = z.object({
   dutyMailbox: z.string().email(),
@@ -21,12 +31,12 @@ export const stationApprovalPolicySchema = z.object({
   /** How long each waiting step may take before its holder is reminded and the case escalates. */
   deadlines: z.object({
     resubmission: duration,
-    assignReviewer: duration,
-    documentReview: duration,
-    assignAssessors: duration,
-    onSiteAssessment: duration,
-    industryConcurrence: duration,
-    finalDecision: duration,
+    assignReviewer: deadline,
+    documentReview: deadline,
+    assignAssessors: deadline,
+    onSiteAssessment: deadline,
+    industryConcurrence: deadline,
+    finalDecision: deadline,
   }),
   /**
    * Occupations (code prefixes) whose stations need the concurrence of the industry authority holding
@@ -48,21 +58,29 @@ export const stationApprovalPolicySchema = z.object({
     itemFloor: z.number().min(0).max(100),
   }),
   licenceValidity: duration,
+  /**
+   * The licensing decision's statutory limit (法定办理时限) from acceptance, the time the applicant holds the application
+   * (补正, returns) not counted, and the one extension a supervisor may grant: `P<n>WD` (working days, by the calendar)
+   * in production; an ISO duration (elapsed time, no calendar) for seconds-scale tests. Both in the same unit.
+   */
+  statutory: z
+    .object({ limit: deadline, extension: deadline })
+    .refine((s) => periodUnit(s.limit) === periodUnit(s.extension), 'limit and extension must both be in working days or both ISO durations'),
 });
 
 const ratingIntervals = z.object({ A: duration, B: duration, C: duration, D: duration });
 
 export const inspectionPolicySchema = z.object({
   deadlines: z.object({
-    assignTeam: duration,
-    acknowledge: duration,
-    fieldwork: duration,
-    report: duration,
-    review: duration,
+    assignTeam: deadline,
+    acknowledge: deadline,
+    fieldwork: deadline,
+    report: deadline,
+    review: deadline,
     /** Time the station has to rectify (整改) and report. */
     rectification: duration,
-    verification: duration,
-    sanctionDecision: duration,
+    verification: deadline,
+    sanctionDecision: deadline,
   }),
   escalation: escalationSchema,
   minTeamSize: z.number().int().min(2),
@@ -84,6 +102,8 @@ export const programmePolicySchema = z.object({
   demonstrationAfterConsecutiveA: z.number().int().min(1),
   /** Sessions held outside the station's province (or city) are cross-region (跨地区). */
   sessionRegion: z.enum(['province', 'city']),
+  /** The station is reminded this long before its licence's validUntil (calendar durations), each once per validity. */
+  licenceReminders: z.array(duration).min(1).max(10),
 });
 
 export const qualificationPolicySchema = z.object({
@@ -104,10 +124,11 @@ export const qualificationPolicySchema = z.object({
 });
 
 export const complaintPolicySchema = z.object({
+  /** Stays a duration: the public intake writes the case's first due time itself, without the calendar. */
   triage: duration,
-  assignInvestigator: duration,
+  assignInvestigator: deadline,
   /** Investigation SLA by severity; critical cases follow the emergency plan. */
-  sla: z.object({ normal: duration, serious: duration, critical: duration }),
+  sla: z.object({ normal: deadline, serious: deadline, critical: deadline }),
   /** The investigator is reminded this long before the SLA runs out. */
   reminderBefore: duration,
   /** After a missed SLA, each further period climbs one rung: handler → supervisor → provincial director. */
@@ -149,7 +170,7 @@ export const sessionPolicySchema = z.object({
   supervisionShare: z.number().min(0).max(1),
   /** A supervisor may not supervise the station again within its last this many sessions. */
   supervisorRotation: z.number().int().min(0),
-  deadlines: z.object({ resultsSubmission: duration, review: duration }),
+  deadlines: z.object({ resultsSubmission: deadline, review: deadline }),
   escalation: escalationSchema,
   /** Fraud signals (虚假鉴定): thresholds, and which rules are serious (they hold approval and open a complaint). */
   fraud: z.object({
@@ -185,6 +206,8 @@ export const statisticsPolicySchema = z.object({
   driftMailbox: z.string().email(),
   /** The drifted rows a run reports at most (its result and its mail stay small whatever went wrong). */
   driftRowsReported: z.number().int().min(1).max(1000),
+  /** The horizon of the figures "expiring soon": station licences and examiner qualifications expiring within it (days). */
+  expiringWithinDays: z.number().int().min(1).max(3660),
 });
 
 /**
@@ -200,10 +223,16 @@ export const warningPolicySchema = z.object({
     /** Complaints naming one station within the window. */
     complaints_per_station: warningRule({ threshold: z.number().int().min(1) }),
     /**
-     * A station's pass rate over its approved sessions in the window above its own rate over the `history` before it by
-     * more than `margin`, both over at least `minCandidates` candidates.
+     * A station's pass rate over its approved sessions in the window far above its own history or its province's: above
+     * its own rate over the `history` before the window by more than `margin`, or above the rate of the other stations of
+     * its province over the same window by more than `provinceMargin`; each side over at least `minCandidates` candidates.
      */
-    pass_rate_above_history: warningRule({ margin: z.number().gt(0).max(1), minCandidates: z.number().int().min(1), history: duration }),
+    pass_rate_above_history: warningRule({
+      margin: z.number().gt(0).max(1),
+      provinceMargin: z.number().gt(0).max(1),
+      minCandidates: z.number().int().min(1),
+      history: duration,
+    }),
     /** Visit reports (质量督导) with a serious irregularity at one station's sessions. */
     serious_irregularity: warningRule({ threshold: z.number().int().min(1) }),
     /** Violations on one examiner's conduct record. */
@@ -213,6 +242,12 @@ export const warningPolicySchema = z.object({
     /** Complaints naming one session within a short window: a risk of a mass incident (群体性事件), on the emergency path. */
     mass_incident: warningRule({ threshold: z.number().int().min(2) }),
   }),
+});
+
+/** A station licence's renewal (续期): the supervisor's decision deadline and its escalation; validity is `stationApproval.licenceValidity`. */
+export const licencePolicySchema = z.object({
+  deadlines: z.object({ renewalDecision: duration }),
+  escalation: escalationSchema,
 });
 
 export const policySchema = z.object({
@@ -226,6 +261,7 @@ export const policySchema = z.object({
   certificate: certificatePolicySchema,
   statistics: statisticsPolicySchema,
   warning: warningPolicySchema,
+  licence: licencePolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -240,6 +276,9 @@ export type CertificatePolicy = z.infer<typeof certificatePolicySchema>;
 export type StatisticsPolicy = z.infer<typeof statisticsPolicySchema>;
 export type WarningPolicy = z.infer<typeof warningPolicySchema>;
 export type WarningRules = WarningPolicy['rules'];
+export type LicencePolicy = z.infer<typeof licencePolicySchema>;
+/** What a renewal case runs under: the licence section and the validity a renewal grants. */
+export type LicenceRenewalPolicy = LicencePolicy & { validity: string };
 
 export const defaultPolicy: Policy = {
   stationApproval: {
@@ -271,6 +310,7 @@ export const defaultPolicy: Policy = {
       itemFloor: 50,
     },
     licenceValidity: 'P3Y',
+    statutory: { limit: 'P20WD', extension: 'P10WD' },
   },
   inspection: {
     deadlines: {
@@ -314,6 +354,7 @@ export const defaultPolicy: Policy = {
     complaintWindow: 'P12M',
     demonstrationAfterConsecutiveA: 3,
     sessionRegion: 'province',
+    licenceReminders: ['P90D', 'P30D'],
   },
   housekeeping: { idempotencyKeyRetention: 'PT24H', every: 'PT1H', deleteBatch: 5000 },
   session: {
@@ -346,17 +387,21 @@ export const defaultPolicy: Policy = {
     importRejectionsKept: 10000,
     blankRangeMax: 100000,
   },
-  statistics: { reconcileAt: '02:30', driftMailbox: 'duty-office@appraisal.example.gov.cn', driftRowsReported: 100 },
+  statistics: { reconcileAt: '02:30', driftMailbox: 'duty-office@appraisal.example.gov.cn', driftRowsReported: 100, expiringWithinDays: 90 },
   warning: {
     every: 'PT1H',
     rules: {
       complaints_per_station: { enabled: true, window: 'P30D', threshold: 3 },
-      pass_rate_above_history: { enabled: true, window: 'P90D', margin: 0.3, minCandidates: 20, history: 'P2Y' },
+      pass_rate_above_history: { enabled: true, window: 'P90D', margin: 0.3, provinceMargin: 0.3, minCandidates: 20, history: 'P2Y' },
       serious_irregularity: { enabled: true, window: 'P30D', threshold: 1 },
       examiner_violations: { enabled: true, window: 'P1Y', threshold: 2 },
       blank_stock_mismatch: { enabled: true, window: 'P90D', threshold: 1 },
       mass_incident: { enabled: true, window: 'P1D', threshold: 5 },
     },
+  },
+  licence: {
+    deadlines: { renewalDecision: 'P20D' },
+    escalation: { dutyMailbox: 'duty-office@appraisal.example.gov.cn', maxLevel: 3 },
   },
 };
 

@@ -14,7 +14,21 @@ import type { ScopeEntry } from './stationApproval';
 
 /** A station's supervision programme: the risk-based inspection cycle, its status, sanctions and sessions. */
 
-export type StationStatus = 'active' | 'suspended' | 'revoked';
+export type StationStatus = 'active' | 'suspended' | 'lapsed' | 'revoked';
+
+/**
+ * The licence's life as the programme keeps it: its validity, the reminders sent for it, and a renewal filed and not yet
+ * decided (which keeps the station active past validUntil). Absent on programmes begun before the licence's life.
+ */
+export interface LicenceLife {
+  number: string;
+  validUntil: string;
+  /** The station's addresses for the licence's mail: its contact e-mail and its administrators'. */
+  emails: string[];
+  /** Offsets (policy `licenceReminders`) already reminded for this validUntil. */
+  remindersSent: string[];
+  pendingRenewalId?: string;
+}
 export type Demonstration = 'none' | 'candidate' | 'confirmed' | 'declined';
 
 export interface ProgrammeState {
@@ -37,6 +51,7 @@ export interface ProgrammeState {
   version: number;
   /** The programme's latest entries (the audit trail keeps them all; a run continued as new carries the last few). */
   timeline: TimelineEntry[];
+  licence?: LicenceLife;
 }
 
 export interface InspectionConclusion {
@@ -130,9 +145,19 @@ export function examinerRefusal(examiner: SessionExaminer, session: AppraisalSes
  */
 export function sessionRefusal(state: ProgrammeState, session: AppraisalSession, facts: SessionFacts, policy: ProgrammePolicy, today: string): Error | null {
   if (session.date < today) return invalid('date', `a session is registered before it is held; ${session.date} is past`);
+  if (state.status === 'lapsed') {
+    const until = state.licence?.validUntil ?? facts.licence.validUntil;
+    return new Refusal(
+      'NotAllowed',
+      `the licence ${facts.licence.number} lapsed on ${chinaDate(until)} (许可证已失效): renew it to register sessions`,
+      'date',
+      'licence_lapsed',
+    );
+  }
   if (state.status !== 'active') return notAllowed(`the station is ${state.status}: it may not register appraisal sessions`);
   const validUntil = chinaDate(facts.licence.validUntil);
-  if (validUntil < session.date) {
+  // A renewal filed before expiry keeps the station active, and so able to plan sessions, while it is decided.
+  if (validUntil < session.date && !state.licence?.pendingRenewalId) {
     return new Refusal('NotAllowed', `the licence ${facts.licence.number} is valid until ${validUntil}: expired by the session on ${session.date}`, 'date');
   }
   const licensed = state.station.scope.find((e) => e.occupationCode === session.occupationCode);
@@ -153,7 +178,10 @@ export type ProgrammeEvent =
   | { type: 'rectification_opened'; inspectionId: string; at: string }
   | { type: 'rectification_closed'; inspectionId: string; at: string }
   | { type: 'sanction'; level: Sanction; inspectionId: string; at: string }
-  | { type: 'complaint_substantiated'; complaintId: string; at: string };
+  | { type: 'complaint_substantiated'; complaintId: string; at: string }
+  /** A licence renewal (licence-renewal:…) filed, and its decision (an approval carries the new validUntil). */
+  | { type: 'renewal_filed'; renewalId: string; licence: { number: string; validUntil: string }; at: string }
+  | { type: 'renewal_decided'; renewalId: string; outcome: 'approved' | 'rejected'; validUntil?: string; at: string };
 
 /** Every change of a programme: other processes' events, people's actions, and its own routine cycle. */
 export type ProgrammeAction =
@@ -161,7 +189,10 @@ export type ProgrammeAction =
   | { type: 'registerSession'; sessionId: string; session: AppraisalSession; facts: SessionFacts }
   | { type: 'decideDemonstration'; confirm: boolean; reasons: string[] }
   | { type: 'dispatchQualitySupervisor'; sessionId: string; qualitySupervisorId: string }
-  | { type: 'startRoutineInspection'; inspectionId: string };
+  | { type: 'startRoutineInspection'; inspectionId: string }
+  | { type: 'trackLicence'; number: string; validUntil: string; emails: string[] }
+  | { type: 'remindLicence'; offset: string }
+  | { type: 'lapseLicence' };
 
 export function initialProgramme(station: ProgrammeState['station'], policy: ProgrammePolicy, at: string): ProgrammeState {
   return {
@@ -229,6 +260,34 @@ export function applyProgrammeAction(state: ProgrammeState, action: ProgrammeAct
       };
       return next(s, 'routine_inspection_started', { inspectionId: action.inspectionId, cycle });
     }
+    case 'trackLicence':
+      return next({ ...s, licence: { number: action.number, validUntil: action.validUntil, emails: action.emails, remindersSent: [] } }, 'licence_tracked', {
+        licenceNumber: action.number,
+        validUntil: action.validUntil,
+      });
+    case 'remindLicence': {
+      const licence = s.licence!;
+      s = { ...s, licence: { ...licence, remindersSent: [...licence.remindersSent, action.offset] } };
+      return next(s, 'licence_reminder', { offset: action.offset, licenceNumber: licence.number, validUntil: licence.validUntil });
+    }
+    case 'lapseLicence':
+      return next({ ...s, status: 'lapsed' }, 'licence_lapsed', { licenceNumber: s.licence?.number, validUntil: s.licence?.validUntil });
+    case 'renewal_filed': {
+      // A programme that has not yet taken up its licence (begun before the licence's life) learns it from the renewal.
+      const licence = s.licence ?? { ...action.licence, emails: [s.station.adminEmail], remindersSent: [] };
+      s = { ...s, licence: { ...licence, pendingRenewalId: action.renewalId } };
+      break;
+    }
+    case 'renewal_decided': {
+      if (!s.licence) break;
+      const { pendingRenewalId: _pending, ...licence } = s.licence;
+      if (action.outcome === 'approved' && action.validUntil) {
+        s = { ...s, licence: { ...licence, validUntil: action.validUntil, remindersSent: [] } };
+        // Revived from the decision date: the programme resumes as for a new station.
+        if (s.status === 'lapsed') s = { ...s, status: 'active', nextDueAt: nextInspectionDue(s, action.at, policy) };
+      } else s = { ...s, licence };
+      break;
+    }
     case 'inspection_concluded': {
       const routine = action.kind === 'routine';
       s = {
@@ -277,10 +336,12 @@ export interface ProgrammeRow {
   demonstration: Demonstration;
   lastTeamIds: string[];
   version: number;
+  /** The licence's validity as renewals move it (absent on programmes begun before the licence's life). */
+  validUntil?: string;
 }
 
 export const programmeRules: CaseRules<ProgrammeState, ProgrammeAction, ProgrammePolicy, ProgrammeRow> = {
-  statuses: ['active', 'suspended', 'revoked'],
+  statuses: ['active', 'suspended', 'lapsed', 'revoked'],
   check: checkProgrammeAction,
   apply: applyProgrammeAction,
   // Nobody is asked to act on a programme; its routine inspections are cases of their own.
@@ -296,5 +357,26 @@ export const programmeRules: CaseRules<ProgrammeState, ProgrammeAction, Programm
     demonstration: s.demonstration,
     lastTeamIds: s.lastRoutineTeamIds,
     version: s.version,
+    ...(s.licence ? { validUntil: s.licence.validUntil } : {}),
   }),
 };
+
+/** Where the licence's own clock stands: the next reminder not yet sent, and expiry, each as epoch ms. */
+export type LicenceStep = { type: 'remindLicence'; offset: string; at: number } | { type: 'lapseLicence'; at: number };
+
+/**
+ * The licence's next step, or null: reminders at each policy offset before validUntil (once per validity), then the lapse
+ * at validUntil. An active station only: a renewal pending keeps it active past validUntil and needs no reminder; a
+ * suspended station lapses when reinstated past its validity; a lapsed one waits for a renewal.
+ */
+export function nextLicenceStep(state: ProgrammeState, offsets: readonly string[]): LicenceStep | null {
+  const licence = state.licence;
+  if (!licence || state.status !== 'active' || licence.pendingRenewalId) return null;
+  const expiry = Date.parse(licence.validUntil);
+  const reminders = offsets
+    .filter((o) => !licence.remindersSent.includes(o))
+    .map((offset) => ({ type: 'remindLicence' as const, offset, at: expiry - durationMs(offset) }))
+    .filter((r) => r.at < expiry)
+    .sort((a, b) => a.at - b.at);
+  return reminders[0] ?? { type: 'lapseLicence', at: expiry };
+}

@@ -19,6 +19,7 @@ import { regionSchema } from './region';
 import { hasRole, type Actor, type Person, type Role } from './roles';
 import { singleLine } from './text';
 import { scoreOnSite, type ItemScores, type OnSiteResult } from './scoring';
+import { advanceClock, extendClock, extensionRefusal, remaining, type StatutoryClock } from './statutoryClock';
 
 /** Station approval (鉴定所/站 审批): what an applicant files, and the rules every step follows. */
 
@@ -120,6 +121,8 @@ export interface ApplicationState {
   licence?: Licence;
   deadline?: Deadline;
   withdrawnReason?: string;
+  /** The statutory clock of the decision, from acceptance (absent before it, and on cases begun before the clock). */
+  statutory?: StatutoryClock;
   timeline: TimelineEntry[];
 }
 
@@ -308,6 +311,10 @@ export function checkAction(state: ApplicationState, action: StationApprovalActi
 
 /** Applies an allowed action; pure, so the workflow's history replays it exactly. */
 export function applyAction(state: ApplicationState, action: StationApprovalAction, actionCtx: ActionContext, policy: StationApprovalPolicy): ApplicationState {
+  return withClock(applyStep(state, action, actionCtx, policy), actionCtx.at);
+}
+
+function applyStep(state: ApplicationState, action: StationApprovalAction, actionCtx: ActionContext, policy: StationApprovalPolicy): ApplicationState {
   const ctx = { ...actionCtx, role: ACTION_ROLE[action.type] };
   switch (action.type) {
     case 'resubmit':
@@ -441,12 +448,82 @@ export const stationApprovalRules: CaseRules<ApplicationState, StationApprovalAc
     // An applicant who misses the resubmission deadline withdraws the application.
     missed: (s, pending, dueAt, at) =>
       pending.role === 'station_admin'
-        ? record<ApplicationState>(
-            { ...s, status: 'withdrawn', withdrawnReason: `no resubmission by ${dueAt}` },
-            'withdrawn_by_deadline',
-            { actor: SYSTEM, at },
-            { dueAt },
+        ? withClock(
+            record<ApplicationState>(
+              { ...s, status: 'withdrawn', withdrawnReason: `no resubmission by ${dueAt}` },
+              'withdrawn_by_deadline',
+              { actor: SYSTEM, at },
+              { dueAt },
+            ),
+            at,
           )
         : null,
   },
 };
+
+// ---- the statutory clock (法定办理时限) ------------------------------------------------------------
+
+/** While the authority holds the application its statutory time runs; while the applicant does (补正, returns), it stops. */
+const CLOCK_RUNS: readonly ApplicationStatus[] = [
+  'awaiting_reviewer',
+  'in_review',
+  'awaiting_assessors',
+  'on_site',
+  'awaiting_concurrence',
+  'awaiting_decision',
+];
+
+export const clockRuns = (status: ApplicationStatus) => CLOCK_RUNS.includes(status);
+
+/** The case with its clock moved along with its status: stopped on a return, running again on the resubmission, ended with the case. */
+export function withClock(state: ApplicationState, at: string): ApplicationState {
+  if (!state.statutory) return state;
+  const statutory = advanceClock(state.statutory, clockRuns(state.status), isFinal(state.status), at);
+  return statutory === state.statutory ? state : { ...state, statutory };
+}
+
+/** The figures an entry about the clock carries (the time in its unit). */
+const clockData = (k: StatutoryClock) => ({ unit: k.unit, limit: k.limit, used: k.used, left: remaining(k), dueAt: k.dueAt ?? null });
+
+/**
+ * The clock once the workflow counted the runs a change closed and resolved the due time of a new one: recorded as
+ * stopped (the application is with the applicant) or resumed (it is back with the authority, due again at `dueAt`).
+ */
+export function clockResolved(state: ApplicationState, statutory: StatutoryClock, at: string): ApplicationState {
+  const action = statutory.runningSince ? 'statutory_clock_resumed' : 'statutory_clock_stopped';
+  return record({ ...state, statutory }, action, { actor: SYSTEM, at }, clockData(statutory));
+}
+
+/** A supervisor may extend the statutory limit once, with reasons, before it runs out (the extension is audited and mailed). */
+export function checkExtension(state: ApplicationState, actor: Actor, reasons: string[]): void {
+  if (!hasRole(actor, 'supervisor')) throw forbidden('extending the statutory limit needs the supervisor role');
+  if (isFinal(state.status)) throw notAllowed(`the application is already ${state.status}`);
+  const refusal = extensionRefusal(state.statutory);
+  if (refusal) throw notAllowed(refusal);
+  if (reasons.length === 0) throw invalid('reasons', 'an extension needs reasons');
+}
+
+/** The extension granted: `amount` in the clock's unit, the running clock due at `due` (resolved from the due time it had). */
+export function applyExtension(
+  state: ApplicationState,
+  extension: { amount: number; reasons: string[]; due?: { was: string; dueAt: string; calendarVersion?: number } },
+  ctx: ActionContext,
+): ApplicationState {
+  const statutory = extendClock(state.statutory!, extension.amount, { by: ctx.actor.id, at: ctx.at, reasons: extension.reasons }, extension.due);
+  return record(
+    { ...state, statutory },
+    'statutory_limit_extended',
+    { ...ctx, role: 'supervisor' },
+    {
+      reasons: extension.reasons,
+      amount: extension.amount,
+      ...clockData(statutory),
+    },
+  );
+}
+
+/** The statutory limit ran out before the decision: recorded (and counted by statistics), escalated to the top of the ladder. */
+export function statutoryMissed(state: ApplicationState, at: string): ApplicationState {
+  const statutory = { ...state.statutory!, missedAt: at };
+  return record({ ...state, statutory }, 'statutory_limit_missed', { actor: SYSTEM, at }, clockData(statutory));
+}

@@ -31,7 +31,17 @@ export const SUBJECT_OF: Record<WarningRule, WarningSubject> = {
 /** Facts counted over a rule's window (rows already at or above the threshold, to keep them few). */
 export interface WarningFacts {
   complaints_per_station: Array<{ stationId: number; complaints: number; complaintIds: string[] }>;
-  pass_rate_above_history: Array<{ stationId: number; candidates: number; passed: number; historyCandidates: number; historyPassed: number }>;
+  /** `province…`: the other stations of the station's province over the same window. */
+  pass_rate_above_history: Array<{
+    stationId: number;
+    candidates: number;
+    passed: number;
+    historyCandidates: number;
+    historyPassed: number;
+    provinceCode: string;
+    provinceCandidates: number;
+    provincePassed: number;
+  }>;
   serious_irregularity: Array<{ stationId: number; reports: number; sessionIds: string[] }>;
   examiner_violations: Array<{ examinerId: string; violations: number }>;
   blank_stock_mismatch: Array<{ stationId: number; stocktakes: number; stocktakeIds: string[] }>;
@@ -97,19 +107,28 @@ export function evaluateWarnings(rules: WarningRules, facts: Partial<WarningFact
   for (const f of on('complaints_per_station'))
     if (f.complaints >= complaints.threshold) fire('complaints_per_station', f.stationId, { threshold: complaints.threshold, ...f });
 
+  // Far above its own history or its province's: each comparison only over enough candidates on both sides.
   const pass = rules.pass_rate_above_history;
   for (const f of on('pass_rate_above_history')) {
-    if (f.candidates < pass.minCandidates || f.historyCandidates < pass.minCandidates) continue;
+    if (f.candidates < pass.minCandidates) continue;
     const passRate = rate(f.passed, f.candidates);
     const historyRate = rate(f.historyPassed, f.historyCandidates);
-    if (passRate - historyRate > pass.margin)
+    const provinceRate = rate(f.provincePassed, f.provinceCandidates);
+    const exceeds = [
+      ...(f.historyCandidates >= pass.minCandidates && passRate - historyRate > pass.margin ? ['history'] : []),
+      ...(f.provinceCandidates >= pass.minCandidates && passRate - provinceRate > pass.provinceMargin ? ['province'] : []),
+    ];
+    if (exceeds.length)
       fire('pass_rate_above_history', f.stationId, {
         margin: pass.margin,
+        provinceMargin: pass.provinceMargin,
         minCandidates: pass.minCandidates,
         history: pass.history,
         ...f,
         passRate: round(passRate),
         historyRate: round(historyRate),
+        provinceRate: round(provinceRate),
+        exceeds,
       });
   }
 

@@ -1,11 +1,11 @@
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { SYSTEM, record, type CaseRecord, type CaseRules, type CaseSave, type Deadline, type StepPolicy } from '../domain/case';
+import { SYSTEM, isUnresolvedDeadline, record, type CaseRecord, type CaseRules, type CaseSave, type Deadline, type StepPolicy } from '../domain/case';
 import { deadlineNotices, type Notice } from '../domain/notices';
 import type { ActionResult, ActionUpdates, CaseRequest, CaseView } from './caseMessages';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
 import { CaseType, Region } from './searchAttributes';
-import { mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
+import { calendar, mail, now, setActionHandlers, setRecordedHandler, store, upsertCaseSearchAttributes } from './support';
 
 type State = CaseRecord & { id: string; status: string };
 
@@ -25,6 +25,8 @@ export interface CaseOptions<S extends State, A extends { type: string }, Policy
   onEntry?: (entry: S['timeline'][number]) => void;
   /** A run continued as new: its entries are already written and mailed. */
   continued?: boolean;
+  /** The province whose calendar working-day periods count in (default: the search region; none: the national calendar). */
+  calendarProvince?: () => string | null | undefined;
 }
 
 /**
@@ -46,7 +48,9 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
 
   const view = (): V => {
     const pending = rules.pendingOn(state);
-    return { ...state, pending: pending && { ...pending, ...deadline }, ...options.extraView?.() } as V;
+    // An unresolved working-day period has no due time yet (its dueAt is its start): shown once resolved.
+    const due = deadline && !isUnresolvedDeadline(deadline) ? deadline : undefined;
+    return { ...state, pending: pending && { ...pending, ...due }, ...options.extraView?.() } as V;
   };
   setHandler(options.messages.state, view);
   setRecordedHandler(options.messages.recorded, () => recorded, view);
@@ -60,6 +64,8 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
     validate: (type, request) => rules.check(state, toAction(type, request), request.actor, policy, now()),
     apply: async (type, request) => {
       change(rules.apply(state, toAction(type, request), { actor: request.actor, at: now(), requestId: request.requestId }, policy));
+      // Only a working-day period starting now takes this step, so the answer carries its due time.
+      if (deadline && isUnresolvedDeadline(deadline)) await resolveDeadline();
       // The case as this action left it: a later change while the write runs is the next answer's.
       const answer = result();
       await persist();
@@ -85,8 +91,28 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
     change(record({ ...state, ...changes }, action, { actor: SYSTEM, at: now() }, data));
   }
 
+  /**
+   * A working-day period's due time from the calendar in force when it starts (an activity, so recorded in history: a
+   * later correction of the calendar moves only periods that start after it). ISO periods never come here.
+   */
+  async function resolve(period: Deadline): Promise<Deadline> {
+    const provinceCode = (options.calendarProvince ? options.calendarProvince() : options.search.region) ?? '';
+    const due = await calendar.workingDayDue({ from: period.dueAt, days: period.workingDays!, provinceCode });
+    return { ...period, dueAt: due.dueAt, calendarVersion: due.calendarVersion };
+  }
+
+  /** Resolves the current period if it is an unresolved working-day one, unless a change replaced it meanwhile. */
+  async function resolveDeadline(): Promise<void> {
+    const period = deadline;
+    if (!period || !isUnresolvedDeadline(period)) return;
+    const resolved = await resolve(period);
+    if (deadline === period) deadline = resolved;
+  }
+
   /** Mails and effects of the new entries, then the row, the new events and the search attributes (idempotent by version). */
   async function persist(): Promise<void> {
+    // Never written unresolved: a change during the call may have begun another working-day period.
+    while (deadline && isUnresolvedDeadline(deadline)) await resolveDeadline();
     for (const entry of state.timeline.filter((e) => e.seq > mailed)) {
       for (const m of rules.mailsFor(entry, state, policy)) notify(m.key, m.to, m.notice);
       options.onEntry?.(entry);
@@ -123,6 +149,7 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
       held: () => state.status === from,
       period: stepPolicy.deadlines[key],
       current: () => deadline,
+      resolve,
       onPeriod: async (next) => {
         deadline = next;
         await persist();
@@ -185,6 +212,8 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
     change,
     system,
     persist,
+    resolve,
+    resolveDeadline,
     notify,
     beside,
     holdStatus,

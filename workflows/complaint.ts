@@ -1,5 +1,5 @@
 import { condition, getExternalWorkflowHandle, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { record, type ActionReport } from '../domain/case';
+import { isUnresolvedDeadline, record, type ActionReport } from '../domain/case';
 import { appeal, complaintRules, consultationAnswer, initialComplaint, recordFacts } from '../domain/complaint';
 import { durationMs } from '../domain/duration';
 import { notAllowed } from '../domain/errors';
@@ -22,6 +22,15 @@ import { Region } from './searchAttributes';
 import { programmeEvent, stationWorkflowId } from './stationProgramme.messages';
 import { mail, now, refuseAsFailure, starter, store } from './support';
 
+/** What a complaint starts with. */
+export type ComplaintStart = ComplaintInput & {
+  /**
+   * When the public intake received it: the API writes the case's first row and entry from this time before it answers,
+   * and the first save here writes the same (complaints started without it take the workflow's start time).
+   */
+  receivedAt?: string;
+};
+
 /**
  * A quality complaint (质量投诉): acknowledgement → triage (or merge as a duplicate) → automatic
  * checks → investigation by a recusal-checked investigator within the SLA for its severity, with a
@@ -29,7 +38,7 @@ import { mail, now, refuseAsFailure, starter, store } from './support';
  * director); critical cases take the emergency path → finding, whose actions the other processes carry
  * out → the complainant is told → one appeal, to a different investigator, whose finding is final.
  */
-export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
+export async function complaint(input: ComplaintStart): Promise<ComplaintView> {
   const { policy } = input;
   const { workflowId } = workflowInfo();
   let appealUntil: string | null = null;
@@ -37,13 +46,23 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   const c = caseRuntime({
     rules: complaintRules,
     policy,
-    state: initialComplaint({ id: input.id, trackingNumber: input.trackingNumber, intake: input.intake, anonymous: !input.sealedContact, at: now() }),
+    state: initialComplaint({
+      id: input.id,
+      trackingNumber: input.trackingNumber,
+      intake: input.intake,
+      anonymous: !input.sealedContact,
+      at: input.receivedAt ?? now(),
+    }),
     workflowId,
     messages: { state: complaintState, recorded: complaintRecorded, actions: complaintUpdates },
     search: { caseType: 'complaint' },
     save: (save) => store.saveComplaint({ ...save, secretHash: input.secretHash, sealedContact: input.sealedContact, provinceCode, appealUntil }),
     extraView: () => ({ appealUntil }),
+    // SLAs in working days count in the named station's province (known after the checks), else the national calendar.
+    calendarProvince: () => provinceCode,
   });
+  // The public intake wrote the first row from its time (api/routes/complaints.ts): the first step's due time is counted from it too, so the first save writes that row again.
+  if (input.receivedAt) c.deadline = complaintRules.deadline(undefined, c.state, undefined, policy, Date.parse(input.receivedAt));
   const { system, persist } = c;
   const notify = (stepKey: string, to: string[], subject: string, text: string) => c.notify(stepKey, to, { subject, text });
   setHandler(
@@ -141,6 +160,8 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
   async function investigate(): Promise<void> {
     let reminded = false;
     while (!c.state.finding || c.state.status === 'appealed') {
+      // An SLA in working days (P<n>WD) gets its due time from the calendar; an ISO one takes no extra step (nor await).
+      if (c.deadline && isUnresolvedDeadline(c.deadline)) await c.resolveDeadline();
       const { dueAt, escalationLevel: level } = c.deadline!;
       const due = Date.parse(dueAt);
       const extensions = c.state.extensions;
@@ -177,6 +198,7 @@ export async function complaint(input: ComplaintInput): Promise<ComplaintView> {
       held,
       period,
       current: () => c.deadline,
+      resolve: c.resolve,
       onPeriod: async (next) => {
         c.deadline = next;
         await persist();

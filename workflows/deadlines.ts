@@ -1,29 +1,31 @@
 import { condition, patched } from '@temporalio/workflow';
-import { escalationRung, escalationTarget, type Deadline, type Pending } from '../domain/case';
+import { escalationRung, escalationTarget, isUnresolvedDeadline, periodFrom, type Deadline, type Pending } from '../domain/case';
 import { escalationChain } from '../domain/jurisdiction';
-import { durationMs } from '../domain/duration';
 import type { Notice } from '../domain/notices';
 
-/** A period of a step that starts now, at the given escalation level. */
+/** A period of a step that starts now, at the given escalation level (a working-day period unresolved: see periodFrom). */
 export function periodFromNow(period: string, escalationLevel: number): Deadline {
-  return { dueAt: new Date(Date.now() + durationMs(period)).toISOString(), escalationLevel };
+  return periodFrom(Date.now(), period, escalationLevel);
 }
 
 /**
  * Waits while a step is held, one policy period at a time. The first period is the one the step began
  * with (`current`: set by the change that began the step, and written with it, so the case's row and
  * its live state agree); each period starts with onPeriod (persist the due time, mail the holder on the
- * first); each miss calls onMissed, which may end the wait, and the next period starts one level up.
+ * first); each miss calls onMissed, which may end the wait, and the next period starts one level up. A working-day
+ * period is resolved (`resolve`: the calendar activity) before it is written or waited on; an ISO one takes no extra step.
  */
 export async function holdWithDeadlines(options: {
   held: () => boolean;
   period: string;
   current: () => Deadline | undefined;
+  resolve: (deadline: Deadline) => Promise<Deadline>;
   onPeriod: (deadline: Deadline) => Promise<void>;
   onMissed: (level: number, dueAt: string) => Promise<'stop' | 'continue'>;
 }): Promise<void> {
   for (let level = 0; options.held(); level++) {
-    const deadline = (level === 0 && options.current()) || periodFromNow(options.period, level);
+    let deadline = (level === 0 && options.current()) || periodFromNow(options.period, level);
+    if (isUnresolvedDeadline(deadline)) deadline = await options.resolve(deadline);
     await options.onPeriod(deadline);
     if (await condition(() => !options.held(), Math.max(1, Date.parse(deadline.dueAt) - Date.now()))) return;
     if ((await options.onMissed(level + 1, deadline.dueAt)) === 'stop') return;

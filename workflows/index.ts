@@ -5,6 +5,7 @@ export { earlyWarning } from './earlyWarning';
 export { examinerImport } from './examinerImport';
 export { housekeeping } from './housekeeping';
 export { inspection } from './inspection';
+export { licenceRenewal } from './licenceRenewal';
 export { qualification } from './qualification';
 export { quarterlyReport } from './quarterlyReport';
 export { session } from './session';

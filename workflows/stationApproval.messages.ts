@@ -8,7 +8,8 @@ import {
   type StationApplication,
   type StationApprovalAction,
 } from '../domain/stationApproval';
-import { defineActionUpdates, workflowName, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
+import { defineActionUpdates, workflowName, type ActionResult, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
+import type { Actor } from '../domain/roles';
 import type { InspectionPolicy, ProgrammePolicy, StationApprovalPolicy } from '../domain/policy';
 
 /** Messages of the station approval workflow, imported by the workflow and by the API alike. */
@@ -35,6 +36,17 @@ export type StationApprovalView = CaseView<ApplicationState, Pending>;
 export const stationApprovalUpdates = defineActionUpdates<StationApprovalAction, StationApprovalView>(Object.keys(ACTION_ROLE) as ActionType[]);
 
 export const stationApprovalState = defineQuery<StationApprovalView>('state');
+
+/**
+ * A supervisor extends the statutory limit once, with reasons. Not one of the case runtime's actions: its handler
+ * first resolves the new due time (working days, through the calendar), so the extension's entry carries it.
+ */
+export interface StatutoryExtensionRequest {
+  actor: Actor;
+  requestId?: string;
+  payload: { reasons: string[] };
+}
+export const statutoryExtension = defineUpdate<ActionResult<StationApprovalView>, [StatutoryExtensionRequest]>('extendStatutoryLimit');
 
 /**
  * Sent with the start (update-with-start, as in Temporal's early-return sample): answers once the

@@ -1,16 +1,44 @@
-import { ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../domain/duration';
-import { completenessGaps, initialState, licensedScope, stationApprovalRules, type ScopeEntry } from '../domain/stationApproval';
+import { notAllowed } from '../domain/errors';
+import { escalationChain } from '../domain/jurisdiction';
+import { statutoryNotices } from '../domain/notices';
+import {
+  applyExtension,
+  checkExtension,
+  clockResolved,
+  completenessGaps,
+  initialState,
+  licensedScope,
+  stationApprovalRules,
+  statutoryMissed,
+  type ScopeEntry,
+} from '../domain/stationApproval';
+import {
+  countRuns,
+  elapsedMs,
+  needsResolving,
+  periodAmount,
+  periodUnit,
+  remaining,
+  startClock,
+  withDue,
+  type ClockRun,
+  type StatutoryClock,
+} from '../domain/statutoryClock';
 import { caseRuntime } from './caseRuntime';
+import { remindAndEscalate } from './deadlines';
 import { stationProgramme } from './stationProgramme';
 import { stationWorkflowId } from './stationProgramme.messages';
-import { now, store } from './support';
+import { calendar, now, refuseAsFailure, store } from './support';
 import {
   stationApprovalState,
   stationApprovalUpdates,
+  statutoryExtension,
   submissionRecorded,
   type StationApprovalInput,
   type StationApprovalView,
+  type StatutoryExtensionRequest,
 } from './stationApproval.messages';
 
 /**
@@ -19,6 +47,8 @@ import {
  * by recusal-checked assessors → final decision by a supervisor other than the reviewer → licence.
  * The applicant may withdraw at any time before the decision. Every wait has a policy deadline;
  * a missed deadline reminds the holder and escalates (an applicant's withdraws the application).
+ * Beside the steps runs the decision's statutory clock (法定办理时限) from acceptance, stopped while the
+ * applicant holds the application, once extensible by a supervisor; a missed limit escalates to the top.
  */
 export async function stationApproval(input: StationApprovalInput): Promise<StationApprovalView> {
   const { policy } = input;
@@ -33,13 +63,29 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
     save: (save) => store.saveStationApplication({ ...save, workflowId }),
   });
   const status = () => c.state.status;
+  const provinceCode = input.application.region.provinceCode;
+  // Cases begun before the clock, or under a policy without it, have none (their extension is refused).
+  const statutory = policy.statutory as StationApprovalInput['policy']['statutory'] | undefined;
+  const workingDays = statutory !== undefined && periodUnit(statutory.limit) === 'workingDays';
+  let extending = false;
+  setHandler(statutoryExtension, extend, {
+    validator: (request: StatutoryExtensionRequest) =>
+      refuseAsFailure(() => {
+        if (extending) throw notAllowed('an extension is being granted now');
+        checkExtension(c.state, request.actor, request.payload.reasons);
+      }),
+  });
   await c.persist();
 
   // 1. Completeness check (完整性审查): the applicant fills the gaps before the resubmission deadline.
   while (status() === 'submitted') {
     const gaps = completenessGaps(c.state.application, policy);
     if (gaps.length === 0) {
-      c.system({ status: 'awaiting_reviewer' }, 'completeness_passed');
+      // Acceptance (受理) starts the statutory clock: running approvals that passed it before the clock replay without one.
+      const clock = statutory && patched('statutory-clock') ? await startedClock(statutory.limit) : undefined;
+      if (status() !== 'submitted') break; // withdrawn while the calendar answered
+      c.system({ status: 'awaiting_reviewer', ...(clock ? { statutory: clock } : {}) }, 'completeness_passed', clock && { statutoryDueAt: clock.dueAt });
+      if (clock) c.beside(runClock());
       break;
     }
     c.system({ status: 'incomplete', gaps }, 'completeness_failed', { gaps });
@@ -68,6 +114,102 @@ export async function stationApproval(input: StationApprovalInput): Promise<Stat
   await c.holdStatus('awaiting_decision');
   if (status() === 'approved') await issueLicence();
   return c.finish();
+
+  /** A period of `amount` (in the clock's unit) from `from`: working days through the calendar in force, else elapsed time. */
+  async function dueAfter(from: string, amount: number): Promise<{ dueAt: string; calendarVersion?: number }> {
+    if (workingDays) return calendar.workingDayDue({ from, days: amount, provinceCode });
+    return { dueAt: new Date(Date.parse(from) + amount).toISOString() };
+  }
+
+  async function counted(run: ClockRun): Promise<number> {
+    return workingDays ? (await calendar.workingDaysUsed({ ...run, provinceCode })).days : elapsedMs(run.from, run.to);
+  }
+
+  async function startedClock(limit: string): Promise<StatutoryClock> {
+    const at = now();
+    return startClock(limit, at, await dueAfter(at, periodAmount(limit)));
+  }
+
+  /**
+   * The clock beside the steps: counts the runs a return closed and resolves the due time of each new run (recording
+   * each stop and resumption), and waits for the due time; it ends with the case (its last run is counted when read).
+   */
+  async function runClock(): Promise<void> {
+    const clock = () => c.state.statutory!;
+    for (;;) {
+      const k = clock();
+      if (k.endedAt) return;
+      if (needsResolving(k)) {
+        await resolveClock(k);
+        continue;
+      }
+      if (k.runningSince && k.dueAt && !k.missedAt) {
+        const { runningSince, dueAt } = k;
+        const moved = () => clock().endedAt !== undefined || clock().runningSince !== runningSince || clock().dueAt !== dueAt;
+        if (!(await condition(moved, Math.max(1, Date.parse(dueAt) - Date.now())))) await limitMissed();
+        continue;
+      }
+      // Stopped (the applicant holds the case), or past a missed limit: until the next change of the clock.
+      await condition(() => clock() !== k);
+    }
+  }
+
+  async function resolveClock(k: StatutoryClock): Promise<void> {
+    const runs = await Promise.all(k.uncounted.map(async (run) => ({ run, amount: await counted(run) })));
+    let next = countRuns(k, runs);
+    if (next.runningSince !== undefined && next.dueAt === undefined)
+      next = withDue(next, next.runningSince, await dueAfter(next.runningSince, remaining(next)));
+    // Applied only to the clock it was worked out for: after any other change meanwhile (an extension, another return,
+    // the end), the loop works it out again from the clock as it is.
+    if (c.state.statutory !== k) return;
+    c.change(clockResolved(c.state, next, now()));
+    await c.persist();
+  }
+
+  /** The limit ran out: recorded, the holder reminded and the case escalated to the top of the ladder at once. */
+  async function limitMissed(): Promise<void> {
+    const dueAt = c.state.statutory!.dueAt!;
+    c.change(statutoryMissed(c.state, now()));
+    const pending = stationApprovalRules.pendingOn(c.state);
+    if (pending) {
+      const steps = stationApprovalRules.hold!;
+      const holders = steps.holders(c.state, pending);
+      const region = steps.region(c.state);
+      // The last rung of the jurisdiction chain (the national level, else the duty mailbox), whatever the step's own ladder.
+      const top = escalationChain(region).length;
+      const label = steps.label(c.state);
+      await remindAndEscalate({
+        stepKey: 'statutory-limit',
+        level: top,
+        pending,
+        holderEmails: 'emails' in holders ? holders.emails : await store.emailsForRole(holders.role, holders.at),
+        region,
+        supervisorsAt: (jurisdiction) => store.emailsForRole('supervisor', jurisdiction),
+        escalation: { maxLevel: top, dutyMailbox: policy.escalation.dutyMailbox },
+        notices: { reminder: statutoryNotices.reminder(label, pending.action, dueAt), escalation: statutoryNotices.escalation(label, dueAt) },
+        notify: c.notify,
+      });
+    }
+    await c.persist();
+  }
+
+  /** A supervisor's extension (checked by the validator): the new due time is resolved first, so its entry carries it. */
+  async function extend(request: StatutoryExtensionRequest) {
+    extending = true;
+    try {
+      const amount = periodAmount(statutory!.extension);
+      const k = c.state.statutory!;
+      const due = k.runningSince && k.dueAt ? { was: k.dueAt, ...(await dueAfter(k.dueAt, amount)) } : undefined;
+      // The case may have ended while the calendar answered.
+      refuseAsFailure(() => checkExtension(c.state, request.actor, request.payload.reasons));
+      c.change(applyExtension(c.state, { amount, reasons: request.payload.reasons, due }, { actor: request.actor, at: now(), requestId: request.requestId }));
+      const answer = c.result();
+      await c.persist();
+      return answer;
+    } finally {
+      extending = false;
+    }
+  }
 
   async function issueLicence(): Promise<void> {
     const licensedAt = now();

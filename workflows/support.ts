@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { CertificateActivities, MailActivities, StarterActivities, StoreActivities } from '../activities';
+import type { CalendarActivities, CertificateActivities, MailActivities, StarterActivities, StoreActivities } from '../activities';
 import type { Actor } from '../domain/roles';
 import type { Deadline, Pending } from '../domain/case';
 import { Refusal } from '../domain/errors';
@@ -90,4 +90,10 @@ export const starter = proxyActivities<StarterActivities>({
 export const certificates = proxyActivities<CertificateActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/** Working-day arithmetic over the published calendar: a read, quick, retried until MySQL answers. */
+export const calendar = proxyActivities<CalendarActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ulid } from 'ulid';
+import { decodeTime, ulid } from 'ulid';
 import { z } from 'zod';
 import { hashSecret } from '../../platform/sealing';
 import { findCertificate } from '../../db/queries/certificates';
@@ -11,8 +11,10 @@ import {
   findComplaint,
   listComplaints,
   recordRevealOnEndedCase,
+  insertFirstComplaintSave,
   sealedContact,
   type ComplaintRecord,
+  type ComplaintSave,
 } from '../../db/queries/complaints';
 import { sessionWithin } from '../../db/queries/complaintChecks';
 import { stationForInspection } from '../../db/queries/stations';
@@ -23,6 +25,8 @@ import {
   COMPLAINT_STATUSES,
   FINDINGS,
   SEVERITIES,
+  complaintRules,
+  initialComplaint,
   intakeSchema,
   isComplaintFinal,
   publicView,
@@ -33,7 +37,6 @@ import {
 import type { Actor, Role } from '../../domain/roles';
 import {
   complaintAppeal,
-  complaintRecorded,
   complaintState,
   complaintUpdates,
   complaintWorkflowId,
@@ -42,10 +45,11 @@ import {
   type ComplaintPayload,
   complaintWorkflow,
 } from '../../workflows/complaint.messages';
+import type { ComplaintStart } from '../../workflows/complaint';
 import { HttpError } from '../errors';
 import { chinaTime, queryFlag, registerQuery, registerRoutes, registerFilters } from '../registers';
 import { zhLabel, zhPlace } from '../registerLabels';
-import { caseActionRoutes, caseReadRoutes, startCase, visibleCase, type CaseKind } from '../cases';
+import { caseActionRoutes, caseReadRoutes, startOnce, visibleCase, type CaseKind } from '../cases';
 import { route, type ApiDeps } from '../routeSpec';
 
 /** Complaints: public intake and tracking, staff triage, investigation, findings, identity reveal. */
@@ -86,6 +90,29 @@ export function complaintIntake({ config, sealer }: Pick<ApiDeps, 'config' | 'se
     },
     secret,
   };
+}
+
+/**
+ * A public complaint: the workflow's input, received at its id's time, and the case's first save, exactly as the workflow's
+ * first save writes it (caseRuntime's persist of the initial state, its due time counted from `receivedAt`).
+ */
+export function publicIntake(deps: Pick<ApiDeps, 'config' | 'sealer'>, id: string, body: Intake) {
+  const intake = complaintIntake(deps, id, body);
+  const input: ComplaintStart & { receivedAt: string } = { ...intake.input, receivedAt: new Date(decodeTime(id)).toISOString() };
+  const state = initialComplaint({ id, trackingNumber: input.trackingNumber, intake: input.intake, anonymous: !input.sealedContact, at: input.receivedAt });
+  const firstSave: ComplaintSave = {
+    case: complaintRules.project(state),
+    pending: complaintRules.pendingOn(state),
+    deadline: complaintRules.deadline(undefined, state, undefined, input.policy, Date.parse(input.receivedAt)) ?? null,
+    createdAt: input.receivedAt,
+    updatedAt: input.receivedAt,
+    events: state.timeline,
+    secretHash: input.secretHash,
+    sealedContact: input.sealedContact,
+    provinceCode: null,
+    appealUntil: null,
+  };
+  return { input, secret: intake.secret, firstSave };
 }
 
 export const complaintBodies = {
@@ -215,13 +242,12 @@ export const publicComplaintRoutes = [
     status: 201,
     body: intakeSchema.strict(),
     handler: async ({ deps, body, resourceId }) => {
-      const { input, secret } = complaintIntake(deps, resourceId ?? ulid(), body);
-      await startCase(
-        deps,
-        complaintWorkflow,
-        { workflowId: complaintWorkflowId(input.id), args: [input] },
-        { recorded: complaintRecorded, state: complaintState },
-      );
+      const { input, secret, firstSave } = publicIntake(deps, resourceId ?? ulid(), body);
+      // Once started, nothing can lose the complaint: its workflow writes the case even if what follows fails.
+      await startOnce(deps, complaintWorkflow, { workflowId: complaintWorkflowId(input.id), args: [input] });
+      // Then its first row and entry, so that a read right after the answer finds it. The workflow's first save writes the
+      // same (a no-op after this one, the write itself should this one fail); every later write is the workflow's.
+      await insertFirstComplaintSave(deps.db, firstSave);
       return { trackingNumber: input.trackingNumber, secret };
     },
   }),

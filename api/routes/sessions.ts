@@ -273,7 +273,7 @@ export const sessionRoutes = [
     file: 'sessions',
     title: '鉴定场次台账',
     summary:
-      "Appraisal sessions the caller may see (newest first, or by due date): status, station, the site's place, occupation, level, session dates, fraud signals, registered and due windows, overdue, waiting on me; search by id or station name; a total, cursor pagination",
+      "Appraisal sessions the caller may see (newest first, or by due date): status, station, the site's place, occupation, level, session dates, fraud signals, held (held=true: scoring, under review or approved), registered and due windows, overdue, waiting on me; search by id or station name; a total, cursor pagination",
     roles: READERS,
     query: registerQuery.extend({
       status: z.enum([...SESSION_STATUSES, 'registered']).optional(),
@@ -283,9 +283,11 @@ export const sessionRoutes = [
       dateFrom: z.iso.date().optional(),
       dateTo: z.iso.date().optional(),
       signals: z.enum(['any', 'serious', 'none']).optional(),
+      // Held (开考): scoring, under review or approved, as the statistics count sessions held.
+      held: queryFlag,
       pendingOnMe: queryFlag,
     }),
-    list: (deps, actor, filter) => listSessionRegister(deps.db, actor, filter),
+    list: (deps, actor, filter) => listSessionRegister(deps.db, actor, { ...filter, held: filter.held === 'true' }),
     columns: [
       { header: '场次编号', value: (r) => r.id, width: 30 },
       { header: '鉴定所/站', value: (r) => r.stationName, width: 30 },

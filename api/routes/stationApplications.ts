@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { industryOccupations } from '../../db/queries/jurisdictions';
 import { CASE_TYPE, findApplication, listApplications, type ApplicationRecord } from '../../db/queries/stationApplications';
 import { usersWithRole } from '../../db/queries/users';
+import { calendarInForce } from '../../db/queries/calendars';
+import { clockFigures, elapsedMs, type ClockFigures, type StatutoryClock } from '../../domain/statutoryClock';
+import { workingDaysBetween } from '../../domain/workingDays';
 import { ON_SITE_ITEMS } from '../../domain/policy';
 import { recusalReason } from '../../domain/recusal';
 import {
@@ -21,6 +24,7 @@ import {
   submissionRecorded,
   type ActionPayload,
   stationApprovalWorkflow,
+  statutoryExtension,
 } from '../../workflows/stationApproval.messages';
 import { decisionPdf, licensingDecision } from '../documents/decision';
 import { pdfResponse } from '../documents/pdf';
@@ -64,6 +68,18 @@ export const applications: CaseKind<ApplicationRecord> = {
   workflowId: stationApplicationWorkflowId,
   ended: (r) => (isFinal(r.status as ApplicationStatus) ? `the application is already ${r.status}` : null),
 };
+
+/**
+ * The statutory clock as a reader sees it now: time used (the current run up to now) and left, in working days counted
+ * by the calendar in force for the station's province (or, under a seconds-scale policy, in milliseconds).
+ */
+async function statutoryFigures(deps: ApiDeps, record: ApplicationRecord): Promise<ClockFigures | null> {
+  const clock = (record.outcome as { statutory?: StatutoryClock | null } | null)?.statutory;
+  if (!clock) return null;
+  if (clock.unit === 'ms') return clockFigures(clock, new Date().toISOString(), elapsedMs);
+  const calendar = await calendarInForce(deps.db, record.provinceCode);
+  return clockFigures(clock, new Date().toISOString(), (from, to) => workingDaysBetween(calendar, from, to));
+}
 
 /** Turns a request body into the workflow's action payload (resolving people from the register). */
 const toPayload: { [T in ActionType]: (deps: ApiDeps, body: z.infer<(typeof actionBodies)[T]>) => Promise<ActionPayload<T>> } = {
@@ -135,7 +151,8 @@ export const stationApplicationRoutes = [
   ...caseReadRoutes(applications, {
     roles: ['station_admin', 'supervisor', 'reviewer', 'inspector'],
     state: stationApprovalState,
-    summary: 'One application: the stored record and, while the case runs, its live state',
+    summary: 'One application: the stored record, while the case runs its live state, and its statutory time used and left',
+    more: async (deps, record) => ({ statutory: await statutoryFigures(deps, record) }),
     timeline: 'The case timeline: every action and system step with actor, role, time and request id',
   }),
   route({
@@ -180,6 +197,20 @@ export const stationApplicationRoutes = [
         roles: ['supervisor'],
       },
       { type: 'decide', path: 'decision', summary: 'Final decision: approve, approve with reduced scope, or reject', roles: ['supervisor'] },
+    ],
+  }),
+  // Not a step of the case: its own update, which resolves the new due time before recording the extension.
+  ...caseActionRoutes(applications, {
+    bodies: { extendStatutoryLimit: z.strictObject({ reasons }) },
+    updates: { extendStatutoryLimit: statutoryExtension },
+    toPayload: { extendStatutoryLimit: async (_d, body) => body },
+    routes: [
+      {
+        type: 'extendStatutoryLimit',
+        path: 'statutory-extension',
+        summary: 'Extend the statutory limit of the decision once (by the policy extension, 10 working days), with reasons; mailed to the applicant',
+        roles: ['supervisor'],
+      },
     ],
   }),
 ];

@@ -86,7 +86,7 @@ export const stationRoutes = [
     summary:
       'Stations with status, rating and next inspection due (a station admin sees only their own): filters, search by number, name, organisation or licence number, a total, cursor pagination, by number or by next inspection due',
     roles: ['supervisor', 'station_admin', 'inspector', 'reviewer'],
-    query: registerQuery.extend({ ...stationFilter.shape, status: z.enum(['active', 'suspended', 'revoked']).optional() }),
+    query: registerQuery.extend({ ...stationFilter.shape, status: z.enum(['active', 'suspended', 'lapsed', 'revoked']).optional() }),
     list: (deps, actor, query) =>
       listStations(deps.db, { ...query, ...(isStationAdminOnly(actor) ? { adminId: actor.id } : { within: actor.jurisdictions ?? [] }) }),
     columns: [

@@ -17,6 +17,7 @@ import {
   defaultBreakdown,
   defaultPlace,
   figuresOf,
+  isRatioFigure,
   parsePeriod,
   placeAccess,
   placeLevel,
@@ -41,8 +42,17 @@ export interface FiguresTable {
   period: Period;
   place: { code: string; name: string };
   by: Breakdown;
-  /** One line per place, occupation or level: its key and name, its figures, the register filtered to its cases. */
-  rows: Array<{ key: string; name: string; registerLink: string; [figure: string]: string | number | null }>;
+  /**
+   * One line per place, occupation or level: its key and name, its figures, the register filtered to its cases
+   * (`registerLink`) and, per number, to that number's cases (`links`, by figure).
+   */
+  rows: Array<{
+    key: string;
+    name: string;
+    registerLink: string;
+    links: Record<string, string>;
+    [figure: string]: string | number | null | Record<string, string>;
+  }>;
   total: Figures;
 }
 
@@ -60,14 +70,23 @@ function rowName(by: Breakdown, key: string, names: Map<string, string>): string
 /** Rows in code order (an unknown city or occupation last). */
 const byKey = (a: string, b: string) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'en', { numeric: true }));
 
-/** One subject's figures for a place and period, broken down as asked; `industries` restrict it to their occupations. */
+/**
+ * One subject's figures for a place and period, broken down as asked; `industries` restrict it to their occupations;
+ * `horizonDays` is how far ahead "expiring soon" looks (policy statistics.expiringWithinDays).
+ */
 export async function figuresTable(
   db: Db,
-  request: { subject: StatisticsSubject; period: Period; place: string; by: Breakdown; industries?: string[] },
+  request: { subject: StatisticsSubject; period: Period; place: string; by: Breakdown; industries?: string[]; horizonDays?: number },
 ): Promise<FiguresTable> {
   const { subject, period, place, by } = request;
-  // A drill-down lists every place of the level below, those without figures as zeros (the report's layout is fixed).
-  const [sums, children] = await Promise.all([figureSums(db, request), by === 'place' ? childPlaces(db, place) : []]);
+  const now = new Date();
+  const at = { today: chinaDate(now.getTime()), horizonDays: request.horizonDays ?? 90 };
+  // A drill-down lists every place of the level below, those without figures as zeros (the report's layout is fixed); a
+  // city, which has none below, its own row.
+  const [sums, children] = await Promise.all([
+    figureSums(db, { ...request, now, horizonDays: at.horizonDays }),
+    by === 'place' ? (childLevel(place) ? childPlaces(db, place) : [place]) : [],
+  ]);
   const keys = [...new Set([...children, ...sums.rows.keys()])].sort(byKey);
   const names = await placeNames(db, by === 'place' ? [place, ...keys] : [place]);
   // The register filter naming a row's cases: the place asked for, narrowed by the row's place, occupation or level.
@@ -76,8 +95,9 @@ export async function figuresTable(
   const rows = keys.map((key) => {
     const sum = sums.rows.get(key) ?? { daily: {}, current: sums.total.current && {} };
     const narrowed = by === 'place' ? placeFilter(key) : by === 'occupation' ? { occupationCode: key || undefined } : { level: Number(key) || undefined };
-    const filter = { ...placeFilter(place), ...narrowed };
-    return { key, name: rowName(by, key, names), registerLink: registerLink(subject, { period, ...filter }), ...figuresOf(subject, sum.daily, sum.current) };
+    const filter = { period, ...placeFilter(place), ...narrowed };
+    const links = Object.fromEntries(SUBJECT_FIGURES[subject].map((figure) => [figure.key, registerLink(subject, filter, { figure, ...at })]));
+    return { key, name: rowName(by, key, names), registerLink: registerLink(subject, filter), links, ...figuresOf(subject, sum.daily, sum.current) };
   });
   return {
     subject,
@@ -113,7 +133,8 @@ function addSheet(book: Workbook, sheetName: string, table: FiguresTable): Works
   sheet.lastRow!.font = { bold: true };
   sheet.columns.forEach((column, i) => {
     column.width = i < 2 ? 16 : 14;
-    if (SUBJECT_FIGURES[table.subject][i - 2]?.key === 'passRate') column.numFmt = '0.00%';
+    const figure = SUBJECT_FIGURES[table.subject][i - 2];
+    if (figure && isRatioFigure(figure)) column.numFmt = '0.00%';
   });
   return sheet;
 }
@@ -126,19 +147,22 @@ export async function figuresXlsx(table: FiguresTable): Promise<Buffer> {
 
 export function figuresCsv(table: FiguresTable): string {
   const { headers, lines } = tableLines(table);
-  // The pass rate's column (after the key and the name), as a percentage.
-  const rate = SUBJECT_FIGURES[table.subject].findIndex((f) => f.key === 'passRate');
-  const cell = (v: string | number | null, i: number) => (v === null ? '' : rate >= 0 && i === rate + 2 ? `${(Number(v) * 100).toFixed(2)}%` : String(v));
+  // The rates' columns (after the key and the name), as percentages.
+  const figures = SUBJECT_FIGURES[table.subject];
+  const cell = (v: string | number | null, i: number) => {
+    const figure = figures[i - 2];
+    return v === null ? '' : figure && isRatioFigure(figure) ? `${(Number(v) * 100).toFixed(2)}%` : String(v);
+  };
   return csvFile([headers, ...lines.map((line) => line.map(cell))]);
 }
 
 /** A province's quarterly statistics report (季度统计报表): one sheet per subject, a line per city and the province's total. */
-export async function quarterlyReportXlsx(db: Db, province: string, quarter: string): Promise<Buffer> {
+export async function quarterlyReportXlsx(db: Db, province: string, quarter: string, options: { horizonDays?: number } = {}): Promise<Buffer> {
   const period = quarterPeriod(quarter);
   const book = new Workbook();
   book.title = `${quarter} 季度统计报表`;
   for (const subject of STATISTICS_SUBJECTS)
-    addSheet(book, SUBJECT_LABELS[subject].zh, await figuresTable(db, { subject, period, place: province, by: 'place' }));
+    addSheet(book, SUBJECT_LABELS[subject].zh, await figuresTable(db, { subject, period, place: province, by: 'place', ...options }));
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -167,7 +191,7 @@ export const statisticsRoutes = [
     method: 'get',
     path: '/v1/statistics/quarterly-report',
     summary:
-      "A province's quarterly statistics report (季度统计报表) as one XLSX: one sheet per subject (sessions, certificates, blank forms), a line per city and the total",
+      "A province's quarterly statistics report (季度统计报表) as one XLSX: one sheet per subject (sessions, certificates, blank forms, stations, examiners, inspections, complaints), a line per city and the total",
     roles: READERS,
     query: z.object({
       province: z.string().regex(/^\d{2}0000$/, 'must be a province code'),
@@ -175,14 +199,19 @@ export const statisticsRoutes = [
     }),
     handler: async ({ deps, actor, query }) => {
       if (!coversJurisdiction(actor.jurisdictions, query.province)) throw notFound('province');
-      return download(await quarterlyReportXlsx(deps.db, query.province, query.quarter), XLSX_TYPE, `quarterly-report-${query.province}-${query.quarter}.xlsx`);
+      const horizonDays = deps.config.policy.statistics.expiringWithinDays;
+      return download(
+        await quarterlyReportXlsx(deps.db, query.province, query.quarter, { horizonDays }),
+        XLSX_TYPE,
+        `quarterly-report-${query.province}-${query.quarter}.xlsx`,
+      );
     },
   }),
   route({
     method: 'get',
     path: '/v1/statistics/{subject}',
     summary:
-      'Figures of a subject (sessions, certificates, blankForms) for a period (period=2026 | 2026Q4 | 2026-11, or from/to) and a place (CN, a province, a city) inside the caller’s jurisdictions, by the next level of places, occupation or level, each row with a link to its register; format=xlsx|csv exports the same table',
+      'Figures of a subject (sessions, certificates, blankForms, stations, examiners, inspections, complaints) for a period (period=2026 | 2026Q4 | 2026-11, or from/to) and a place (CN, a province, a city) inside the caller’s jurisdictions, by the next level of places, occupation or level, each row with a link to its register and one per number; format=xlsx|csv exports the same table',
     roles: READERS,
     query: figuresQuery,
     handler: async ({ deps, actor, params, query }) => {
@@ -191,16 +220,14 @@ export const statisticsRoutes = [
       const place = query.place ?? defaultPlace(actor.jurisdictions);
       const access = placeAccess(actor.jurisdictions, place);
       if (access === 'none') throw notFound('place');
-      const by = query.by ?? defaultBreakdown(place);
-      if (by === 'place' && !childLevel(place))
-        throw new HttpError(400, 'invalid', 'a city has no level of places below it', [
-          { field: 'by', code: 'no_lower_level', message: 'use occupation or level' },
-        ]);
+      // A city has no places below it: by place, it answers its own row (and the total), for every subject.
+      const by = query.by ?? defaultBreakdown(place, subject);
       if (!breakdownApplies(subject, by))
         throw new HttpError(400, 'invalid', `${subject} are counted by place only`, [{ field: 'by', code: 'unsupported_breakdown', message: 'use place' }]);
       const period = parsePeriod(query, chinaDate(Date.now()));
       const industries = access === 'industry' ? scopeOf(actor.jurisdictions).industries : undefined;
-      const table = await figuresTable(deps.db, { subject, period, place, by, industries });
+      const horizonDays = deps.config.policy.statistics.expiringWithinDays;
+      const table = await figuresTable(deps.db, { subject, period, place, by, industries, horizonDays });
       const file = `statistics-${subject}-${place}-${period.from}-${period.to}`;
       if (query.format === 'xlsx') return download(await figuresXlsx(table), XLSX_TYPE, `${file}.xlsx`);
       if (query.format === 'csv') return download(figuresCsv(table), 'text/csv; charset=utf-8', `${file}.csv`);

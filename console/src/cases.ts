@@ -11,6 +11,9 @@ export interface Pending {
   userIds: string[];
   dueAt?: string | null;
   escalationLevel?: number;
+  /** A period in working days: how many, and the calendar version its due time was computed with. */
+  workingDays?: number;
+  calendarVersion?: number;
 }
 
 export interface CaseData {

@@ -18,9 +18,11 @@ import { campaignPage, campaignsPage, stationsPage } from './pages/supervision';
 import { isRegisterKind, registerPage, registersFor, registersIndexPage } from './pages/registers';
 import { userPage, usersPage } from './pages/users';
 import { warningPage, warningsPage } from './pages/warnings';
+import { calendarPage } from './pages/calendar';
+import { licencePage, renewalPage, stationLicencePage } from './pages/licence';
 import { loadJurisdictions } from './places';
 
-/** Hash routes: #/inbox, #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics[?subject=…&period=…&place=…&by=…], #/warnings[?rule=…&status=…&place=…], #/warnings/<id>, #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/certificates[?<filters>], #/certificates/<number>, #/certificates/import, #/blank-stock, #/stations/<id>/blank-forms[?quarter=…], #/public/… (complaint, track, demonstration-stations, certificate[/<number>][?s=<statement>], certificate-check), #/signin. */
+/** Hash routes: #/inbox, #/licence[/stations/<id>|/renewals/<id>], #/cases/<process>/<id>, #/stations, #/campaigns[/<id>], #/statistics[?subject=…&period=…&place=…&by=…], #/warnings[?rule=…&status=…&place=…], #/warnings/<id>, #/calendars[?year=…&province=…], #/registers[/<kind>?<filters>], #/users[?role=…&active=…], #/users/<id>, #/examiners/import, #/checklist-templates[?jurisdiction=…], #/certificates[?<filters>], #/certificates/<number>, #/certificates/import, #/blank-stock, #/stations/<id>/blank-forms[?quarter=…], #/public/… (complaint, track, demonstration-stations, certificate[/<number>][?s=<statement>], certificate-check), #/signin. */
 
 const header = document.getElementById('header')!;
 const main = document.getElementById('main')!;
@@ -41,11 +43,13 @@ function navigation(me: Me | null): HTMLElement {
       me && registersFor(me).length ? link('#/registers', 'nav.registers') : null,
       hasRole(me, 'supervisor', 'reviewer', 'station_admin') ? link('#/certificates', 'nav.certificates') : null,
       hasRole(me, 'supervisor', 'station_admin') ? link('#/blank-stock', 'nav.blankStock') : null,
+      hasRole(me, 'supervisor', 'station_admin') ? link('#/licence', 'nav.licence') : null,
       hasRole(me, 'supervisor')
         ? [
             link('#/campaigns', 'nav.campaigns'),
             link('#/statistics', 'nav.statistics'),
             link('#/warnings', 'nav.warnings'),
+            link('#/calendars', 'nav.calendars'),
             link('#/examiners/import', 'nav.examinerImport'),
             link('#/checklist-templates', 'nav.checklistTemplates'),
           ]
@@ -130,6 +134,11 @@ async function render(): Promise<void> {
       else if (rest[0]) await signedIn((me) => certificateStaffPage(main, me, decodeURIComponent(rest[0])));
       else await signedIn((me) => certificatesPage(main, me, new URLSearchParams(query)));
       break;
+    case 'licence':
+      if (rest[0] === 'stations' && rest[1]) await signedIn((me) => stationLicencePage(main, me, decodeURIComponent(rest[1])));
+      else if (rest[0] === 'renewals' && rest[1]) await signedIn((me) => renewalPage(main, me, decodeURIComponent(rest[1])));
+      else await signedIn((me) => licencePage(main, me));
+      break;
     case 'blank-stock':
       await signedIn((me) => blankStockPage(main, me, new URLSearchParams(query)));
       break;
@@ -138,6 +147,9 @@ async function render(): Promise<void> {
       break;
     case 'statistics':
       await signedIn((me) => statisticsPage(main, me, new URLSearchParams(query)));
+      break;
+    case 'calendars':
+      await signedIn((me) => calendarPage(main, me, new URLSearchParams(query)));
       break;
     case 'warnings':
       await signedIn(() => (rest[0] ? warningPage(main, decodeURIComponent(rest[0])) : warningsPage(main, new URLSearchParams(query))));

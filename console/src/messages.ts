@@ -5,6 +5,9 @@ import { registersEn, registersZh } from './messages.registers';
 import { sessionsEn, sessionsZh } from './messages.sessions';
 import { statisticsEn, statisticsZh } from './messages.statistics';
 import { warningsEn, warningsZh } from './messages.warnings';
+import { calendarEn, calendarZh } from './messages.calendar';
+import { statutoryEn, statutoryZh } from './messages.statutory';
+import { licenceEn, licenceZh } from './messages.licence';
 
 /**
  * Every label the console shows, in Simplified Chinese (the default) and English. Codes that come from
@@ -18,6 +21,9 @@ const zh = {
   ...sessionsZh,
   ...statisticsZh,
   ...warningsZh,
+  ...calendarZh,
+  ...statutoryZh,
+  ...licenceZh,
   'app.title': '职业技能鉴定监管',
   'app.skip': '跳到主要内容',
   'nav.inbox': '待办',
@@ -444,6 +450,9 @@ const en: Record<MessageKey, string> = {
   ...sessionsEn,
   ...statisticsEn,
   ...warningsEn,
+  ...calendarEn,
+  ...statutoryEn,
+  ...licenceEn,
   'app.title': 'Appraisal supervision',
   'app.skip': 'Skip to main content',
   'nav.inbox': 'Inbox',

@@ -36,6 +36,19 @@ import * as sessionStatisticsTriggers from './20261129_37_session_statistics_tri
 import * as certificateStatisticsTriggers from './20261129_38_certificate_statistics_triggers';
 import * as blankFormStatisticsTriggers from './20261129_39_blank_form_statistics_triggers';
 import * as statisticsTablesAccess from './20261129_40_statistics_tables_access';
+import * as stationStatisticsTriggers from './20261130_41_station_statistics_triggers';
+import * as qualificationStatisticsTriggers from './20261130_42_qualification_statistics_triggers';
+import * as conductStatisticsTriggers from './20261130_43_conduct_statistics_triggers';
+import * as inspectionStatisticsTriggers from './20261130_44_inspection_statistics_triggers';
+import * as complaintStatisticsTriggers from './20261130_45_complaint_statistics_triggers';
+import * as statisticsRangeIndexes from './20261130_46_statistics_range_indexes';
+import * as licenceRenewals from './20261130_53_licence_renewals';
+import * as licenceRenewalAccess from './20261130_54_licence_renewal_access';
+import * as calendarVersions from './20261130_49_calendar_versions';
+import * as nationalCalendarSeed from './20261130_50_national_calendar_seed';
+import * as calendarTablesAccess from './20261130_51_calendar_tables_access';
+import * as statutoryLimitMissed from './20261130_57_statutory_limit_missed';
+import * as statutoryLimitMissedIndex from './20261130_58_statutory_limit_missed_index';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -79,6 +92,19 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129_38_certificate_statistics_triggers': certificateStatisticsTriggers,
   '20261129_39_blank_form_statistics_triggers': blankFormStatisticsTriggers,
   '20261129_40_statistics_tables_access': statisticsTablesAccess,
+  '20261130_41_station_statistics_triggers': stationStatisticsTriggers,
+  '20261130_42_qualification_statistics_triggers': qualificationStatisticsTriggers,
+  '20261130_43_conduct_statistics_triggers': conductStatisticsTriggers,
+  '20261130_44_inspection_statistics_triggers': inspectionStatisticsTriggers,
+  '20261130_45_complaint_statistics_triggers': complaintStatisticsTriggers,
+  '20261130_46_statistics_range_indexes': statisticsRangeIndexes,
+  '20261130_49_calendar_versions': calendarVersions,
+  '20261130_50_national_calendar_seed': nationalCalendarSeed,
+  '20261130_51_calendar_tables_access': calendarTablesAccess,
+  '20261130_53_licence_renewals': licenceRenewals,
+  '20261130_54_licence_renewal_access': licenceRenewalAccess,
+  '20261130_57_statutory_limit_missed': statutoryLimitMissed,
+  '20261130_58_statutory_limit_missed_index': statutoryLimitMissedIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,8 +2,9 @@ import type { Db } from '../connect';
 import { stationIdsWithin, withinJurisdiction } from './jurisdictions';
 import type { CaseSave } from '../../domain/case';
 import { complaintPendingOn, type ComplaintState, type ComplaintStatus } from '../../domain/complaint';
+import { scopeOf } from '../../domain/jurisdiction';
 import type { Actor } from '../../domain/roles';
-import { appendAuditEvent, saveCaseSnapshot, type AuditActor } from './events';
+import { appendAuditEvent, appendEvents, saveCaseSnapshot, type AuditActor } from './events';
 import { containing, overdueAt, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
@@ -16,44 +17,70 @@ export type ComplaintSave = CaseSave<Omit<ComplaintState, 'timeline'>> & {
   appealUntil: string | null;
 };
 
+/**
+ * The case's row, its new entries and (once) the complainant's sealed contact, in one transaction: written by the workflow's
+ * saves, and first by the public intake (the same first save, so whichever comes second changes nothing).
+ */
 export async function saveComplaintSnapshot(db: Db, save: ComplaintSave): Promise<void> {
-  const { case: s, createdAt, updatedAt, events, ...extra } = save;
-  await saveCaseSnapshot(db, {
-    table: 'complaints',
-    caseType: COMPLAINT_CASE,
-    id: s.id,
-    version: s.version,
-    timeline: events,
-    row: {
-      tracking_number: s.trackingNumber,
-      secret_hash: extra.secretHash,
-      status: s.status,
-      category: s.category,
-      severity: s.severity ?? null,
-      province_code: extra.provinceCode,
-      station_id: s.targets.stationId ?? null,
-      examiner_id: s.targets.examinerId ?? null,
-      investigator_id: s.investigator?.id ?? null,
-      pending_role: extra.pending?.role ?? null,
-      due_at: extra.deadline ? new Date(extra.deadline.dueAt) : null,
-      escalation_level: extra.deadline?.escalationLevel ?? 0,
-      finding: s.finding?.finding ?? null,
-      sla_met: s.slaMet ?? null,
-      closed_at: s.finding ? new Date(s.finding.at) : null,
-      anonymous: s.anonymous,
-      appeal_until: extra.appealUntil ? new Date(extra.appealUntil) : null,
-      summary: JSON.stringify({
-        facts: s.facts,
-        finding: s.finding ?? null,
-        mergedInto: s.mergedInto ?? null,
-        mergedComplaints: s.mergedComplaints,
-        targets: s.targets,
-      }),
-      created_at: new Date(createdAt),
-      updated_at: new Date(updatedAt),
-    },
+  const { case: s, events, sealedContact } = save;
+  const contact = sealedContact
+    ? async (trx: Db) => void (await trx('complaint_contacts').insert({ complaint_id: s.id, sealed: sealedContact }).onConflict('complaint_id').ignore())
+    : undefined;
+  await saveCaseSnapshot(
+    db,
+    { table: 'complaints', caseType: COMPLAINT_CASE, id: s.id, version: s.version, timeline: events, row: complaintRow(save) },
+    contact,
+  );
+}
+
+/**
+ * The public intake's write of a case's first save (the same save as the workflow's first): the row, its first entry and
+ * the sealed contact, each only where none is yet, in one transaction of inserts alone. Whichever of this and the
+ * workflow's own first save comes second changes nothing, and a later save (a higher version) is never undone.
+ */
+export async function insertFirstComplaintSave(db: Db, save: ComplaintSave): Promise<void> {
+  const { case: s, events, sealedContact } = save;
+  await db.transaction(async (trx) => {
+    await trx('complaints')
+      .insert({ id: s.id, version: s.version, ...complaintRow(save) })
+      .onConflict('id')
+      .ignore();
+    await appendEvents(trx, COMPLAINT_CASE, s.id, events);
+    if (sealedContact) await trx('complaint_contacts').insert({ complaint_id: s.id, sealed: sealedContact }).onConflict('complaint_id').ignore();
   });
-  if (extra.sealedContact) await db('complaint_contacts').insert({ complaint_id: s.id, sealed: extra.sealedContact }).onConflict('complaint_id').ignore();
+}
+
+/** The columns a save writes (besides id and version). */
+export function complaintRow(save: ComplaintSave): Record<string, unknown> {
+  const { case: s, createdAt, updatedAt, ...extra } = save;
+  return {
+    tracking_number: s.trackingNumber,
+    secret_hash: extra.secretHash,
+    status: s.status,
+    category: s.category,
+    severity: s.severity ?? null,
+    province_code: extra.provinceCode,
+    station_id: s.targets.stationId ?? null,
+    examiner_id: s.targets.examinerId ?? null,
+    investigator_id: s.investigator?.id ?? null,
+    pending_role: extra.pending?.role ?? null,
+    due_at: extra.deadline ? new Date(extra.deadline.dueAt) : null,
+    escalation_level: extra.deadline?.escalationLevel ?? 0,
+    finding: s.finding?.finding ?? null,
+    sla_met: s.slaMet ?? null,
+    closed_at: s.finding ? new Date(s.finding.at) : null,
+    anonymous: s.anonymous,
+    appeal_until: extra.appealUntil ? new Date(extra.appealUntil) : null,
+    summary: JSON.stringify({
+      facts: s.facts,
+      finding: s.finding ?? null,
+      mergedInto: s.mergedInto ?? null,
+      mergedComplaints: s.mergedComplaints,
+      targets: s.targets,
+    }),
+    created_at: new Date(createdAt),
+    updated_at: new Date(updatedAt),
+  };
 }
 
 /**
@@ -147,9 +174,13 @@ export async function complaintByTracking(db: Db, trackingNumber: string) {
 
 /**
  * Handlers and supervisors see the complaints about stations in their jurisdictions (a complaint naming
- * no station, by its province); an investigator those assigned to them.
+ * no station, by its province), the nation's every complaint; an investigator those assigned to them.
  */
 function visibleTo(q: ReturnType<Db>, actor: Actor): void {
+  const staff = actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler');
+  // No condition at all for the nation's staff: an OR over a subquery made MariaDB test every row of the table (the
+  // register's count walked all of them), and it hid a complaint naming a station number the register does not hold.
+  if (staff && scopeOf(actor.jurisdictions).national) return;
   q.where((w) => {
     w.where('complaints.investigator_id', actor.id);
     if (actor.roles.includes('supervisor') || actor.roles.includes('complaint_handler')) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connect';
-import { childLevel, placeLevel, subjectSources, type Breakdown, type Period, type StatisticsSubject } from '../../domain/statistics';
+import { chinaDate } from '../../domain/chinaTime';
+import { addDays, childLevel, placeLevel, subjectSources, type Breakdown, type Period, type RangeCount, type StatisticsSubject } from '../../domain/statistics';
 import { occupationInIndustries } from './jurisdictions';
 
 /**
@@ -24,9 +25,12 @@ export interface FigureRequest {
    * The current counts carry none, so they are not theirs (null).
    */
   industries?: string[];
+  /** The moment "now" is for the counts relative to it, and the horizon of "expiring soon" (days). */
+  now?: Date;
+  horizonDays?: number;
 }
 
-/** The column a place's rows are grouped by to list the level below it (a city: itself). */
+/** The column a place's rows are grouped by to list the level below it (a city: itself, its one row). */
 const childColumn = (place: string) => (childLevel(place) === 'province' ? 'province_code' : 'city_code');
 
 function inPlace(q: Knex.QueryBuilder, place: string): void {
@@ -35,12 +39,53 @@ function inPlace(q: Knex.QueryBuilder, place: string): void {
   if (level === 'city') q.where('city_code', place);
 }
 
+/** The instant a China day starts (UTC+8, no daylight saving). */
+const chinaDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
 const add = (into: Record<string, number>, key: string, value: number) => {
   into[key] = (into[key] ?? 0) + value;
 };
 
+/**
+ * The counts relative to now (or to the period) that no trigger can keep: the stations' (~20k nationally) read by an
+ * index range on the base table (migration 20261130_46: each index leads with the time and covers the columns filtered
+ * and grouped by, so no row is read); the qualifications' (~500k) from their summary per expiry day, as placing each
+ * qualification by its examiner at request time would be slow. Grouped by the place's child column.
+ */
+async function rangeCount(db: Db, name: RangeCount, request: FigureRequest): Promise<Array<{ key: string; value: number }>> {
+  const now = request.now ?? new Date();
+  const horizon = new Date(now.getTime() + (request.horizonDays ?? 90) * 86_400_000);
+  const key = childColumn(request.place);
+  let q: Knex.QueryBuilder;
+  if (name === 'qualification_expiring') {
+    // Kept per expiry day by the triggers (metric qualification_expiry): the days from today to the horizon, by China date.
+    const today = chinaDate(now.getTime());
+    q = db('stat_daily')
+      .where('metric', 'qualification_expiry')
+      .where('day', '>=', today)
+      .andWhere('day', '<', addDays(today, request.horizonDays ?? 90))
+      .groupBy(key)
+      .select({ key })
+      .sum({ value: 'value' });
+  } else {
+    q = db('stations').groupBy(key).select({ key }).count({ value: '*' });
+    if (name === 'licence_expiring') q.where('valid_until', '>=', now).andWhere('valid_until', '<', horizon).andWhere('status', '<>', 'revoked');
+    else q.where('status', 'active');
+    if (name === 'inspection_overdue') q.where('next_inspection_due_at', '<', now);
+    if (name === 'inspection_due')
+      q.where('next_inspection_due_at', '>=', chinaDayStart(request.period.from)).andWhere(
+        'next_inspection_due_at',
+        '<',
+        chinaDayStart(addDays(request.period.to, 1)),
+      );
+  }
+  inPlace(q, request.place);
+  const rows = (await q) as Array<{ key: string; value: string | number }>;
+  return rows.map((r) => ({ key: String(r.key), value: Number(r.value) }));
+}
+
 export async function figureSums(db: Db, request: FigureRequest): Promise<FigureSums> {
-  const { daily, current } = subjectSources(request.subject);
+  const { daily, current, range } = subjectSources(request.subject);
   const industries = request.industries ?? [];
   const dailyKey = request.by === 'place' ? childColumn(request.place) : request.by === 'occupation' ? 'occupation_code' : 'level';
   const dailyQuery = async () => {
@@ -71,9 +116,12 @@ export async function figureSums(db: Db, request: FigureRequest): Promise<Figure
     inPlace(q, request.place);
     return q;
   };
-  const [dailyRows, currentRows] = await Promise.all([dailyQuery(), currentQuery()]);
+  // Range counts have no occupation either: an industry authority's view has none.
+  const rangeQuery = async () =>
+    industries.length ? [] : (await Promise.all(range.map(async (name) => (await rangeCount(db, name, request)).map((r) => ({ ...r, metric: name }))))).flat();
+  const [dailyRows, currentRows, rangeRows] = await Promise.all([dailyQuery(), currentQuery(), rangeQuery()]);
 
-  const hasCurrent = current.length > 0 && industries.length === 0;
+  const hasCurrent = current.length + range.length > 0 && industries.length === 0;
   const rows: FigureSums['rows'] = new Map();
   const rowOf = (key: string) => {
     let row = rows.get(key);
@@ -88,6 +136,10 @@ export async function figureSums(db: Db, request: FigureRequest): Promise<Figure
   for (const r of currentRows as Array<{ metric: string; k: string; key: string; value: string | number }>) {
     if (request.by === 'place') add(rowOf(r.key).current!, `${r.metric}/${r.k}`, Number(r.value));
     add(total.current!, `${r.metric}/${r.k}`, Number(r.value));
+  }
+  for (const r of rangeRows) {
+    if (request.by === 'place') add(rowOf(r.key).current!, r.metric, r.value);
+    add(total.current!, r.metric, r.value);
   }
   return { rows, total };
 }

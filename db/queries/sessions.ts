@@ -3,6 +3,7 @@ import type { CaseSave } from '../../domain/case';
 import type { AppraisalSession, SessionExaminer } from '../../domain/programme';
 import type { Actor } from '../../domain/roles';
 import type { FraudSignal, SessionState } from '../../domain/session';
+import { HELD_SESSION_STATUSES } from '../../domain/statistics';
 import { saveCaseSnapshot } from './events';
 import { examinerStatus } from './examiners';
 import { stationIdsWithin } from './jurisdictions';
@@ -254,6 +255,8 @@ export interface SessionFilter extends RegisterFilter {
   dateFrom?: string;
   dateTo?: string;
   signals?: 'any' | 'serious' | 'none';
+  /** Only sessions held (scoring, under review, approved), as the statistics count them. */
+  held?: boolean;
   pendingOnMe?: boolean;
 }
 
@@ -290,6 +293,7 @@ export async function listSessionRegister(db: Db, actor: Actor, f: SessionFilter
   if (f.cityCode) query.where('appraisal_sessions.city_code', f.cityCode);
   if (f.occupationCode) query.where('appraisal_sessions.occupation_code', f.occupationCode);
   if (f.level) query.where('appraisal_sessions.level', f.level);
+  if (f.held) query.whereIn('appraisal_sessions.status', HELD_SESSION_STATUSES);
   if (f.dateFrom) query.where('appraisal_sessions.session_date', '>=', f.dateFrom);
   if (f.dateTo) query.where('appraisal_sessions.session_date', '<=', f.dateTo);
   if (f.signals === 'serious') query.where('appraisal_sessions.serious_signals', '>', 0);

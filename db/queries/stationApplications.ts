@@ -43,7 +43,9 @@ export async function saveApplicationSnapshot(
       gaps: state.gaps,
       reviewReasons: state.reviewReasons,
       withdrawnReason: state.withdrawnReason ?? null,
+      statutory: state.statutory ?? null,
     }),
+    statutory_limit_missed: state.statutory?.missedAt !== undefined,
     submitted_at: new Date(createdAt),
     updated_at: new Date(updatedAt),
   };
@@ -65,6 +67,8 @@ export interface ApplicationRecord {
   onSiteTotal: number | null;
   licenceNumber: string | null;
   stationId: number | null;
+  /** The licensing decision missed its statutory limit (counted by statistics). */
+  statutoryLimitMissed: boolean;
   application: unknown;
   outcome: unknown;
   version: number;
@@ -160,6 +164,7 @@ function toRecord(r: Record<string, any>): ApplicationRecord {
     onSiteTotal: r.on_site_total === null ? null : Number(r.on_site_total),
     licenceNumber: r.licence_number,
     stationId: r.station_id,
+    statutoryLimitMissed: Boolean(r.statutory_limit_missed),
     application: parseJson(r.application),
     outcome: parseJson(r.outcome),
     version: r.version,

@@ -110,7 +110,17 @@ export async function findStation(db: Db, id: number, within?: string[]): Promis
  */
 export async function saveProgrammeSnapshot(
   db: Db,
-  s: { stationId: number; status: string; rating: string | null; nextDueAt: string; demonstration: string; lastTeamIds: string[]; version: number },
+  s: {
+    stationId: number;
+    status: string;
+    rating: string | null;
+    nextDueAt: string;
+    demonstration: string;
+    lastTeamIds: string[];
+    version: number;
+    /** The licence's validity as renewals move it (programmes begun before the licence's life send none). */
+    validUntil?: string;
+  },
   events: CaseEvent[],
 ): Promise<void> {
   await db.transaction(async (trx) => {
@@ -124,12 +134,23 @@ export async function saveProgrammeSnapshot(
         demonstration: s.demonstration,
         last_team_ids: JSON.stringify(s.lastTeamIds),
         programme_version: s.version,
+        ...(s.validUntil ? { valid_until: new Date(s.validUntil) } : {}),
       });
     await appendEvents(trx, STATION_CASE, String(s.stationId), events);
   });
 }
 
 export const STATION_CASE = 'station';
+
+/** The station's licence as issued (or last renewed), and where its mail goes: its administrator's address. */
+export async function stationLicence(db: Db, id: number): Promise<{ number: string; validUntil: string; emails: string[] }> {
+  const row = await db('stations')
+    .leftJoin('users', 'users.id', 'stations.admin_id')
+    .where('stations.id', id)
+    .first('stations.*', 'users.email as admin_email');
+  if (!row) throw new Error(`no station ${id}`);
+  return { number: row.licence_number, validUntil: new Date(row.valid_until).toISOString(), emails: row.admin_email ? [row.admin_email] : [] };
+}
 
 /** The station as an inspection needs it, with the team that inspected it last (for rotation). */
 /** `within`: an official's jurisdictions; a station outside them is not found. */
@@ -227,11 +248,10 @@ export async function listStations(db: Db, f: StationFilter & RegisterFilter & {
   }));
 }
 
-/** The public list of confirmed demonstration stations (示范站). */
+/** The public list of confirmed demonstration stations (示范站): active ones only (not suspended, lapsed or revoked). */
 export async function demonstrationStations(db: Db) {
   const rows = await db('stations')
-    .where({ demonstration: 'confirmed' })
-    .whereNot('status', 'revoked')
+    .where({ demonstration: 'confirmed', status: 'active' })
     .orderBy('id')
     .select('id', 'name', 'licence_number', 'province_code', 'city_code', 'rating');
   return rows.map((r) => ({ id: r.id, name: r.name, licenceNumber: r.licence_number, provinceCode: r.province_code, cityCode: r.city_code, rating: r.rating }));

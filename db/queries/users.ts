@@ -1,6 +1,7 @@
 import type { Db } from '../connect';
 import type { Person, Role } from '../../domain/roles';
 import { appendAuditEvent, type AuditActor } from './events';
+import { withExaminerPlaceMoved } from './statistics';
 
 /** The user register: people, their organisation and affiliations, their roles. */
 export interface UserRow extends Person {
@@ -73,8 +74,11 @@ export async function upsertUsers(db: Db, users: Array<Omit<UserRow, 'stationId'
         .merge();
       await trx('user_roles').where({ user_id: u.id }).delete();
       if (u.roles.length) await trx('user_roles').insert(u.roles.map((role) => ({ user_id: u.id, role })));
-      await trx('user_jurisdictions').where({ user_id: u.id }).delete();
-      if (u.jurisdictions?.length) await trx('user_jurisdictions').insert(u.jurisdictions.map((code) => ({ user_id: u.id, code })));
+      // An examiner's qualifications and conduct records count where their jurisdictions place them.
+      await withExaminerPlaceMoved(trx, u.id, async (t) => {
+        await t('user_jurisdictions').where({ user_id: u.id }).delete();
+        if (u.jurisdictions?.length) await t('user_jurisdictions').insert(u.jurisdictions.map((code) => ({ user_id: u.id, code })));
+      });
     }
   });
 }
@@ -104,10 +108,12 @@ export async function changeAccess(
       await trx('user_roles').where({ user_id: id }).delete();
       if (change.roles.length) await trx('user_roles').insert(change.roles.map((role) => ({ user_id: id, role })));
     }
-    if (change.jurisdictions) {
-      await trx('user_jurisdictions').where({ user_id: id }).delete();
-      if (change.jurisdictions.length) await trx('user_jurisdictions').insert(change.jurisdictions.map((code) => ({ user_id: id, code })));
-    }
+    const jurisdictions = change.jurisdictions;
+    if (jurisdictions)
+      await withExaminerPlaceMoved(trx, id, async (t) => {
+        await t('user_jurisdictions').where({ user_id: id }).delete();
+        if (jurisdictions.length) await t('user_jurisdictions').insert(jurisdictions.map((code) => ({ user_id: id, code })));
+      });
     const after = (await findUsers(trx, [id]))[0];
     const access = (u: UserRow) => ({ active: u.active, roles: u.roles, jurisdictions: u.jurisdictions });
     await appendAuditEvent(trx, USER_CASE, id, {

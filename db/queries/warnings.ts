@@ -45,12 +45,11 @@ export async function countWarningFacts(db: Db, rules: WarningRules, windows: Wi
     const from = chinaDate(windows.pass_rate_above_history.since);
     const to = chinaDate(windows.pass_rate_above_history.until);
     const historyFrom = chinaDate(new Date(since('pass_rate_above_history').getTime() - durationMs(rule.history)).toISOString());
-    const recent = await db('appraisal_sessions')
-      .whereBetween('session_date', [from, to])
-      .where('status', 'approved')
-      .groupBy('station_id')
+    const approvedInWindow = () => db('appraisal_sessions').whereBetween('session_date', [from, to]).where('status', 'approved');
+    const recent = await approvedInWindow()
+      .groupBy('station_id', 'province_code')
       .havingRaw('SUM(candidates) >= ?', [rule.minCandidates])
-      .select('station_id', db.raw('SUM(candidates) AS candidates'), db.raw('SUM(passed) AS passed'));
+      .select('station_id', 'province_code', db.raw('SUM(candidates) AS candidates'), db.raw('SUM(passed) AS passed'));
     const history = recent.length
       ? await db('appraisal_sessions')
           .whereIn(
@@ -63,13 +62,24 @@ export async function countWarningFacts(db: Db, rules: WarningRules, windows: Wi
           .groupBy('station_id')
           .select('station_id', db.raw('SUM(candidates) AS candidates'), db.raw('SUM(passed) AS passed'))
       : [];
+    // The provinces' totals over the same window; a station is compared with the others of its province.
+    const provinces = recent.length
+      ? await approvedInWindow()
+          .whereIn('province_code', [...new Set(recent.map((r) => r.province_code as string))])
+          .groupBy('province_code')
+          .select('province_code', db.raw('SUM(candidates) AS candidates'), db.raw('SUM(passed) AS passed'))
+      : [];
     const before = new Map(history.map((h) => [Number(h.station_id), h]));
+    const province = new Map(provinces.map((p) => [p.province_code as string, p]));
     facts.pass_rate_above_history = recent.map((r) => ({
       stationId: Number(r.station_id),
       candidates: Number(r.candidates),
       passed: Number(r.passed),
       historyCandidates: Number(before.get(Number(r.station_id))?.candidates ?? 0),
       historyPassed: Number(before.get(Number(r.station_id))?.passed ?? 0),
+      provinceCode: r.province_code as string,
+      provinceCandidates: Number(province.get(r.province_code)?.candidates ?? 0) - Number(r.candidates),
+      provincePassed: Number(province.get(r.province_code)?.passed ?? 0) - Number(r.passed),
     }));
   }
 

@@ -19,6 +19,7 @@ import { expectNoDrift } from '../support/statistics';
 
 let h: Harness;
 let browser: Browser;
+let suspendedStation: number;
 const pageErrors: string[] = [];
 
 /** Approved sessions of 2026: two in Guangzhou and one in Foshan in the third quarter, one in Guangzhou in the fourth, one in Xiamen; the first with a quality supervisor. */
@@ -46,6 +47,9 @@ beforeAll(async () => {
     { group: 'otherProvince', ...station('350200') },
   ]);
   const stationOf: Record<string, number> = { '440100': ids.match[0], '440600': ids.noOccupation[0], '350200': ids.otherProvince[0] };
+  // Foshan's station suspended: the station figures count it where it is.
+  await h.db('stations').where({ id: stationOf['440600'] }).update({ status: 'suspended' });
+  suspendedStation = stationOf['440600'];
   await h.db('appraisal_sessions').insert(
     SESSIONS.map((s, i) => ({
       id: `01STATISTICS${String(i).padStart(14, '0')}`,
@@ -148,7 +152,15 @@ describe('statistics (统计)', () => {
       // The province's quarterly report: one sheet per subject.
       const [report] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=quarterly]').click()]);
       await expect(page.locator('[data-export=quarterly]').textContent()).resolves.toBe('下载广东省2026年第3季度统计报表（XLSX）');
-      expect((await workbook(report)).worksheets.map((s) => s.name)).toEqual(['鉴定场次', '职业资格证书', '空白证书']);
+      expect((await workbook(report)).worksheets.map((s) => s.name)).toEqual([
+        '鉴定场次',
+        '职业资格证书',
+        '空白证书',
+        '鉴定站',
+        '考评员资格',
+        '监督检查',
+        '质量投诉',
+      ]);
 
       // Drill into Guangzhou: by occupation there (a city has no places below it), the breadcrumb leads back up.
       await page.locator('a[data-drill="440100"]').click();
@@ -180,6 +192,33 @@ describe('statistics (统计)', () => {
       await expect(cells(page, 'tbody')).resolves.toHaveLength(2);
     },
   );
+
+  it('a provincial supervisor reads the station figures and opens the stations behind a number', { timeout: 90_000 }, async () => {
+    const page = await signedIn('sup-gd');
+    await page.getByRole('navigation').getByRole('link', { name: '统计', exact: true }).click();
+    await page.locator('table.stat-figures').waitFor();
+    await page.locator('nav.stat-subjects').getByRole('link', { name: '鉴定站' }).click();
+    const caption = page.locator('table.stat-figures caption');
+    await caption.filter({ hasText: '鉴定站统计：广东省' }).waitFor();
+    // Active, suspended and revoked stations of each city, as they stand now.
+    const status = (city: string) =>
+      ['active', 'suspended', 'revoked'].map((figure) =>
+        page.locator(`table.stat-figures tbody tr[data-key="${city}"] td[data-figure="${figure}"]`).textContent(),
+      );
+    await expect(Promise.all(status('440100'))).resolves.toEqual(['1', '0', '0']);
+    await expect(Promise.all(status('440600'))).resolves.toEqual(['0', '1', '0']);
+    await expect(page.locator('.chart svg[role=img]').first().getAttribute('aria-label')).resolves.toBe('正常运行（按地区）：广州市 1；佛山市 0');
+    await shot(page, 'stations');
+    await expectAccessible(page, 'station statistics of a province');
+
+    // Foshan's suspended station: the number opens the station register filtered to it.
+    await page.locator('table.stat-figures tbody tr[data-key="440600"] td[data-figure="suspended"] a').click();
+    await page.locator('h1', { hasText: '鉴定所/站台账' }).waitFor();
+    await page.locator('.register-count', { hasText: '共 1 条' }).waitFor();
+    await expect(page.inputValue('#register-status')).resolves.toBe('suspended');
+    await expect(page.inputValue('#register-cityCode')).resolves.toBe('440600');
+    await expect(page.locator('tbody tr[data-id]').getAttribute('data-id')).resolves.toBe(String(suspendedStation));
+  });
 
   it('a city supervisor sees their city only', { timeout: 60_000 }, async () => {
     const page = await signedIn('sup-gz');

@@ -35,6 +35,7 @@ const DUMMY_PARAMS: Record<string, string> = {
   sessionId: MISSING_ULID,
   number: 'KP-0000000-3-00000000',
   trackingNumber: 'TS20260101DEADBEEF',
+  year: '2026',
 };
 const key = ({ method, path }: RouteSpec) => `${method.toUpperCase()} ${path}`;
 /** A path with ids that exist nowhere (stations are numbered, checklist templates named). */
@@ -194,6 +195,11 @@ describe('whose objects', () => {
   it('keeps a reviewer to the applications assigned to them', async () => {
     await notFound('GET', `/v1/station-applications/${applicationId}`, 'rev-2');
     await notFound('POST', `/v1/station-applications/${applicationId}/review`, 'rev-2', { outcome: 'pass' });
+  });
+
+  it('keeps a supervisor off the statutory clock of an application outside their jurisdiction', async () => {
+    // A Foshan application: Xiamen's supervisor neither sees it nor extends its statutory limit.
+    await notFound('POST', `/v1/station-applications/${applicationId}/statutory-extension`, 'sup-xm', { reasons: ['不在辖区'] });
   });
 
   it("keeps an inspector off another team's inspection", async () => {

@@ -5,6 +5,7 @@ import { BLANK_FORM_CASE, stationStockTrail } from '../../db/queries/blankForms'
 import { CERTIFICATE_CASE } from '../../db/queries/certificates';
 import { COMPLAINT_CASE } from '../../db/queries/complaints';
 import { INSPECTION_CASE } from '../../db/queries/inspections';
+import { LICENCE_RENEWAL_CASE } from '../../db/queries/licenceRenewals';
 import { QUALIFICATION_CASE } from '../../db/queries/qualifications';
 import { SESSION_CASE } from '../../db/queries/sessions';
 import { CASE_TYPE as STATION_APPLICATION_CASE } from '../../db/queries/stationApplications';
@@ -17,6 +18,7 @@ import { campaignWorkflowId } from '../../workflows/campaign.messages';
 import { complaintWorkflowId } from '../../workflows/complaint.messages';
 import { examinerImportWorkflowId } from '../../workflows/examinerImport.messages';
 import { inspectionWorkflowId } from '../../workflows/inspection.messages';
+import { licenceRenewalWorkflowId } from '../../workflows/licenceRenewal.messages';
 import { qualificationWorkflowId } from '../../workflows/qualification.messages';
 import { sessionWorkflowId } from '../../workflows/session.messages';
 import { stationApplicationWorkflowId } from '../../workflows/stationApproval.messages';
@@ -312,6 +314,41 @@ const ROWS: Row[] = [
     },
   },
   {
+    route: '/v1/stations/{id}/licence-renewals',
+    as: 'admin-2',
+    status: 201,
+    crash: true,
+    prepare: async () => {
+      // One renewal per licence validity: a station of its own each time.
+      const station = await licenseStation(h, 'admin-2');
+      return {
+        path: `/v1/stations/${station}/licence-renewals`,
+        body: { documents: [{ kind: 'business_licence', reference: 'scan/renewal.pdf' }] },
+        otherBody: { documents: [{ kind: 'business_licence', reference: 'scan/renewal-2.pdf' }] },
+        effects: count('licence_renewals', { station_id: station }),
+        workflowId: async (res) => licenceRenewalWorkflowId(res.body.id),
+      };
+    },
+  },
+  {
+    route: '/v1/licence-renewals/{id}/decision',
+    as: 'sup-1',
+    status: 200,
+    // Its only action ends the case: a retry the API lost track of finds it decided (409) and acts no more, so no `update`.
+    caseAction: true,
+    prepare: async () => {
+      const station = await licenseStation(h, 'admin-2');
+      const filing = { documents: [{ kind: 'business_licence', reference: 'scan/r.pdf' }] };
+      const { id } = await ok(`/v1/stations/${station}/licence-renewals`, 'admin-2', filing, 201);
+      return {
+        path: `/v1/licence-renewals/${id}/decision`,
+        body: { outcome: 'approve' },
+        otherBody: { outcome: 'reject', reasons: ['site certificate expired'] },
+        effects: events(LICENCE_RENEWAL_CASE, id, 'renewal_approved', 'renewal_rejected'),
+      };
+    },
+  },
+  {
     route: '/v1/examiners/{id}/conduct',
     as: 'sup-1',
     status: 201,
@@ -393,6 +430,23 @@ const ROWS: Row[] = [
         body: { reviewerId: 'rev-2' },
         otherBody: { reviewerId: 'rev-1' },
         effects: events(STATION_APPLICATION_CASE, id, 'reviewer_assigned'),
+      };
+    },
+  },
+  {
+    // Its own update (not the case runtime's actions): the extension's due time is resolved before it is recorded.
+    route: '/v1/station-applications/{id}/statutory-extension',
+    as: 'sup-1',
+    status: 200,
+    update: true,
+    caseAction: true,
+    prepare: async () => {
+      const { id } = await ok('/v1/station-applications', 'admin-2', example, 201);
+      return {
+        path: `/v1/station-applications/${id}/statutory-extension`,
+        body: { reasons: ['需组织专家论证'] },
+        otherBody: { reasons: ['需征求行业意见'] },
+        effects: events(STATION_APPLICATION_CASE, id, 'statutory_limit_extended'),
       };
     },
   },
@@ -594,6 +648,17 @@ const ROWS: Row[] = [
         effects: events(WARNING_CASE, id, 'warning_dismissed'),
       };
     },
+  },
+  {
+    route: '/v1/calendars/{year}',
+    as: 'sup-gd',
+    status: 201,
+    prepare: async () => ({
+      path: '/v1/calendars/2031',
+      body: { scope: '440000', holidays: ['2031-03-03'], reason: '省政府公布的地方节假日' },
+      otherBody: { scope: '440000', holidays: ['2031-03-04'], reason: '省政府公布的地方节假日' },
+      effects: await growth(count('calendar_versions', { scope: '440000', year: 2031 })),
+    }),
   },
   {
     route: '/v1/certificates/imports',

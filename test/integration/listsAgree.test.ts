@@ -100,7 +100,11 @@ describe('lists agree with cases', () => {
       // The returned application waits on the applicant, by the applicant's deadline, not the reviewer's.
       if (res.body.status === 'returned') {
         expect(live.pending).toMatchObject({ action: 'resubmit', userIds: ['admin-1'] });
-        expect(Date.parse(live.pending.dueAt) - Date.parse(live.timeline.at(-1).at)).toBe(29 * DAY);
+        // Counted from the return itself, not from the statutory clock's stop recorded just after it.
+        const returned = live.timeline.findLast(
+          (e: { action: string; statusAfter?: string }) => e.statusAfter === 'returned' && e.action !== 'statutory_clock_stopped',
+        );
+        expect(Date.parse(live.pending.dueAt) - Date.parse(returned.at)).toBe(29 * DAY);
       }
     }
   });
@@ -215,6 +219,8 @@ describe('lists agree with cases', () => {
     );
     expect(shown.one.nextInspectionDueAt).toBe(nextDueAt);
     expect(shown.row.nextInspectionDueAt).toBe(nextDueAt);
-    expect(shown.one.programme.version).toBe(0);
+    // Its start and the licence it watches (licence_tracked): nothing else yet.
+    expect(shown.one.programme.version).toBe(1);
+    expect(shown.one.programme.timeline.map((e: { action: string }) => e.action)).toEqual(['licence_tracked']);
   });
 });

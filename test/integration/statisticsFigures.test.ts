@@ -110,6 +110,11 @@ describe('figures for a place and period', () => {
         key: '440100',
         name: '广州市',
         registerLink: expect.stringContaining('#/registers/sessions?provinceCode=440000&cityCode=440100&dateFrom='),
+        // Each number opens its own cases: the sessions held there, those with fraud signals.
+        links: expect.objectContaining({
+          held: expect.stringMatching(/^#\/registers\/sessions\?provinceCode=440000&cityCode=440100&dateFrom=.*&held=true$/),
+          withSignals: expect.stringContaining('held=true&signals=any'),
+        }),
         held: 1,
         candidates: 2,
         passed: 1,
@@ -117,7 +122,18 @@ describe('figures for a place and period', () => {
         supervised: 0,
         withSignals: 1,
       },
-      { key: '440600', name: '佛山市', registerLink: expect.any(String), held: 1, candidates: 4, passed: 3, passRate: 0.75, supervised: 1, withSignals: 0 },
+      {
+        key: '440600',
+        name: '佛山市',
+        registerLink: expect.any(String),
+        links: expect.any(Object),
+        held: 1,
+        candidates: 4,
+        passed: 3,
+        passRate: 0.75,
+        supervised: 1,
+        withSignals: 0,
+      },
     ]);
     expect(res.body.total).toEqual({ held: 2, candidates: 6, passed: 4, passRate: 0.6667, supervised: 1, withSignals: 1 });
     // Another year holds none of it.
@@ -162,11 +178,11 @@ describe('figures for a place and period', () => {
       const res = await h.api('GET', `/v1/statistics/sessions?period=${quarter}&place=${place}`, { as: 'sup-fs' });
       expect(res.status, place).toBe(404);
     }
-    const below = await h.api('GET', `/v1/statistics/sessions?place=440600&by=place`, { as: 'sup-fs' });
-    expect(below.status).toBe(400);
-    expect(below.body.error.details[0]).toMatchObject({ field: 'by', code: 'no_lower_level' });
+    // A city has no places below it: by place, it answers its own row.
+    const below = await h.api('GET', `/v1/statistics/sessions?period=${quarter}&place=440600&by=place`, { as: 'sup-fs' });
+    expect(below.body.rows.map((r: { key: string; held: number }) => [r.key, r.held])).toEqual([['440600', 1]]);
     expect((await h.api('GET', '/v1/statistics/sessions?place=350000', { as: 'sup-gd' })).status).toBe(404);
-    expect((await h.api('GET', '/v1/statistics/stations', { as: 'sup-gd' })).status).toBe(404);
+    expect((await h.api('GET', '/v1/statistics/visits', { as: 'sup-gd' })).status).toBe(404);
   });
 
   it("shows an industry authority its occupations' sessions anywhere, and no counts that carry no occupation", async () => {
@@ -209,7 +225,7 @@ describe('exports', () => {
 });
 
 describe('the quarterly report', () => {
-  const sheets = ['鉴定场次', '职业资格证书', '空白证书'];
+  const sheets = ['鉴定场次', '职业资格证书', '空白证书', '鉴定站', '考评员资格', '监督检查', '质量投诉'];
 
   it("is one workbook with a sheet per subject, a line per city and the province's total", async () => {
     const res = await download(`/v1/statistics/quarterly-report?province=440000&quarter=${quarter}`, 'sup-gd');

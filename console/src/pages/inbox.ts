@@ -6,7 +6,7 @@ import { occupationName } from '../occupations';
 import { errorNotice, heading } from '../view';
 
 interface InboxItem {
-  process: ProcessKey;
+  process: ProcessKey | 'licence-renewal';
   id: string;
   title: string;
   /** The pending action, or for complaints (whose list carries no action) the status. */
@@ -60,6 +60,13 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
           dueAt: r.dueAt,
           escalationLevel: r.escalationLevel,
         })),
+      ),
+    );
+  }
+  if (hasRole(me, 'supervisor')) {
+    sources.push(
+      list('/v1/licence-renewals?pendingOnMe=true').then((rows) =>
+        rows.map((r) => ({ ...fromPending('station', r, `${r.station.name} · ${r.licence.number}`), process: 'licence-renewal' as const })),
       ),
     );
   }
@@ -138,8 +145,21 @@ export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => bool
               h(
                 'tr',
                 { class: isOverdue(item, now) ? 'overdue' : null, 'data-case': `${item.process}/${item.id}` },
-                h('td', {}, processLabel(item.process)),
-                h('td', {}, h('a', { href: `#/cases/${item.process}/${encodeURIComponent(item.id)}` }, item.title)),
+                h('td', {}, item.process === 'licence-renewal' ? t('licence.renewals') : processLabel(item.process)),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'a',
+                    {
+                      href:
+                        item.process === 'licence-renewal'
+                          ? `#/licence/renewals/${encodeURIComponent(item.id)}`
+                          : `#/cases/${item.process}/${encodeURIComponent(item.id)}`,
+                    },
+                    item.title,
+                  ),
+                ),
                 h('td', {}, item.waitingFor),
                 h(
                   'td',

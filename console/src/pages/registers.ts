@@ -1,6 +1,6 @@
 import { api, fetchFile, hasRole, type Me } from '../api';
 import { h, show, type Child } from '../dom';
-import { levelLabel } from '../forms';
+import { LEVELS, levelLabel } from '../forms';
 import { formatTime, label, t, type MessageKey } from '../messages';
 import { occupationName } from '../occupations';
 import { placeName } from '../places';
@@ -14,7 +14,7 @@ import { errorNotice, heading } from '../view';
  */
 
 type Row = Record<string, any>;
-type Filter = 'place' | 'occupation' | 'created' | 'due' | 'overdue' | 'pendingOnMe' | 'sort' | 'sessionDate' | 'signals';
+type Filter = 'place' | 'occupation' | 'level' | 'held' | 'created' | 'due' | 'overdue' | 'pendingOnMe' | 'sort' | 'sessionDate' | 'signals';
 
 interface Column {
   key: MessageKey;
@@ -74,7 +74,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
   stations: {
     path: '/v1/stations',
     roles: ['supervisor', 'station_admin', 'inspector', 'reviewer'],
-    statuses: ['active', 'suspended', 'revoked'],
+    statuses: ['active', 'suspended', 'lapsed', 'revoked'],
     filters: ['place', 'occupation', 'created', 'due', 'overdue', 'sort'],
     columns: [
       { key: 'registers.col.name', cell: (r) => caseLink('station', r.id, r.name) },
@@ -116,7 +116,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
     path: '/v1/sessions',
     roles: ['station_admin', 'supervisor', 'reviewer', 'examiner', 'quality_supervisor'],
     statuses: [...SESSION_STATUSES],
-    filters: ['place', 'occupation', 'sessionDate', 'signals', 'created', 'due', 'overdue', 'pendingOnMe', 'sort'],
+    filters: ['place', 'occupation', 'level', 'held', 'sessionDate', 'signals', 'created', 'due', 'overdue', 'pendingOnMe', 'sort'],
     columns: [
       { key: 'registers.col.sessionDate', cell: (r) => caseLink('session', r.id, r.date) },
       { key: 'registers.col.station', cell: (r) => caseLink('station', r.stationId, r.stationName) },
@@ -241,6 +241,8 @@ const FIELDS = [
   'dateFrom',
   'dateTo',
   'signals',
+  'level',
+  'held',
 ] as const;
 
 /** The start of a day picked in the user's own time zone, as the API takes times. */
@@ -299,6 +301,19 @@ function filterForm(kind: RegisterKind, register: Register, filters: URLSearchPa
         ]
       : null,
     has('occupation') ? text('occupationCode', t('registers.occupationCode'), { pattern: '\\d-\\d{2}-\\d{2}-\\d{2}', size: '12' }) : null,
+    has('level')
+      ? field(
+          'level',
+          t('registers.level'),
+          h(
+            'select',
+            { id: id('level'), name: 'level' },
+            h('option', { value: '' }, t('registers.all')),
+            LEVELS.map((l) => h('option', { value: String(l), selected: String(l) === value('level') }, levelLabel(l))),
+          ),
+        )
+      : null,
+    has('held') ? check('held', t('registers.held')) : null,
     has('sessionDate')
       ? [date('dateFrom', t('registers.from', { what: t('registers.sessionDate') })), date('dateTo', t('registers.to', { what: t('registers.sessionDate') }))]
       : null,

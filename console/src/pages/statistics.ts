@@ -1,7 +1,7 @@
 import { api, fetchFile, type Me } from '../api';
-import { h, show, type Child } from '../dom';
+import { h, show } from '../dom';
 import { levelLabel } from '../forms';
-import { label, t, type MessageKey } from '../messages';
+import { isMessageKey, t, type MessageKey } from '../messages';
 import { occupationName } from '../occupations';
 import { placeName } from '../places';
 import { barChart, errorNotice, heading } from '../view';
@@ -12,14 +12,15 @@ import { save } from './registers';
  * for a period, grouped by place (drilling down nation → provinces → cities, a breadcrumb back up), occupation or level;
  * a table whose numbers open the register filtered to the cases behind them, bar charts of the main figures, exports and
  * a province's quarterly report. The choices live in the address, so a view can be linked to and gone back to.
- * Complaints keep their own figures (GET /v1/complaints/statistics) under the same page.
+ * Complaints are counted in the same scheme (GET /v1/statistics/complaints) as every other subject; the complaints'
+ * own endpoint (GET /v1/complaints/statistics) stays for its API callers.
  */
 
 type Row = Record<string, any>;
 
-const SUBJECTS = ['sessions', 'certificates', 'blankForms', 'complaints'] as const;
+const SUBJECTS = ['sessions', 'certificates', 'blankForms', 'stations', 'examiners', 'inspections', 'complaints'] as const;
 type Subject = (typeof SUBJECTS)[number];
-type Figures = Exclude<Subject, 'complaints'>;
+type Figures = Subject;
 const BYS = ['place', 'occupation', 'level'] as const;
 type By = (typeof BYS)[number];
 const PERIOD_KINDS = ['month', 'quarter', 'year', 'range'] as const;
@@ -31,9 +32,75 @@ const FIGURES: Record<Figures, { columns: string[]; charts: string[]; bys: reado
   certificates: { columns: ['issued', 'revoked', 'valid', 'replaced'], charts: ['issued', 'revoked'], bys: BYS },
   // Blank forms are counted where they are, by place only: they have no occupation or level.
   blankForms: { columns: ['province', 'station', 'printed', 'voided'], charts: ['station', 'printed'], bys: ['place'] },
+  // The other subjects carry no occupation or level on most of their figures: counted by place only.
+  stations: {
+    columns: [
+      'active',
+      'suspended',
+      'revoked',
+      'ratingA',
+      'ratingB',
+      'ratingC',
+      'ratingD',
+      'unrated',
+      'demonstration',
+      'demonstrationCandidates',
+      'licenceExpiring',
+    ],
+    charts: ['active', 'licenceExpiring'],
+    bys: ['place'],
+  },
+  examiners: { columns: ['active', 'suspended', 'lapsed', 'revoked', 'expiring', 'violations'], charts: ['active', 'expiring'], bys: ['place'] },
+  inspections: {
+    columns: [
+      'due',
+      'overdue',
+      'done',
+      'ratedA',
+      'ratedB',
+      'ratedC',
+      'ratedD',
+      'rectificationOpen',
+      'sanctionWarnings',
+      'sanctionSuspensions',
+      'sanctionRevocations',
+    ],
+    charts: ['overdue', 'done'],
+    bys: ['place'],
+  },
+  complaints: {
+    columns: [
+      'received',
+      'open',
+      'openFraudulent',
+      'openCrossRegion',
+      'openOutOfScope',
+      'openExaminerMisconduct',
+      'openCertificate',
+      'openOther',
+      'openUntriaged',
+      'openNormal',
+      'openSerious',
+      'openCritical',
+      'closed',
+      'slaMet',
+      'slaRate',
+      'found',
+      'substantiated',
+      'substantiatedRate',
+    ],
+    charts: ['open', 'slaRate', 'substantiatedRate'],
+    bys: ['place'],
+  },
 };
 
-const isRate = (figure: string) => figure === 'passRate';
+/** A figure's label: the subject's own where it has one (stations' and examiners' "active" differ), else the shared one. */
+function figureLabel(subject: Subject, figure: string): string {
+  const own = `stat.fig.${subject}.${figure}`;
+  return t(isMessageKey(own) ? own : (`stat.fig.${figure}` as MessageKey));
+}
+
+const isRate = (figure: string) => figure === 'passRate' || figure === 'slaRate' || figure === 'substantiatedRate';
 const figureText = (figure: string, value: unknown) =>
   value === null || value === undefined ? '—' : isRate(figure) ? `${(Number(value) * 100).toFixed(1)}%` : Number(value).toLocaleString();
 
@@ -92,14 +159,18 @@ interface View {
   by: By;
 }
 
-/** The groupings a subject has at a place: a city has no places below it. */
-const bysAt = (subject: Figures, place: string) => FIGURES[subject].bys.filter((by) => by !== 'place' || !isCity(place));
+/**
+ * The groupings a subject has at a place, the default first: a city has no places below it (by place it shows its own
+ * row), so a subject counted by occupation starts there.
+ */
+const bysAt = (subject: Figures, place: string): readonly By[] =>
+  isCity(place) && FIGURES[subject].bys.length > 1 ? ['occupation', 'level', 'place'] : FIGURES[subject].bys;
 
 function viewOf(me: Me, query: URLSearchParams): View {
   const subject = (SUBJECTS as readonly string[]).includes(query.get('subject') ?? '') ? (query.get('subject') as Subject) : 'sessions';
   const place = query.get('place') || placesOf(me)[0] || '';
   const asked = query.get('by') as By;
-  const bys = subject === 'complaints' ? [] : bysAt(subject, place);
+  const bys = bysAt(subject, place);
   return { subject, period: periodOf(query), place, by: bys.includes(asked) ? asked : (bys[0] ?? 'place') };
 }
 
@@ -261,9 +332,15 @@ function rowName(by: By, row: Row): string {
   return name === key ? (row.name ?? key) : name;
 }
 
-/** A figure's register link: one per row, or one per figure where the API gives them so. */
+/** A figure's register link: the number's own (the API's `links`), else its row's. */
 const linkOf = (row: Row, figure: string): string | null =>
-  typeof row.registerLink === 'string' ? row.registerLink : ((row.registerLink as Record<string, string> | undefined)?.[figure] ?? null);
+  (row.links as Record<string, string> | undefined)?.[figure] ?? (typeof row.registerLink === 'string' ? row.registerLink : null);
+
+/** The grouping kept when drilling into a place: the same where it applies there, else the place's default. */
+const drillBy = (view: View, place: string): By => {
+  const bys = bysAt(view.subject, place);
+  return view.by === 'place' && isCity(place) ? bys[0] : bys.includes(view.by) ? view.by : bys[0];
+};
 
 function figuresTable(view: View & { subject: Figures }, answer: Row): HTMLTableElement {
   const { columns } = FIGURES[view.subject];
@@ -274,7 +351,7 @@ function figuresTable(view: View & { subject: Figures }, answer: Row): HTMLTable
     return h(
       'td',
       { class: 'number', 'data-figure': figure },
-      href ? h('a', { href, 'aria-label': t('stat.figureLink', { name, figure: t(`stat.fig.${figure}` as MessageKey), value }) }, value) : value,
+      href ? h('a', { href, 'aria-label': t('stat.figureLink', { name, figure: figureLabel(view.subject, figure), value }) }, value) : value,
     );
   };
   const nameCell = (row: Row) => {
@@ -285,7 +362,9 @@ function figuresTable(view: View & { subject: Figures }, answer: Row): HTMLTable
     return h(
       'th',
       { scope: 'row' },
-      canDrill ? h('a', { href: hashOf({ ...view, place: key }), 'data-drill': key, title: t('stat.drill', { place: name }) }, name) : name,
+      canDrill
+        ? h('a', { href: hashOf({ ...view, place: key, by: drillBy(view, key) }), 'data-drill': key, title: t('stat.drill', { place: name }) }, name)
+        : name,
     );
   };
   const rows = answer.rows as Row[];
@@ -309,7 +388,7 @@ function figuresTable(view: View & { subject: Figures }, answer: Row): HTMLTable
         'tr',
         {},
         h('th', { scope: 'col' }, t(`stat.col.${view.by}`)),
-        columns.map((figure) => h('th', { scope: 'col', class: 'number' }, t(`stat.fig.${figure}` as MessageKey))),
+        columns.map((figure) => h('th', { scope: 'col', class: 'number', 'data-figure': figure }, figureLabel(view.subject, figure))),
       ),
     ),
     h(
@@ -348,7 +427,7 @@ function charts(view: View & { subject: Figures }, rows: Row[]): HTMLElement | n
     'div',
     { class: 'charts' },
     FIGURES[view.subject].charts.map((figure) => {
-      const title = t('stat.chart', { figure: t(`stat.fig.${figure}` as MessageKey), by: t(`stat.by.${view.by}`) });
+      const title = t('stat.chart', { figure: figureLabel(view.subject, figure), by: t(`stat.by.${view.by}`) });
       const bars = rows.map((row) => ({ label: rowName(view.by, row), value: Number(row[figure] ?? 0), display: figureText(figure, row[figure]) }));
       const chart = barChart(title, bars);
       chart.querySelector('svg')?.setAttribute('aria-label', t('stat.chartText', { title, values: bars.map((b) => `${b.label} ${b.display}`).join('；') }));
@@ -420,67 +499,15 @@ function downloads(view: View & { subject: Figures }): HTMLElement {
   );
 }
 
-const entries = (o: Record<string, number>, prefix: string) => Object.entries(o).map(([k, v]) => ({ label: prefix ? label(prefix, k) : k, value: v }));
-
-/** The complaints' own figures (open cases, SLA compliance, substantiated rate), as they were before the other subjects came. */
-async function complaintFigures(): Promise<Child> {
-  const s = await api<Row>('GET', '/v1/complaints/statistics');
-  return [
-    h('h2', {}, t('statistics.title')),
-    h('p', { class: 'notice' }, t('statistics.overdue', { n: s.overdue })),
-    h(
-      'div',
-      { class: 'charts' },
-      barChart(t('statistics.byCategory'), entries(s.open.byCategory, 'category')),
-      barChart(t('statistics.bySeverity'), entries(s.open.bySeverity, 'severity')),
-      barChart(
-        t('statistics.byRegion'),
-        Object.entries(s.open.byRegion as Record<string, number>).map(([code, value]) => ({ label: placeName(code), value })),
-      ),
-      barChart(t('statistics.byLevel'), entries(s.open.byEscalationLevel, '')),
-      barChart(
-        t('statistics.sla'),
-        s.slaCompliance.map((m: Row) => ({
-          label: m.period,
-          value: m.rate ?? 0,
-          display: m.rate === null ? '—' : `${Math.round(m.rate * 100)}% (${m.onTime}/${m.closed})`,
-        })),
-      ),
-      barChart(
-        t('statistics.substantiated'),
-        s.substantiatedRateByStation.map((r: Row) => ({
-          label: `#${r.stationId}`,
-          value: r.rate,
-          display: `${Math.round(r.rate * 100)}% (${r.substantiated}/${r.findings})`,
-        })),
-      ),
-    ),
-  ];
-}
-
 export async function statisticsPage(main: HTMLElement, me: Me, query: URLSearchParams): Promise<void> {
   const view = viewOf(me, query);
   const title = heading(t('stat.title'));
   const results = h('div', { class: 'stat-results' }, h('p', { role: 'status' }, t('common.loading')));
-  if (view.subject === 'complaints') {
-    show(main, title, subjectTabs(view), results);
-    try {
-      show(results, await complaintFigures());
-    } catch (error) {
-      show(results, errorNotice(error));
-    }
-    return;
-  }
   if (!view.place) {
     show(main, title, subjectTabs(view), h('p', { class: 'notice' }, t('stat.noPlace')));
     return;
   }
   const figures = { ...view, subject: view.subject };
-  if (!bysAt(figures.subject, view.place).length) {
-    // Blank forms are counted by place only (the API refuses any other grouping), and a city has no places below it.
-    show(main, title, subjectTabs(view), breadcrumb(me, view), h('p', { class: 'notice' }, t('stat.cityByPlaceOnly')));
-    return;
-  }
   show(
     main,
     title,
@@ -489,6 +516,8 @@ export async function statisticsPage(main: HTMLElement, me: Me, query: URLSearch
     breadcrumb(me, view),
     groupings(figures),
     view.subject !== 'sessions' ? h('p', { class: 'hint' }, t('stat.currentNote')) : null,
+    ['stations', 'examiners', 'inspections'].includes(view.subject) ? h('p', { class: 'hint' }, t('stat.expiringNote')) : null,
+    isCity(view.place) && view.by === 'place' ? h('p', { class: 'hint' }, t('stat.cityOwnRow')) : null,
     results,
   );
   try {

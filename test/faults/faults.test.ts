@@ -413,6 +413,12 @@ describe('faults with cases in flight in all four processes', () => {
     }).toEqual({ station_applications: 3, stations: 2, inspections: 1, qualifications: 2, complaints: 2 });
 
     // Events: each timeline exactly as its steps made it, nothing twice and nothing else.
+    const otherStationId = (
+      await sys
+        .db('station_applications')
+        .where({ id: id('A1') })
+        .first('station_id')
+    )?.station_id as number;
     const timelines: Record<string, string[]> = {};
     for (const e of await sys.db('events').whereNot('case_type', 'examiner_import').orderBy(['case_type', 'case_id', 'seq']))
       (timelines[`${e.case_type}:${e.case_id}`] ??= []).push(e.action);
@@ -442,7 +448,9 @@ describe('faults with cases in flight in all four processes', () => {
       [`station_application:${id('A0')}`]: approval,
       [`station_application:${id('A1')}`]: approval,
       [`station_application:${id('A2')}`]: ['submitted', 'completeness_passed', 'withdrawn'],
-      [`station:${stationId}`]: ['inspection_concluded'],
+      // Each licensed station's programme watches its licence from its start (licence_tracked).
+      [`station:${stationId}`]: ['licence_tracked', 'inspection_concluded'],
+      [`station:${otherStationId}`]: ['licence_tracked'],
       [`inspection:${id('I1')}`]: [
         'created',
         'team_assigned',

@@ -2,6 +2,30 @@ import type { Db } from '../db/connect';
 import { calendarInForce, calendarVersionInForce } from '../db/queries/calendars';
 import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from '../domain/workingDays';
 
+export interface WorkingDayRequest {
+  from: string;
+  days: number;
+  provinceCode: string;
+}
+
+export interface WorkingDayDue {
+  dueAt: string;
+  calendarVersion: number;
+}
+
+/** When a period of `days` working days from `from` is due on a calendar: the end (China time) of its last working day. */
+function dueOn(calendar: WorkingCalendar, req: WorkingDayRequest): WorkingDayDue {
+  return { dueAt: addWorkingDays(calendar, req.from, req.days), calendarVersion: calendar.version };
+}
+
+/**
+ * The same due time outside a workflow, on the calendar in force read afresh: for the public complaint intake, which writes
+ * the case's first row (and its first due time) before the workflow's first save, and must write what that save writes.
+ */
+export async function workingDayDueNow(db: Db, req: WorkingDayRequest): Promise<WorkingDayDue> {
+  return dueOn(await calendarInForce(db, req.provinceCode), req);
+}
+
 /**
  * Working-day arithmetic over the calendar in force (the national calendar with the province's own days off). Workflows
  * call these when a working-day wait starts: the answer, with the calendar version it used, is recorded in history, so a
@@ -23,9 +47,8 @@ export function createCalendarActivities({ db }: { db: Db }) {
 
   return {
     /** When a period of `days` working days from `from` is due: the end (China time) of its last working day. */
-    async workingDayDue(req: { from: string; days: number; provinceCode: string }): Promise<{ dueAt: string; calendarVersion: number }> {
-      const calendar = await calendarFor(req.provinceCode);
-      return { dueAt: addWorkingDays(calendar, req.from, req.days), calendarVersion: calendar.version };
+    async workingDayDue(req: WorkingDayRequest): Promise<WorkingDayDue> {
+      return dueOn(await calendarFor(req.provinceCode), req);
     },
 
     /** Working days elapsed after the day of `from` up to and including the day of `to`. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,19 +17,24 @@ import { benchApiConfig, type ApiProcessSettings, type FromApi, type ToApi } fro
 import { httpClient } from './http';
 import { rssMB } from './procs';
 import { startSink } from './sink';
+import { closedLoop, type LoadResult } from './stats';
 
 const NAMESPACE = 'default';
+/** The engine-raw workflow: a type and task queue no worker knows, so a start is all the engine's work. */
+const RAW_WORKFLOW_TYPE = 'benchEngineRaw';
+const RAW_TASK_QUEUE = 'bench-engine-raw';
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /**
- * The whole system on this machine, as `npm start` runs it: a Temporal dev server of its own on a
- * SQLite file (WAL, synchronous=NORMAL), a database of its own on the local MariaDB, the worker as a
- * child process (production mode, pre-built workflow bundle: its RSS is its own), the API in a process
- * of its own (bench/apiProcess.ts), and in this process the load generator, the baselines and an SMTP sink.
+ * The whole system on this machine, as `npm start` runs it, on one of two Temporal engines: with TEMPORAL_ADDRESS
+ * unset, a Temporal dev server of its own on a SQLite file (WAL, synchronous=NORMAL); with it set, that server (as
+ * `npm run bench` sets it for the production engine, scripts/engine.sh, whose directory TEMPORAL_ENGINE_DIR names the
+ * services' processes). Then a database of its own on the local MariaDB, the worker as a child process (production
+ * mode, pre-built workflow bundle: its RSS is its own), the API in a process of its own (bench/apiProcess.ts), and in
+ * this process the load generator, the baselines and an SMTP sink. On a server of another run's namespace nothing
+ * collides: the database, task queue and raw workflows are named by this run.
  */
 export async function startBenchEnv(log: (line: string) => void) {
-  const cli = process.env.TEMPORAL_CLI_PATH;
-  if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set: run `npm run bench`, which finds or builds the Temporal CLI');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'as-bench-'));
   let failed = false;
   // After a failure the worker's logs stay for a look.
@@ -39,17 +44,12 @@ export async function startBenchEnv(log: (line: string) => void) {
     for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`cleanup: ${String(error)}`));
   };
   try {
-    const port = await freePort();
-    const address = `127.0.0.1:${port}`;
-    const devServer = startDevServer({ cli, dbFile: path.join(tmp, 'temporal.sqlite'), port, quiet: true });
-    cleanups.push(() => stopChild(devServer));
-    const connection = await connectWhenReady(address);
-    cleanups.push(() => connection.close());
-    await ensureSearchAttributes(connection, NAMESPACE);
-    const { serverVersion } = await connection.workflowService.getSystemInfo({});
-    log(`Temporal dev server ${serverVersion} at ${address} (pid ${devServer.pid})`);
+    const temporalEngine = await startEngine(tmp, cleanups);
+    const { address, engine } = temporalEngine;
+    log(`${engineLabel(engine)}, at ${address}`);
+    const runTag = `${process.pid}_${randomBytes(3).toString('hex')}`;
 
-    const ownerUrl = `mysql://root@127.0.0.1:3306/as_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const ownerUrl = `mysql://root@127.0.0.1:3306/as_bench_${runTag}`;
     await migrateDatabase(ownerUrl, seedDemo);
     cleanups.push(() => dropDatabase(ownerUrl));
     // The system connects as the restricted application account, as in production; fixtures go in as the owner.
@@ -70,7 +70,7 @@ export async function startBenchEnv(log: (line: string) => void) {
     // Sealed complainant contacts must open in the worker: one key for both processes.
     const sealingKey = randomBytes(32).toString('hex');
     process.env.COMPLAINT_KEY = sealingKey;
-    const taskQueue = 'bench';
+    const taskQueue = `bench-${runTag}`;
     log('building the workflow bundle (npm run build:workflows)');
     await runToEnd(TSX, [path.join(ROOT, 'scripts', 'build-workflow-bundle.ts')]);
     let workers = 0;
@@ -136,6 +136,7 @@ export async function startBenchEnv(log: (line: string) => void) {
     const http = api.synced(httpClient(baseUrl, 64));
     cleanups.push(() => http.close());
 
+    let rawBatches = 0;
     const tokens = new Map<string, string>();
     for (const user of DEMO_USERS) tokens.set(user.id, await mintToken(config, user.id, '12h'));
 
@@ -150,9 +151,26 @@ export async function startBenchEnv(log: (line: string) => void) {
       /** For a scenario that streams a request body, which `http` does not. */
       baseUrl,
       taskQueue,
-      versions: { temporalServer: serverVersion ?? 'unknown', mariadb: String(mariadb) },
+      /** The Temporal engine measured: which kind, version, persistence, shards and processes. */
+      engine,
+      versions: { temporalServer: engine.version, mariadb: String(mariadb) },
       token: (userId: string) => tokens.get(userId)!,
-      pids: () => ({ bench: process.pid, api: api.child.pid, worker: worker?.pid, temporal: devServer.pid, mariadb: mariadbPid }),
+      /** The processes whose CPU the tables show; the engine's as `temporal` (dev server) or `temporal.<service>` and `postgres.<pid>`. */
+      pids: () => ({ bench: process.pid, api: api.child.pid, worker: worker?.pid, mariadb: mariadbPid, ...temporalEngine.pids() }),
+      /**
+       * The engine's own raw figure: `total` starts of a trivial workflow, `concurrency` callers at a time, on a task
+       * queue no worker polls, so only the engine works (each start persisted, its first task queued) and nothing runs
+       * afterwards. The workflows stay open, under ids of this run.
+       */
+      async engineRawStarts(total: number, concurrency: number): Promise<LoadResult> {
+        const batch = `${runTag}_${++rawBatches}`;
+        const result = await closedLoop(total, concurrency, async (i) => {
+          await raw.workflow.start(RAW_WORKFLOW_TYPE, { workflowId: `bench-engine-raw:${batch}:${i}`, taskQueue: RAW_TASK_QUEUE, args: [] });
+        });
+        // A figure over failed starts would flatter or slight the engine: none is given.
+        if (result.errors > 0) throw new Error(`engine raw: ${result.errors} of ${total} starts failed, first: ${result.firstError}`);
+        return result;
+      },
       workerRss: () => (worker?.pid ? rssMB(worker.pid) : NaN),
       /**
        * A fresh worker process (scenarios that measure its memory start from an empty cache), its RSS
@@ -175,6 +193,103 @@ export async function startBenchEnv(log: (line: string) => void) {
 }
 
 export type BenchEnv = Awaited<ReturnType<typeof startBenchEnv>>;
+
+/** The Temporal engine a run measured, named by the engine itself where it can say (versions, shards). */
+export interface EngineInfo {
+  kind: 'dev' | 'server';
+  version: string;
+  persistence: string;
+  historyShards: number;
+  /** The engine's OS processes, each named by the services it runs. */
+  processes: string[];
+}
+
+export function engineLabel(e: EngineInfo): string {
+  const shards = `${e.historyShards} history shard${e.historyShards === 1 ? '' : 's'}`;
+  const processes = e.processes.length === 1 ? `one process (${e.processes[0]})` : `${e.processes.length} processes (${e.processes.join(', ')})`;
+  return `${e.kind === 'dev' ? 'Temporal dev server' : 'Temporal Server'} ${e.version} on ${e.persistence}, ${shards}, ${processes}`;
+}
+
+/**
+ * TEMPORAL_ADDRESS's server, or a dev server of this run's own in `tmp`. `pids()` names the engine's processes: the dev
+ * server's one; a server's services from TEMPORAL_ENGINE_DIR's pid files (read each time: a service may be restarted)
+ * and the PostgreSQL backends serving its databases (ENGINE_DB), not the cluster's shared background processes.
+ */
+async function startEngine(tmp: string, cleanups: Array<() => unknown>) {
+  let address = process.env.TEMPORAL_ADDRESS;
+  let devServer: ChildProcess | undefined;
+  if (!address) {
+    const cli = process.env.TEMPORAL_CLI_PATH;
+    if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set: run `npm run bench`, which finds or builds the Temporal CLI');
+    const port = await freePort();
+    address = `127.0.0.1:${port}`;
+    const child = startDevServer({ cli, dbFile: path.join(tmp, 'temporal.sqlite'), port, quiet: true });
+    cleanups.push(() => stopChild(child));
+    devServer = child;
+  }
+  const connection = await connectWhenReady(address);
+  cleanups.push(() => connection.close());
+  await ensureSearchAttributes(connection, NAMESPACE);
+  const [{ serverVersion }, cluster] = await Promise.all([connection.workflowService.getSystemInfo({}), connection.workflowService.getClusterInfo({})]);
+  const version = serverVersion || cluster.serverVersion || 'unknown';
+  const historyShards = cluster.historyShardCount ?? NaN;
+  if (devServer) {
+    const engine: EngineInfo = {
+      kind: 'dev',
+      version,
+      persistence: 'SQLite (WAL, synchronous=NORMAL)',
+      historyShards,
+      processes: ['frontend, history, matching and worker together'],
+    };
+    return { address, engine, pids: () => ({ temporal: devServer.pid }) };
+  }
+  const engineDir = process.env.TEMPORAL_ENGINE_DIR;
+  const services = engineDir
+    ? readdirSync(engineDir)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => f.slice(0, -'.pid'.length))
+        .sort()
+    : [];
+  const databases = process.env.ENGINE_DB ? [process.env.ENGINE_DB, `${process.env.ENGINE_DB}_visibility`] : [];
+  const engine: EngineInfo = {
+    kind: 'server',
+    version,
+    persistence: process.env.TEMPORAL_ENGINE_PERSISTENCE ?? cluster.persistenceStore ?? 'unknown',
+    historyShards,
+    processes: services.length ? services : ['not known (TEMPORAL_ENGINE_DIR unset)'],
+  };
+  const pids = () => ({
+    ...Object.fromEntries(services.map((s) => [`temporal.${s}`, pidIn(path.join(engineDir!, `${s}.pid`))])),
+    ...Object.fromEntries(postgresBackends(databases).map((pid) => [`postgres.${pid}`, pid])),
+  });
+  return { address, engine, pids };
+}
+
+function pidIn(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PostgreSQL backends connected to these databases: their process titles read `postgres: <cluster>: <user> <database> …`. */
+function postgresBackends(databases: string[]): number[] {
+  if (databases.length === 0) return [];
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const database = /^postgres: [^:]+: \S+ (\S+) /.exec(title)?.[1];
+    if (database && databases.includes(database)) found.push(Number(entry));
+  }
+  return found;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();

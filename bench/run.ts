@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../platform/config';
-import { startBenchEnv, type BenchContext } from './env';
-import { markdown, type ScenarioReport } from './report';
+import { engineLabel, startBenchEnv, type BenchContext, type EngineInfo } from './env';
+import { fmt, markdown, type Figure, type ScenarioReport } from './report';
 import { campaignReport, campaignRun } from './scenarios/campaign';
 import { certificateImport } from './scenarios/certificateImport';
 import { certificatePdfScenario } from './scenarios/certificatePdf';
@@ -17,12 +17,15 @@ import { outbox } from './scenarios/outbox';
 import { statistics } from './scenarios/statistics';
 
 /**
- * `npm run bench`: every scenario of BENCHMARKS.md against the real system on this machine, the
- * baselines in the same process and run. BENCH_SCALE (default 1) scales the sizes for quick runs,
- * BENCH_RUNS (default 3) sets the runs per scenario, BENCH_ONLY=list,outbox picks scenarios.
- * The two scenarios whose runs take minutes (campaign, cycles) run once each, then again while
- * BENCH_BUDGET_S (default 19 minutes from the start) allows another run of the same length.
- * Writes bench/results/<time>.json; a complete full-scale run also rewrites the table in BENCHMARKS.md.
+ * Every scenario of BENCHMARKS.md against the real system on this machine, on one Temporal engine (TEMPORAL_ADDRESS's,
+ * else a dev server of its own; bench/env.ts), the baselines in the same process and run. BENCH_SCALE (default 1)
+ * scales the sizes for quick runs, BENCH_RUNS (default 3) sets the runs per scenario, BENCH_ONLY=list,outbox picks
+ * scenarios. The two scenarios whose runs take minutes (campaign, cycles) run once each, then again while
+ * BENCH_BUDGET_S (default 19 minutes from the start) allows another run of the same length. Writes BENCH_RESULTS_FILE
+ * (default bench/results/<time>-<engine>.json) and prints the engine's table.
+ * `tsx bench/run.ts publish <results files>` prints the tables of several such runs (`npm run bench` runs one per
+ * engine, scripts/bench.sh) and, when they are complete full-scale runs on both engines, rewrites the results section
+ * of BENCHMARKS.md with them.
  */
 const SCENARIOS = [
   'complaintCreate',
@@ -36,11 +39,34 @@ const SCENARIOS = [
   'campaign',
   'cycles',
 ] as const;
+/**
+ * The scenarios the results section between the markers holds, on both engines: those whose work goes through Temporal
+ * or the worker. The certificate and statistics scenarios (MySQL, PDF) keep their own sections of BENCHMARKS.md.
+ */
+const ENGINE_SCENARIOS: readonly Scenario[] = ['complaintCreate', 'decision', 'list', 'outbox', 'campaign', 'cycles'];
+type Scenario = (typeof SCENARIOS)[number];
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const DOC = path.join(ROOT, 'BENCHMARKS.md');
 const [START, END] = ['<!-- bench:results:start -->', '<!-- bench:results:end -->'];
 
+/** What one engine's run writes, and `publish` reads back. */
+interface BenchResult {
+  at: string;
+  wallS: number;
+  scale: number;
+  runs: number;
+  budgetS: number;
+  /** Every scenario of ENGINE_SCENARIOS ran. */
+  complete: boolean;
+  engine: EngineInfo;
+  machine: ReturnType<typeof machineInfo>;
+  versions: Record<string, string>;
+  durations: Record<string, number>;
+  scenarios: ScenarioReport[];
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'publish') return publish(process.argv.slice(3));
   const scale = Number(process.env.BENCH_SCALE ?? 1);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const budgetS = Number(process.env.BENCH_BUDGET_S ?? 19 * 60);
@@ -51,7 +77,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
   const env = await startBenchEnv(log);
-  // Ctrl-C still stops the dev server and the worker and drops the database.
+  // Ctrl-C still stops the dev server (if its own) and the worker and drops the database.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void env.close().finally(() => process.exit(130)));
   const ctx: BenchContext = { env, runs, scale, log };
   const reports: ScenarioReport[] = [];
@@ -117,29 +143,82 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   const machine = machineInfo();
   const versions = { node: process.version, temporalSdk: packageVersion('@temporalio/worker'), temporalCli: cliVersion(), ...env.versions };
-  const result = { at, wallS, scale, runs, budgetS, machine, versions, durations, scenarios: reports };
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${at.replace(/[:.]/g, '-')}.json`);
+  const result: BenchResult = {
+    at,
+    wallS,
+    scale,
+    runs,
+    budgetS,
+    complete: ENGINE_SCENARIOS.every((s) => only.includes(s)),
+    engine: env.engine,
+    machine,
+    versions,
+    durations,
+    scenarios: reports,
+  };
+  const file = process.env.BENCH_RESULTS_FILE
+    ? path.resolve(process.env.BENCH_RESULTS_FILE)
+    : path.join(RESULTS_DIR, `${at.replace(/[:.]/g, '-')}-${env.engine.kind}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\n${engineSection(result)}\n\nresults: ${path.relative(ROOT, file)}`);
+}
 
-  const table = [
-    `Run of ${at}: ${runs} runs per scenario (the long ones as the ${formatDuration(budgetS)} budget allowed) at scale ${scale}, ${formatDuration(wallS)} in all (${Object.entries(
-      durations,
+/** One engine's table with what it ran on. */
+function engineSection(r: BenchResult): string {
+  return [
+    `### ${engineLabel(r.engine)}`,
+    '',
+    `Run of ${r.at}: ${r.runs} runs per scenario (the long ones as the ${formatDuration(r.budgetS)} budget allowed) at scale ${r.scale}, ${formatDuration(r.wallS)} in all (${Object.entries(
+      r.durations,
     )
       .map(([k, s]) => `${k} ${formatDuration(s)}`)
       .join(', ')}).`,
     '',
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.kernel}. Versions: Node ${versions.node}, Temporal TS SDK ${versions.temporalSdk}, ${versions.temporalCli}, dev server ${versions.temporalServer} on SQLite, MariaDB ${versions.mariadb}.`,
+    `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB memory, ${r.machine.kernel}. Versions: Node ${r.versions.node}, Temporal TS SDK ${r.versions.temporalSdk}, ${r.versions.temporalCli}, MariaDB ${r.versions.mariadb}.`,
     '',
-    markdown(reports, machine.cpus),
+    markdown(r.scenarios, r.machine.cpus),
   ].join('\n');
-  console.log(`\n${table}\n\nresults: ${path.relative(ROOT, file)}`);
-  if (scale === 1 && only.length === SCENARIOS.length) {
+}
+
+/** The engines' results side by side, then each engine's table; BENCHMARKS.md after complete full-scale runs on both. */
+function publish(files: string[]): void {
+  if (files.length === 0) throw new Error('publish: name the results files of the engines’ runs');
+  const results = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchResult);
+  const short = (r: BenchResult) => (r.engine.kind === 'dev' ? 'dev server' : `server (${r.engine.persistence}, ${r.engine.historyShards} shards)`);
+  const titles = [...new Map(results.flatMap((r) => r.scenarios.map((s) => [s.id, s.title] as const))).entries()];
+  const median = (f: Figure) => `${fmt(f.value.median)} ${f.unit}`;
+  const engineRaw = (s: ScenarioReport) =>
+    s.engineRaw === 'baseline' && s.baseline
+      ? `; engine raw = the baseline, ${median(s.baseline)}`
+      : s.engineRaw && s.engineRaw !== 'baseline'
+        ? `; engine raw ${median(s.engineRaw.figure)}, the scenario at ${s.engineRaw.share.median.toFixed(2)}× of it`
+        : '';
+  const measured = (s: ScenarioReport | undefined) =>
+    s ? `${s.met ? '' : '**'}${median(s.system)}${s.ratio ? `, ${s.ratio.median.toFixed(2)}×` : ''}${s.met ? '' : '**'}${engineRaw(s)}` : '—';
+  const sideBySide = [
+    `| scenario | target | ${results.map(short).join(' | ')} |`,
+    `|---|---|${results.map(() => '---|').join('')}`,
+    ...titles.map(([id, title]) => {
+      const rows = results.map((r) => r.scenarios.find((s) => s.id === id));
+      return `| ${title} | ${rows.find(Boolean)?.target ?? ''} | ${rows.map(measured).join(' | ')} |`;
+    }),
+  ].join('\n');
+  const text = [
+    `One \`npm run bench\` on ${results.length === 1 ? 'one engine' : `${results.length} engines in turn`} (runs ending ${results.map((r) => `${r.at.slice(0, 16).replace('T', ' ')} UTC`).join(' and ')}); the medians side by side, a target not met in bold (each engine's table below has the ranges, baselines and CPU):`,
+    '',
+    sideBySide,
+    '',
+    ...results.flatMap((r) => [engineSection(r), '']),
+  ].join('\n');
+  console.log(`\n${text}`);
+  const kinds = new Set(results.map((r) => r.engine.kind));
+  if (results.every((r) => r.scale === 1 && r.complete) && kinds.has('dev') && kinds.has('server')) {
     const doc = readFileSync(DOC, 'utf8');
     const [before, rest] = doc.split(START);
     if (rest === undefined || !rest.includes(END)) throw new Error(`BENCHMARKS.md lacks the ${START} … ${END} markers`);
-    writeFileSync(DOC, `${before}${START}\n${table}\n${END}${rest.split(END)[1]}`);
-    console.log('BENCHMARKS.md: table updated');
+    writeFileSync(DOC, `${before}${START}\n${text.trimEnd()}\n${END}${rest.split(END)[1]}`);
+    console.log('BENCHMARKS.md: tables updated');
   }
 }
 

@@ -101,6 +101,11 @@ export function isUnresolvedDeadline(deadline: Deadline): boolean {
   return deadline.workingDays !== undefined && deadline.calendarVersion === undefined;
 }
 
+/** A working-day period with the due time the calendar gave it (the calendar activity's, or the public intake's own). */
+export function resolvedPeriod(period: Deadline, due: { dueAt: string; calendarVersion: number }): Deadline {
+  return { ...period, dueAt: due.dueAt, calendarVersion: due.calendarVersion };
+}
+
 /** A mail a timeline entry calls for: its key is unique within the case (the outbox key). */
 export interface CaseMail {
   key: string;
@@ -140,6 +145,12 @@ export interface CaseRules<S extends CaseRecord & { status: string }, A extends 
    */
   deadline(before: S | undefined, after: S, current: Deadline | undefined, policy: Policy, at: number): Deadline | undefined;
   project(state: S): P;
+  /**
+   * Actions whose entry states the due time of the period it begins (a notice prints it as a date): the runtime records
+   * the resolved due time on the entry as `data.dueAt` before the entry is mailed or written, so the mail, the case and
+   * any document read one due time (see `statedDue` in domain/notices.ts).
+   */
+  statesDue?: readonly string[];
   /** For processes whose steps are statuses held under policy deadlines (see workflows/caseRuntime.ts holdStatus). */
   hold?: HoldRules<S>;
 }

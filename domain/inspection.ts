@@ -394,6 +394,8 @@ export const inspectionRules: CaseRules<InspectionState, InspectionAction, Inspe
   apply: applyInspectionAction,
   pendingOn: inspectionPendingOn,
   mailsFor: (entry, s, policy) => inspectionMailsFor(entry, s, policy.deadlines.rectification),
+  // The order's mail and its printed notice (整改通知书) state the date the rectification is due.
+  statesDue: ['rectification_ordered'],
   isFinal: (s) => isInspectionFinal(s.status),
   deadline: deadlineByStatus<InspectionState>(STEP_DEADLINES),
   project: (s) => ({ ...withoutTimeline(s), template: { id: s.template.id, version: s.template.version } }),

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from './case';
-import { durationMs } from './duration';
+import { durationMs, isIsoDuration } from './duration';
 import type { StationApprovalPolicy } from './policy';
 import type { InspectionState } from './inspection';
 import type { QualificationState } from './qualification';
@@ -21,6 +21,17 @@ export interface Mail {
 const ref = (s: ApplicationState) => `application ${s.id} (${s.application.stationName})`;
 const lines = (items: string[]) => items.map((i) => `  - ${i}`).join('\n');
 
+/**
+ * The due time an entry states for the period it began: the one the case holds, recorded on the entry when the period was
+ * resolved (CaseRules.statesDue). Entries recorded before due times were stated count an ISO period from the entry, as the
+ * case did; null where neither is known (a working-day period the case replaced before it was resolved).
+ */
+export function statedDue(entry: Pick<TimelineEntry, 'at' | 'data'>, period: string): string | null {
+  const dueAt = entry.data?.dueAt;
+  if (typeof dueAt === 'string') return dueAt;
+  return isIsoDuration(period) ? new Date(Date.parse(entry.at) + durationMs(period)).toISOString() : null;
+}
+
 /** Reminder and escalation mails for any case, named by a label such as "station application 01H…". */
 export const deadlineNotices = {
   reminder: (label: string, action: string, dueAt: string): Notice => ({
@@ -40,7 +51,7 @@ export const deadlineNotices = {
 export function stationMailsFor(entry: TimelineEntry, s: ApplicationState, policy: StationApprovalPolicy): Mail[] {
   const applicant = [s.application.contactEmail];
   const reasons = (entry.data?.reasons as string[] | undefined) ?? [];
-  const resubmitBy = () => new Date(Date.parse(entry.at) + durationMs(policy.deadlines.resubmission)).toISOString();
+  const resubmitBy = () => statedDue(entry, policy.deadlines.resubmission) ?? 'the due date shown on the application';
   const mail = (to: string[], subject: string, text: string): Mail[] => [
     { key: `${entry.seq}-${entry.action}`, to, notice: { subject: `Station application ${s.id}: ${subject}`, text } },
   ];
@@ -140,7 +151,7 @@ export function inspectionMailsFor(entry: TimelineEntry, s: InspectionState, rec
         `You are on the team for ${label} (lead: ${s.leadId}). Please acknowledge.`,
       );
     case 'rectification_ordered': {
-      const by = new Date(Date.parse(entry.at) + durationMs(rectificationPeriod)).toISOString();
+      const by = statedDue(entry, rectificationPeriod) ?? 'the due date shown on the inspection';
       const texts = items.map((id) => s.template.items.find((i) => i.id === id)?.text ?? id);
       return mail(station, 'rectification order (整改通知)', `${label} found these items failing:\n${lines(texts)}\n\nRectify them and report by ${by}.`);
     }

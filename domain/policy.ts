@@ -12,8 +12,9 @@ import { periodUnit } from './statutoryClock';
 const duration = z.string().refine(isIsoDuration, 'must be an ISO-8601 duration such as P14D or PT5S');
 /**
  * A step deadline: an ISO-8601 duration, or `P<n>WD`, n working days on the published calendar, due at the end (China time)
- * of the n-th working day after the step starts. Only for steps whose due time the workflow runtime computes (a period a
- * notice or document states as a date, such as resubmission or rectification, stays a duration).
+ * of the n-th working day after the step starts. The workflow runtime resolves it when the wait starts; a notice or document
+ * that states the date (resubmission, rectification) prints that resolved due time, and the public complaint intake resolves
+ * the first triage period on the same calendar. Periods that are not waits (validities, windows, intervals) stay durations.
  */
 const deadline = z
   .string()
@@ -30,7 +31,7 @@ export type OnSiteItem = (typeof ON_SITE_ITEMS)[number];
 export const stationApprovalPolicySchema = z.object({
   /** How long each waiting step may take before its holder is reminded and the case escalates. */
   deadlines: z.object({
-    resubmission: duration,
+    resubmission: deadline,
     assignReviewer: deadline,
     documentReview: deadline,
     assignAssessors: deadline,
@@ -78,7 +79,7 @@ export const inspectionPolicySchema = z.object({
     report: deadline,
     review: deadline,
     /** Time the station has to rectify (整改) and report. */
-    rectification: duration,
+    rectification: deadline,
     verification: deadline,
     sanctionDecision: deadline,
   }),
@@ -124,8 +125,8 @@ export const qualificationPolicySchema = z.object({
 });
 
 export const complaintPolicySchema = z.object({
-  /** Stays a duration: the public intake writes the case's first due time itself, without the calendar. */
-  triage: duration,
+  /** The public intake writes the case's first due time itself, a working-day one on the calendar in force as the workflow does. */
+  triage: deadline,
   assignInvestigator: deadline,
   /** Investigation SLA by severity; critical cases follow the emergency plan. */
   sla: z.object({ normal: deadline, serious: deadline, critical: deadline }),

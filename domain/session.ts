@@ -131,20 +131,22 @@ export const SESSION_ACTION_ROLE: Record<SessionActionType, Person['roles'][numb
 };
 
 /**
- * When a session begins and ends (its own times, else its whole day in China time, UTC+8), and when its roster
- * locks: the policy's period before it begins.
+ * When a session begins and ends: its own times, else its whole day in China time (UTC+8). Two sessions overlap
+ * when each begins before the other ends (the register keeps these times for that rule).
  */
+export function sessionSpan(session: Pick<AppraisalSession, 'date' | 'startsAt' | 'endsAt'>): { startsAt: string; endsAt: string } {
+  const startsAt = Date.parse(session.startsAt ?? `${session.date}T00:00:00+08:00`);
+  const endsAt = session.endsAt ? Date.parse(session.endsAt) : startsAt + 86_400_000;
+  return { startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() };
+}
+
+/** When a session begins and ends (sessionSpan), and when its roster locks: the policy's period before it begins. */
 export function sessionTimes(
   session: Pick<AppraisalSession, 'date' | 'startsAt' | 'endsAt'>,
   policy: SessionPolicy,
 ): { startsAt: string; endsAt: string; rosterLocksAt: string } {
-  const startsAt = Date.parse(session.startsAt ?? `${session.date}T00:00:00+08:00`);
-  const endsAt = session.endsAt ? Date.parse(session.endsAt) : startsAt + 86_400_000;
-  return {
-    startsAt: new Date(startsAt).toISOString(),
-    endsAt: new Date(endsAt).toISOString(),
-    rosterLocksAt: new Date(startsAt - durationMs(policy.rosterLockBefore)).toISOString(),
-  };
+  const span = sessionSpan(session);
+  return { ...span, rosterLocksAt: new Date(Date.parse(span.startsAt) - durationMs(policy.rosterLockBefore)).toISOString() };
 }
 
 export function initialSession(input: {
@@ -227,7 +229,7 @@ export function checkSessionAction(s: SessionState, action: SessionAction, actor
           throw invalid('candidates', `${c.name} applies for another occupation or level than the session's`, 'other_occupation');
         if (hashes.has(c.idHash)) throw invalid('candidates', `${c.name} (${c.maskedId}) is already on this roster`, 'already_rostered');
         if (action.alreadyRostered.includes(c.idHash))
-          throw invalid('candidates', `${c.name} (${c.maskedId}) is on another session's roster that day`, 'overlapping_session');
+          throw invalid('candidates', `${c.name} (${c.maskedId}) is on another session's roster at an overlapping time`, 'overlapping_session');
         hashes.add(c.idHash);
       }
       if (hashes.size > policy.maxCandidates) throw invalid('candidates', `a roster holds at most ${policy.maxCandidates} candidates`, 'too_many');
@@ -504,7 +506,7 @@ export const sessionRules: CaseRules<SessionState, SessionAction, SessionPolicy>
   },
 };
 
-/** What the API reads for a registration beyond the station's own checks: examiners already at another session that day. */
+/** What the API reads for a registration beyond the station's own checks: examiners already at another session at an overlapping time. */
 export interface RegistrationFacts {
   busyExaminerIds: string[];
 }
@@ -512,7 +514,7 @@ export interface RegistrationFacts {
 /**
  * Why a session may not be registered under the session policy, or null (the station's own refusals, scope, region,
  * licence and examiner qualifications, are the programme's): too late, too few examiners for its level or its expected
- * candidates, or an examiner already at another session that day.
+ * candidates, or an examiner already at another session at an overlapping time.
  */
 export function registrationRefusal(session: AppraisalSession, facts: RegistrationFacts, policy: SessionPolicy, today: string): Error | null {
   const daysAhead = (Date.parse(session.date) - Date.parse(today)) / 86_400_000;
@@ -533,6 +535,6 @@ export function registrationRefusal(session: AppraisalSession, facts: Registrati
       'too_few_examiners',
     );
   const busy = session.examinerIds.filter((id) => facts.busyExaminerIds.includes(id));
-  if (busy.length) return invalid('examinerIds', `${busy.join(', ')} already examine at another session on ${session.date}`, 'examiner_busy');
+  if (busy.length) return invalid('examinerIds', `${busy.join(', ')} already examine at another session at an overlapping time`, 'examiner_busy');
   return null;
 }

@@ -433,6 +433,8 @@ export const stationApprovalRules: CaseRules<ApplicationState, StationApprovalAc
   apply: applyAction,
   pendingOn,
   mailsFor: stationMailsFor,
+  // The applicant is told the date to resubmit by: the due time of the wait the entry begins.
+  statesDue: ['completeness_failed', 'review_return'],
   isFinal: (s) => isFinal(s.status),
   deadline: deadlineByStatus<ApplicationState>(STEP_DEADLINES),
   project: withoutTimeline,

@@ -1,6 +1,17 @@
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { SYSTEM, isUnresolvedDeadline, record, type CaseRecord, type CaseRules, type CaseSave, type Deadline, type StepPolicy } from '../domain/case';
+import {
+  SYSTEM,
+  isUnresolvedDeadline,
+  record,
+  resolvedPeriod,
+  type CaseRecord,
+  type CaseRules,
+  type CaseSave,
+  type Deadline,
+  type StepPolicy,
+  type TimelineEntry,
+} from '../domain/case';
 import { deadlineNotices, type Notice } from '../domain/notices';
 import type { ActionResult, ActionUpdates, CaseRequest, CaseView } from './caseMessages';
 import { holdWithDeadlines, remindAndEscalate } from './deadlines';
@@ -39,6 +50,8 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
   const { rules, policy, workflowId } = options;
   let state = options.state;
   let deadline = rules.deadline(undefined, state, undefined, policy, Date.now());
+  // The entry that set the current period, and that period (once resolved, its resolution): the entry states its due time.
+  let setBy: { seq: number; period: Deadline } | undefined;
   // Entries up to these sequence numbers are written and mailed (a continued run starts past them).
   let written = options.continued ? state.version : 0;
   let mailed = written;
@@ -82,7 +95,9 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
    * due time at once, so the write carrying the change carries the pending step and its due time together.
    */
   function change(next: S): void {
-    deadline = rules.deadline(state, next, deadline, policy, Date.now());
+    const period = rules.deadline(state, next, deadline, policy, Date.now());
+    if (period !== deadline) setBy = period && next.version > state.version ? { seq: next.version, period } : undefined;
+    deadline = period;
     state = next;
   }
 
@@ -97,8 +112,22 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
    */
   async function resolve(period: Deadline): Promise<Deadline> {
     const provinceCode = (options.calendarProvince ? options.calendarProvince() : options.search.region) ?? '';
-    const due = await calendar.workingDayDue({ from: period.dueAt, days: period.workingDays!, provinceCode });
-    return { ...period, dueAt: due.dueAt, calendarVersion: due.calendarVersion };
+    const resolved = resolvedPeriod(period, await calendar.workingDayDue({ from: period.dueAt, days: period.workingDays!, provinceCode }));
+    if (setBy?.period === period) setBy = { ...setBy, period: resolved };
+    return resolved;
+  }
+
+  /**
+   * Records the resolved due time on the entry that set the current period, where the rules state it (`statesDue`), before
+   * that entry is mailed or written: its mail and any document print this due time, never one worked out again.
+   */
+  function stateDue(): void {
+    const by = setBy;
+    if (!by || by.seq <= mailed || deadline !== by.period || isUnresolvedDeadline(by.period)) return;
+    const dueAt = by.period.dueAt;
+    const states = (e: TimelineEntry) => e.seq === by.seq && rules.statesDue?.includes(e.action);
+    state = { ...state, timeline: state.timeline.map((e) => (states(e) ? { ...e, data: { ...e.data, dueAt } } : e)) };
+    setBy = undefined;
   }
 
   /** Resolves the current period if it is an unresolved working-day one, unless a change replaced it meanwhile. */
@@ -113,6 +142,7 @@ export function caseRuntime<S extends State, A extends { type: string }, Policy,
   async function persist(): Promise<void> {
     // Never written unresolved: a change during the call may have begun another working-day period.
     while (deadline && isUnresolvedDeadline(deadline)) await resolveDeadline();
+    stateDue();
     for (const entry of state.timeline.filter((e) => e.seq > mailed)) {
       for (const m of rules.mailsFor(entry, state, policy)) notify(m.key, m.to, m.notice);
       options.onEntry?.(entry);

@@ -3,7 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { StationSnapshot } from '../domain/inspection';
 import type { ComplaintPolicy, InspectionPolicy, SessionPolicy } from '../domain/policy';
 import type { AppraisalSession } from '../domain/programme';
-import type { Actor, Person } from '../domain/roles';
+import type { Actor, Person, Role } from '../domain/roles';
 import { SESSION_ACTION_ROLE, type SessionAction, type SessionActionType, type SessionState } from '../domain/session';
 import { defineActionUpdates, workflowName, type CaseRequest, type CaseView, type PayloadOf } from './caseMessages';
 
@@ -32,6 +32,13 @@ export type SessionView = CaseView<SessionState>;
 export const sessionUpdates = defineActionUpdates<SessionAction, SessionView>(Object.keys(SESSION_ACTION_ROLE) as SessionActionType[]);
 export const sessionState = defineQuery<SessionView>('state');
 export const sessionRecorded = defineUpdate<SessionView>('sessionRecorded');
+/**
+ * A supervisor's reveal of a candidate's identity number (`name`: the candidate's name and masked number), recorded on the
+ * session's trail and saved before the API shows the number; the number itself never enters the workflow.
+ */
+export const candidateIdentityReveal = defineUpdate<void, [{ by: string; role: Role; requestId?: string; candidateId: string; name: string }]>(
+  'candidateIdentityReveal',
+);
 
 /** The workflow's type name, for starters (see caseMessages.ts). */
 export const sessionWorkflow = workflowName<typeof session>('session');

@@ -1,7 +1,8 @@
-import { condition, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { record } from '../domain/case';
 import { initialSession, needsQualitySupervisor, pickSample, sessionRules } from '../domain/session';
 import { caseRuntime } from './caseRuntime';
-import { sessionRecorded, sessionState, sessionUpdates, type SessionInput, type SessionView } from './session.messages';
+import { candidateIdentityReveal, sessionRecorded, sessionState, sessionUpdates, type SessionInput, type SessionView } from './session.messages';
 import { certificates, now, starter, store } from './support';
 
 /**
@@ -23,6 +24,12 @@ export async function session(input: SessionInput): Promise<SessionView> {
     save: (save) => store.saveSession(save),
   });
   const status = () => c.state.status;
+  // A new handler adds nothing to the history of a run that never receives its update, so it needs no patch: runs
+  // started before it take reveals too. The case's own trail (its single writer) records the reveal, saved first.
+  setHandler(candidateIdentityReveal, async ({ by, role, requestId, candidateId, name }) => {
+    c.change(record(c.state, 'candidate_identity_revealed', { actor: { id: by, roles: [role] }, role, at: now(), requestId }, { candidateId, name }));
+    await c.persist();
+  });
   // Drawn inside the workflow: Math.random here is seeded by the run, so replay draws the same.
   if (needsQualitySupervisor(input.session, input.stationRisk, policy, Math.random)) c.system({ supervisionRequired: true }, 'supervision_required');
   await c.persist();

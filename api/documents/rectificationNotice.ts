@@ -4,8 +4,8 @@ import { INSPECTION_CASE, type InspectionRecord } from '../../db/queries/inspect
 import { findStation } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
 import type { InspectionResult } from '../../domain/checklist';
-import { durationMs } from '../../domain/duration';
 import type { RectificationOrder } from '../../domain/inspection';
+import { statedDue } from '../../domain/notices';
 import { HttpError } from '../errors';
 import type { ApiDeps } from '../routeSpec';
 import { chineseDate, DocumentWriter } from './pdf';
@@ -19,8 +19,8 @@ export interface RectificationNotice {
   round: number;
   /** When the order was given (ISO). */
   orderedAt: string;
-  /** When the station's rectification report is due (ISO). */
-  dueAt: string;
+  /** When the station's rectification report is due (ISO), as the order stated it. */
+  dueAt: string | null;
   authority: string;
   station: { name: string; organisation: string; licenceNumber: string };
   items: Array<{ text: string; score: number | null; maxScore: number; critical: boolean }>;
@@ -29,8 +29,8 @@ export interface RectificationNotice {
 
 /**
  * The latest rectification order of an inspection (409 when it has none): its items with the scores that failed them (the
- * team's mean, or the last verification's for a later round), its deadline as the station was told it (the order's time
- * plus the policy's period), and the authority of the supervisor who ordered it, or decided the sanction that reopened it.
+ * team's mean, or the last verification's for a later round), its deadline as the station was told it (the due time the
+ * case recorded on the order, the one its mail states), and the authority of the supervisor who ordered it, or decided the sanction that reopened it.
  */
 export async function rectificationNotice(deps: ApiDeps, record: InspectionRecord): Promise<RectificationNotice> {
   const summary = record.summary as { result: InspectionResult | null; rectifications: RectificationOrder[] } | null;
@@ -55,7 +55,8 @@ export async function rectificationNotice(deps: ApiDeps, record: InspectionRecor
     caseNumber: record.id,
     round: order.round,
     orderedAt: ordered.at,
-    dueAt: new Date(Date.parse(ordered.at) + durationMs(deps.config.policy.inspection.deadlines.rectification)).toISOString(),
+    // An order whose working-day period the case replaced before resolving it states none: the step's due time, if any.
+    dueAt: statedDue(ordered, deps.config.policy.inspection.deadlines.rectification) ?? record.pending?.dueAt ?? null,
     authority: official?.organisation ?? '',
     station: { name: station!.name, organisation: station!.organisation, licenceNumber: station!.licenceNumber },
     items: order.items.map((id) => {
@@ -93,7 +94,8 @@ export async function rectificationNoticePdf(n: RectificationNotice): Promise<Ui
   // A later round repeats what is still failing: the items are the requirement.
   const requirements = n.reasons.length ? n.reasons : ['对上表所列项目逐项整改到位。'];
   requirements.forEach((r, i) => w.paragraph(`${i + 1}. ${r}`, { indent: 2 }));
-  w.paragraph(`三、整改期限：请于${chineseDate(n.dueAt)}前完成整改，并通过系统提交整改报告，由检查组复核。`);
+  const by = n.dueAt ? `请于${chineseDate(n.dueAt)}前完成整改` : '请在系统所示期限内完成整改';
+  w.paragraph(`三、整改期限：${by}，并通过系统提交整改报告，由检查组复核。`);
   w.space(6).paragraph('逾期未整改或整改后复核仍不合格的，将依次给予警告、暂停鉴定资格直至撤销许可的处理。', { indent: 2 });
   w.signature(n.authority, n.orderedAt);
   return w.save();

@@ -39,6 +39,18 @@ export const calendarRoutes = [
   }),
   route({
     method: 'get',
+    path: '/v1/working-days/calendar',
+    summary:
+      'The calendar in force for `province` (else the national one), every year published: days off and make-up working days, for a client counting the working days left to many due times at once (a year nobody published counts weekends only)',
+    roles: [...ROLES],
+    query: z.object({ province: provinceCode.optional() }),
+    handler: async ({ deps, query }) => {
+      const calendar = await calendarInForce(deps.db, query.province ?? '');
+      return { version: calendar.version, holidays: [...calendar.holidays].sort(), workdays: [...calendar.workdays].sort() };
+    },
+  }),
+  route({
+    method: 'get',
     path: '/v1/calendars/{year}',
     summary:
       'The working-day calendar of a year: the national publication in force and its history; with `province`, that province’s own days off too and the days in force there (a province off the caller’s line: 404)',

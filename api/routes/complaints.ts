@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { decodeTime, ulid } from 'ulid';
 import { z } from 'zod';
+import { workingDayDueNow } from '../../activities/calendar';
+import type { Db } from '../../db/connect';
 import { hashSecret } from '../../platform/sealing';
 import { findCertificate } from '../../db/queries/certificates';
 import {
@@ -10,15 +12,16 @@ import {
   COMPLAINT_CASE,
   findComplaint,
   listComplaints,
-  recordRevealOnEndedCase,
   insertFirstComplaintSave,
   sealedContact,
   type ComplaintRecord,
   type ComplaintSave,
 } from '../../db/queries/complaints';
 import { sessionWithin } from '../../db/queries/complaintChecks';
+import { recordOnEndedCase, type AuditActor, type CaseEvent } from '../../db/queries/events';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUsers } from '../../db/queries/users';
+import { isUnresolvedDeadline, resolvedPeriod } from '../../domain/case';
 import { certificateNumberSchema, normaliseCertificateNumber } from '../../domain/certificate';
 import {
   CATEGORIES,
@@ -94,7 +97,8 @@ export function complaintIntake({ config, sealer }: Pick<ApiDeps, 'config' | 'se
 
 /**
  * A public complaint: the workflow's input, received at its id's time, and the case's first save, exactly as the workflow's
- * first save writes it (caseRuntime's persist of the initial state, its due time counted from `receivedAt`).
+ * first save writes it (caseRuntime's persist of the initial state, its due time counted from `receivedAt`; a working-day
+ * triage period is resolved by `withFirstDue` before the save is written).
  */
 export function publicIntake(deps: Pick<ApiDeps, 'config' | 'sealer'>, id: string, body: Intake) {
   const intake = complaintIntake(deps, id, body);
@@ -113,6 +117,41 @@ export function publicIntake(deps: Pick<ApiDeps, 'config' | 'sealer'>, id: strin
     appealUntil: null,
   };
   return { input, secret: intake.secret, firstSave };
+}
+
+/**
+ * The first save with its due time: a working-day triage period resolved on the calendar in force, by the helper the
+ * workflow's calendar activity uses, from the same start (`receivedAt`) and on the same calendar (the national one: the
+ * complaint's province is known only after triage), so the workflow's first save writes the same row.
+ */
+export async function withFirstDue(db: Db, save: ComplaintSave): Promise<ComplaintSave> {
+  const period = save.deadline;
+  if (!period || !isUnresolvedDeadline(period)) return save;
+  const due = await workingDayDueNow(db, { from: period.dueAt, days: period.workingDays!, provinceCode: '' });
+  return { ...save, deadline: resolvedPeriod(period, due) };
+}
+
+/**
+ * Records a reveal (a complainant's identity, a candidate's identity number) on the case's persisted trail before what
+ * it reveals is shown, so that if the record fails nothing is shown: sent to the case's workflow, the trail's writer,
+ * while it runs; once it has ended (its history perhaps gone), written after the trail's last entry.
+ */
+export async function revealRecorded(
+  deps: Pick<ApiDeps, 'db' | 'temporal'>,
+  reveal: {
+    caseType: string;
+    record: { id: string; status: string };
+    event: AuditActor & Pick<CaseEvent, 'action' | 'data'>;
+    workflowId: string;
+    send: (handle: WorkflowHandle) => Promise<unknown>;
+  },
+): Promise<void> {
+  try {
+    await reveal.send(deps.temporal.workflow.getHandle(reveal.workflowId));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    await recordOnEndedCase(deps.db, reveal.caseType, reveal.record, reveal.event);
+  }
 }
 
 export const complaintBodies = {
@@ -247,7 +286,7 @@ export const publicComplaintRoutes = [
       await startOnce(deps, complaintWorkflow, { workflowId: complaintWorkflowId(input.id), args: [input] });
       // Then its first row and entry, so that a read right after the answer finds it. The workflow's first save writes the
       // same (a no-op after this one, the write itself should this one fail); every later write is the workflow's.
-      await insertFirstComplaintSave(deps.db, firstSave);
+      await insertFirstComplaintSave(deps.db, await withFirstDue(deps.db, firstSave));
       return { trackingNumber: input.trackingNumber, secret };
     },
   }),
@@ -329,15 +368,13 @@ export const complaintRoutes = [
       const record = await complaints.find(deps, actor, params.id);
       const sealed = await sealedContact(deps.db, record.id);
       if (!sealed) return { anonymous: true, contact: null };
-      // Recorded on the persisted trail first: if that fails, the identity is not shown.
-      try {
-        await deps.temporal.workflow
-          .getHandle(complaintWorkflowId(record.id))
-          .executeUpdate(identityReveal, { args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId }] });
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        await recordRevealOnEndedCase(deps.db, record, audit);
-      }
+      await revealRecorded(deps, {
+        caseType: COMPLAINT_CASE,
+        record,
+        event: { action: 'identity_revealed', ...audit },
+        send: (handle) => handle.executeUpdate(identityReveal, { args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId }] }),
+        workflowId: complaintWorkflowId(record.id),
+      });
       return { anonymous: false, contact: deps.sealer.unseal(sealed) };
     },
   }),

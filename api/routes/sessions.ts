@@ -8,11 +8,14 @@ import {
   recentPassHashes,
   recentSupervisorIds,
   rosteredElsewhere,
+  sealedCandidateIdentity,
   sessionRoster,
   stationPassRate,
   type SessionRecord,
 } from '../../db/queries/sessions';
+import { withNamedLocks } from '../../db/queries/locks';
 import { sessionCertificates } from '../../db/queries/certificates';
+import { sessionWithin } from '../../db/queries/complaintChecks';
 import { stationForInspection } from '../../db/queries/stations';
 import { findUser } from '../../db/queries/users';
 import { durationMs } from '../../domain/duration';
@@ -28,14 +31,15 @@ import {
 } from '../../domain/roster';
 import { IRREGULARITY_SEVERITIES, SESSION_ACTION_ROLE, SESSION_STATUSES, type SessionActionType } from '../../domain/session';
 import { singleLine } from '../../domain/text';
-import { sessionState, sessionUpdates, sessionWorkflowId, type SessionPayload } from '../../workflows/session.messages';
+import { candidateIdentityReveal, sessionState, sessionUpdates, sessionWorkflowId, type SessionPayload } from '../../workflows/session.messages';
 import { caseActionRoutes, caseReadRoutes, visibleCase, type CaseKind } from '../cases';
 import { HttpError } from '../errors';
 import { zhLabel, zhPlace } from '../registerLabels';
 import { chinaTime, queryFlag, registerFilters, registerQuery, registerRoutes } from '../registers';
-import { route, type ApiDeps } from '../routeSpec';
+import { route, type ApiDeps, type RouteSpec } from '../routeSpec';
 import { chinaDate } from '../../domain/chinaTime';
-import { qualitySupervisorRefusal } from './stations';
+import { revealRecorded } from './complaints';
+import { busyRetry, qualitySupervisorRefusal } from './stations';
 
 /**
  * Appraisal sessions (鉴定场次) as cases, registered through their station (POST /v1/stations/{id}/sessions): the
@@ -165,7 +169,8 @@ function judgeEntries(entries: Array<z.infer<typeof candidateEntry>>, session: {
 
 /**
  * The candidates as the case takes them: each identity number sealed apart (once per person), its keyed hash and
- * its masked form; and which of them are on another session's roster that day.
+ * its masked form. Which of them are on another session's roster at an overlapping time is read as the update is
+ * sent, under their locks (oneRosterAtATime).
  */
 async function rosterPayload(
   deps: ApiDeps,
@@ -185,12 +190,6 @@ async function rosterPayload(
     deps.db,
     people.map((p) => ({ idHash: p.idHash, sealed: deps.sealer.seal(p.identityNumber) })),
   );
-  const alreadyRostered = await rosteredElsewhere(
-    deps.db,
-    people.map((p) => p.idHash),
-    record.date,
-    record.id,
-  );
   return {
     candidates: people.map((p) => ({
       id: candidateUlid(),
@@ -201,7 +200,27 @@ async function rosterPayload(
       level: p.level,
       ...(p.organisation ? { organisation: p.organisation } : {}),
     })),
-    alreadyRostered,
+    alreadyRostered: [],
+  };
+}
+
+/**
+ * Two rosters adding one person at overlapping times would both pass the check: the check and the update, which
+ * answers once the roster is saved (workflows/caseRuntime.ts persists before it answers), hold a lock per identity.
+ */
+function oneRosterAtATime(spec: RouteSpec): RouteSpec {
+  return {
+    ...spec,
+    handler: async (input) => {
+      const target = input.target as { record: SessionRecord; payload: SessionPayload<'addCandidates'> | null };
+      if (!target.payload) return spec.handler(input);
+      const { record, payload } = target;
+      const hashes = payload.candidates.map((c) => c.idHash);
+      return withNamedLocks(input.deps.db, 'identity', hashes, busyRetry('candidates'), async () => {
+        const alreadyRostered = await rosteredElsewhere(input.deps.db, hashes, record, record.id);
+        return spec.handler({ ...input, target: { ...target, payload: { ...payload, alreadyRostered } } });
+      });
+    },
   };
 }
 
@@ -310,7 +329,8 @@ export const sessionRoutes = [
   ...caseReadRoutes(sessions, {
     roles: READERS,
     state: sessionState,
-    summary: 'One appraisal session: the stored record and, while it runs, its live state (identity numbers masked); the certificates issued once approved',
+    summary:
+      'One appraisal session: the stored record (with the visit report, the re-check, the hold release and the review, kept once the workflow has ended) and, while it runs, its live state (identity numbers masked); the certificates issued once approved',
     timeline: 'The session timeline',
     more: async (deps, record) => ({ certificates: await sessionCertificates(deps.db, record.id) }),
   }),
@@ -321,6 +341,32 @@ export const sessionRoutes = [
     roles: READERS,
     handler: async ({ deps, actor, params }) => ({ items: await sessionRoster(deps.db, (await sessions.find(deps, actor, params.id)).id) }),
   }),
+  route({
+    method: 'get',
+    path: '/v1/sessions/{id}/candidates/{candidateId}/identity',
+    summary:
+      "A rostered candidate's resident identity number in clear, for supervisors whose jurisdiction covers the station; every reveal is recorded on the session's timeline before the number is shown",
+    roles: ['supervisor'],
+    handler: async ({ deps, actor, audit, params }) => {
+      const record = await sessions.find(deps, actor, params.id);
+      // Entitled by jurisdiction over the station, not by another part in the session (a supervisor also its examiner).
+      if (!(await sessionWithin(deps.db, record.id, actor.jurisdictions ?? []))) throw new HttpError(404, 'not_found', `no session ${params.id}`);
+      const found = await sealedCandidateIdentity(deps.db, record.id, params.candidateId);
+      if (!found) throw new HttpError(404, 'not_found', `no candidate ${params.candidateId} on this roster`);
+      const name = `${found.name} ${found.maskedId}`;
+      await revealRecorded(deps, {
+        caseType: SESSION_CASE,
+        record,
+        event: { action: 'candidate_identity_revealed', ...audit, data: { candidateId: params.candidateId, name } },
+        workflowId: sessionWorkflowId(record.id),
+        send: (handle) =>
+          handle.executeUpdate(candidateIdentityReveal, {
+            args: [{ by: audit.actorId, role: audit.actorRole as Role, requestId: audit.requestId, candidateId: params.candidateId, name }],
+          }),
+      });
+      return { candidateId: params.candidateId, name: found.name, identityNumber: deps.sealer.unseal<string>(found.sealed) };
+    },
+  }),
   ...caseActionRoutes(sessions, {
     bodies: sessionBodies,
     updates: sessionUpdates,
@@ -329,8 +375,15 @@ export const sessionRoutes = [
       action(
         'addCandidates',
         'candidates',
-        'Add candidates to the real-name roster until it locks: `candidates` (name, resident identity number, occupation, level, employer) or `csv`; every row judged, any rejected row refuses the whole request with each reason',
+        "Add candidates to the real-name roster until it locks: `candidates` (name, resident identity number, occupation, level, employer) or `csv`; every row judged, any rejected row refuses the whole request with each reason; one on another session's roster at an overlapping time is refused",
       ),
+    ],
+  }).map(oneRosterAtATime),
+  ...caseActionRoutes(sessions, {
+    bodies: sessionBodies,
+    updates: sessionUpdates,
+    toPayload,
+    routes: [
       action('removeCandidate', 'candidates/removal', 'Take a candidate off the roster before it locks, with the reason'),
       action('cancel', 'cancellation', 'Cancel the session before it is held'),
       action(

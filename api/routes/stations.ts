@@ -5,6 +5,7 @@ import { singleLine } from '../../domain/text';
 import { CHECKLIST_TEMPLATE_CASE, ROUTINE_TEMPLATE_ID, latestTemplate, publishTemplate } from '../../db/queries/checklistTemplates';
 import { findCampaign, listCampaigns } from '../../db/queries/campaigns';
 import { caseTimeline } from '../../db/queries/events';
+import { withNamedLocks } from '../../db/queries/locks';
 import { busyExaminers, listSessions, sessionExaminers } from '../../db/queries/sessions';
 import { STATION_CASE, findStation, listStations, stationForInspection, type StationRecord } from '../../db/queries/stations';
 import type { UserRow } from '../../db/queries/users';
@@ -12,7 +13,7 @@ import { RATINGS, checklistItemsSchema } from '../../domain/checklist';
 import { NATIONAL, coversJurisdiction, jurisdictionCode, onJurisdictionLine, outsideJurisdiction } from '../../domain/jurisdiction';
 import { sessionSchema } from '../../domain/programme';
 import { recusalReason } from '../../domain/recusal';
-import { registrationRefusal } from '../../domain/session';
+import { registrationRefusal, sessionSpan } from '../../domain/session';
 import type { StationSnapshot } from '../../domain/inspection';
 import type { Actor } from '../../domain/roles';
 import { campaignProgress, campaignRecorded, campaignWorkflowId, campaignWorkflow } from '../../workflows/campaign.messages';
@@ -44,6 +45,18 @@ export async function visibleStation(deps: ApiDeps, actor: Actor, id: string): P
 const isStationAdminOnly = (actor: Actor) => actor.roles.every((r) => r === 'station_admin');
 
 const programme = (deps: ApiDeps, stationId: number) => deps.temporal.workflow.getHandle(stationWorkflowId(stationId));
+
+/** Another request holds a lock on one of the people this one names (db/queries/locks.ts): retry shortly. */
+export const busyRetry = (field: string) => () =>
+  new HttpError(
+    409,
+    'busy_retry',
+    'another request for the same people is being answered; retry shortly',
+    [{ field, code: 'busy_retry', message: 'retry shortly' }],
+    {
+      'Retry-After': '2',
+    },
+  );
 
 /** The date in China (UTC+8), where sessions are held and their days counted. */
 
@@ -130,7 +143,7 @@ export const stationRoutes = [
     method: 'post',
     path: '/v1/stations/{id}/sessions',
     summary:
-      "Register an appraisal session (鉴定场次) before holding it, and start it as a case (its roster, supervision and results): refused too late, with too few examiners or one already at another session that day, out of scope, cross-region, after the licence's validity, while suspended, or with an examiner not qualified for the occupation at the session's level",
+      "Register an appraisal session (鉴定场次) before holding it, and start it as a case (its roster, supervision and results): refused too late, with too few examiners or one already at another session at an overlapping time, out of scope, cross-region, after the licence's validity, while suspended, or with an examiner not qualified for the occupation at the session's level",
     roles: ['station_admin'],
     body: sessionSchema.strict(),
     status: 201,
@@ -139,19 +152,24 @@ export const stationRoutes = [
       if (station.status === 'revoked') throw new HttpError(409, 'not_allowed', 'the station is revoked: it may not register appraisal sessions');
       const { policy } = deps.config;
       const sessionId = resourceId ?? ulid();
-      // A retry of this registration finds its own session registered: it is not another one the examiners sit at.
-      const busyExaminerIds = await busyExaminers(deps.db, body.examinerIds, body.date, sessionId);
-      const refusal = registrationRefusal(body, { busyExaminerIds }, policy.session, chinaDate(Date.now()));
-      if (refusal) throw refusal;
-      const examiners = await registeredPeople(deps, [...new Set(body.examinerIds)], 'examinerIds');
-      const facts = {
-        licence: { number: station.licenceNumber, validUntil: station.validUntil },
-        examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode),
-      };
-      // The programme's refusals and its register row; a retry's update (same id) is answered without acting again.
-      await programme(deps, station.id).executeUpdate(registerSession, {
-        args: [{ actor, sessionId, session: body, facts }],
-        updateId: `session:${sessionId}`,
+      // The check and the register row its update writes (before the update answers) hold each examiner's lock, so
+      // two registrations sharing an examiner at overlapping times cannot both pass it.
+      const examiners = await withNamedLocks(deps.db, 'examiner', body.examinerIds, busyRetry('examinerIds'), async () => {
+        // A retry of this registration finds its own session registered: it is not another one the examiners sit at.
+        const busyExaminerIds = await busyExaminers(deps.db, body.examinerIds, sessionSpan(body), sessionId);
+        const refusal = registrationRefusal(body, { busyExaminerIds }, policy.session, chinaDate(Date.now()));
+        if (refusal) throw refusal;
+        const people = await registeredPeople(deps, [...new Set(body.examinerIds)], 'examinerIds');
+        const facts = {
+          licence: { number: station.licenceNumber, validUntil: station.validUntil },
+          examiners: await sessionExaminers(deps.db, body.examinerIds, body.occupationCode),
+        };
+        // The programme's refusals and its register row; a retry's update (same id) is answered without acting again.
+        await programme(deps, station.id).executeUpdate(registerSession, {
+          args: [{ actor, sessionId, session: body, facts }],
+          updateId: `session:${sessionId}`,
+        });
+        return people;
       });
       const [{ snapshot }, live] = await Promise.all([
         stationForInspection(deps.db, station.id).then((s) => s!),

@@ -152,7 +152,7 @@ const dispatchable = (data: CaseData) =>
 
 /**
  * The examiners a station may choose for a session: those its licensed application names, by name. Whether each is
- * qualified for the occupation and level, and free that day, the API judges at registration.
+ * qualified for the occupation and level, and free at the session's times, the API judges at registration.
  */
 async function stationExaminers({ record }: CaseData): Promise<Candidate[]> {
   const application = await api<CaseData>('GET', `/v1/station-applications/${encodeURIComponent(record.applicationId)}`);

@@ -32,6 +32,8 @@ export const calendarZh = {
   'due.workingDaysLeft': '剩余 {days} 个工作日',
   'due.workingDaysOver': '已超期 {days} 个工作日',
   'due.workingDaysPeriod': '（时限 {days} 个工作日，日历第 {version} 版）',
+  'due.workingDaysOverLess': '已超期，不足 1 个工作日',
+  'due.today': '今日到期',
 };
 
 export type CalendarKey = keyof typeof calendarZh;
@@ -69,4 +71,6 @@ export const calendarEn: Record<CalendarKey, string> = {
   'due.workingDaysLeft': '{days} working days left',
   'due.workingDaysOver': '{days} working days overdue',
   'due.workingDaysPeriod': '({days} working days, calendar version {version})',
+  'due.workingDaysOverLess': 'overdue by less than a working day',
+  'due.today': 'due today',
 };

@@ -1,4 +1,4 @@
-import { api, ApiError, hasRole, type Me } from './api';
+import { api, ApiError, currentUser, hasRole, type Me } from './api';
 import { badge, facts, nameOf, reasonList, section, table, type Names } from './caseDetails';
 import type { ActionSpec, CaseData, CaseKind } from './cases';
 import { h, type Child } from './dom';
@@ -6,6 +6,7 @@ import { candidates, levelLabel, type Field, type GridRow } from './forms';
 import { formatTime, label, t } from './messages';
 import { occupationName } from './occupations';
 import { placeName } from './places';
+import { errorNotice } from './view';
 
 /**
  * An appraisal session (鉴定场次) as a case page: the real-name roster with its results, the quality supervisor's
@@ -26,6 +27,9 @@ interface Candidate {
   absent: boolean | null;
   theory: number | null;
   practical: number | null;
+  /** Who entered the scores and who confirmed the practical one, as stored (none for results entered before it was). */
+  enteredBy?: string | null;
+  confirmedBy?: string | null;
   passed: boolean;
 }
 interface Score {
@@ -90,6 +94,12 @@ interface Session {
 function sessionOf(data: CaseData): Session {
   if (data.live) return data.live as unknown as Session;
   const r = data.record;
+  // Ended, the workflow (and later its history) is gone: the record keeps the report, re-check and review, the roster the scores.
+  const scores = rosterOf(data).flatMap((c): Array<[string, Score]> =>
+    c.absent === null || !c.enteredBy
+      ? []
+      : [[c.id, { absent: c.absent, theory: c.theory, practical: c.practical, by: c.enteredBy, ...(c.confirmedBy ? { confirmedBy: c.confirmedBy } : {}) }]],
+  );
   return {
     status: r.status,
     station: { id: r.stationId, name: r.stationName, adminId: null },
@@ -97,10 +107,13 @@ function sessionOf(data: CaseData): Session {
     examiners: (r.examinerIds ?? []).map((id: string) => ({ id })),
     qualitySupervisor: r.qualitySupervisorId ? { id: r.qualitySupervisorId } : null,
     supervisionRequired: r.supervisionRequired,
-    scores: {},
+    visitReport: r.visitReport ?? undefined,
+    scores: Object.fromEntries(scores),
     signals: r.signals ?? [],
     complaintId: r.complaintId,
-    recheck: { sample: [], entries: {} },
+    holdReleased: r.holdReleased ?? undefined,
+    recheck: r.recheck ?? { sample: [], entries: {} },
+    review: r.review ?? undefined,
   };
 }
 const rosterOf = (data: CaseData): Candidate[] => data.extra?.candidates ?? [];
@@ -453,6 +466,46 @@ function signalDetail(signal: Signal): string {
   }
 }
 
+/**
+ * Numbers revealed on this page, each shown by the one render that follows its reveal (which reads the timeline with the
+ * reveal on it) and then forgotten: coming back to the page shows the masked number again.
+ */
+const revealed = new Map<string, string>();
+
+/**
+ * A candidate's identity number: masked, with a button for a supervisor (the API answers only those covering the
+ * station) that asks first, since every reveal is recorded on the session's timeline.
+ */
+function identityCell(sessionId: string, c: Candidate): Child {
+  const number = revealed.get(c.id);
+  revealed.delete(c.id);
+  if (number) return h('span', { translate: 'no', 'data-identity': c.id }, number);
+  const masked = h('span', { translate: 'no' }, c.maskedId);
+  if (!hasRole(currentUser(), 'supervisor')) return masked;
+  const button: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      'data-reveal': c.id,
+      onclick: async () => {
+        if (!window.confirm(t('sessions.confirm.revealIdentity', { candidate: candidateLabel(c) }))) return;
+        button.disabled = true;
+        try {
+          const answer = await api<{ identityNumber: string }>('GET', path(sessionId, `candidates/${encodeURIComponent(c.id)}/identity`));
+          revealed.set(c.id, answer.identityNumber);
+          // The page again: the number in its row, the reveal on the timeline.
+          window.dispatchEvent(new HashChangeEvent('hashchange'));
+        } catch (error) {
+          button.replaceWith(errorNotice(error));
+        }
+      },
+    },
+    t('sessions.revealIdentity'),
+  );
+  return [masked, ' ', button];
+}
+
 const time = (iso: string | null | undefined) => (iso ? h('time', { datetime: iso }, formatTime(iso)) : '—');
 
 /** What the session holds, for whoever looks at it: the session itself, roster and results, report, signals, re-check, review. */
@@ -460,8 +513,8 @@ export function sessionDetails(data: CaseData, names: Names): HTMLElement[] {
   const s = sessionOf(data);
   const roster = rosterOf(data);
   const scored = roster.some((c) => c.absent !== null);
-  // Who entered and confirmed each score: the live state knows while the session runs.
-  const by = scored && !!data.live;
+  // Who entered and confirmed each score: the live state, or the roster as stored since it keeps them.
+  const by = scored && Object.keys(s.scores).length > 0;
   const decided = s.status === 'approved';
   // Issued once the results are approved (GET /v1/sessions/{id} names them), each linking to its certificate's page.
   const certificates: SessionCertificate[] = (data as CaseData & { certificates?: SessionCertificate[] }).certificates ?? [];
@@ -506,7 +559,7 @@ export function sessionDetails(data: CaseData, names: Names): HTMLElement[] {
               const entered = s.scores[c.id];
               return [
                 c.name,
-                h('span', { translate: 'no' }, c.maskedId),
+                identityCell(data.record.id, c),
                 c.organisation || '—',
                 ...(scored ? [c.absent ? t('sessions.absent') : score(c.theory), c.absent ? '—' : score(c.practical)] : []),
                 ...(by ? [entered ? nameOf(names, entered.by) : '—', entered?.confirmedBy ? nameOf(names, entered.confirmedBy) : '—'] : []),

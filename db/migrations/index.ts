@@ -49,6 +49,8 @@ import * as nationalCalendarSeed from './20261130_50_national_calendar_seed';
 import * as calendarTablesAccess from './20261130_51_calendar_tables_access';
 import * as statutoryLimitMissed from './20261130_57_statutory_limit_missed';
 import * as statutoryLimitMissedIndex from './20261130_58_statutory_limit_missed_index';
+import * as sessionTimes from './20261130_60_session_times';
+import * as sessionRecordColumns from './20261130_61_session_record_columns';
 
 /**
  * The migrations in order. A static list (rather than a folder scan) lets the same TypeScript
@@ -105,6 +107,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261130_54_licence_renewal_access': licenceRenewalAccess,
   '20261130_57_statutory_limit_missed': statutoryLimitMissed,
   '20261130_58_statutory_limit_missed_index': statutoryLimitMissedIndex,
+  '20261130_60_session_times': sessionTimes,
+  '20261130_61_session_record_columns': sessionRecordColumns,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,7 +4,7 @@ import type { CaseSave } from '../../domain/case';
 import { complaintPendingOn, type ComplaintState, type ComplaintStatus } from '../../domain/complaint';
 import { scopeOf } from '../../domain/jurisdiction';
 import type { Actor } from '../../domain/roles';
-import { appendAuditEvent, appendEvents, saveCaseSnapshot, type AuditActor } from './events';
+import { appendEvents, saveCaseSnapshot } from './events';
 import { containing, overdueAt, registerPage, type RegisterFilter, type RegisterPage } from './registers';
 import { parseJson } from './users';
 
@@ -143,21 +143,6 @@ export async function complaintStatistics(db: Db, actor: Actor) {
 
 export async function sealedContact(db: Db, complaintId: string): Promise<string | null> {
   return (await db('complaint_contacts').where({ complaint_id: complaintId }).first('sealed'))?.sealed ?? null;
-}
-
-/**
- * A reveal on a case whose workflow has ended (its last snapshot saved, so no other writer is left): the
- * entry follows the case's last one on its trail.
- */
-export async function recordRevealOnEndedCase(db: Db, complaint: { id: string; status: string }, audit: AuditActor): Promise<void> {
-  await db.transaction((trx) =>
-    appendAuditEvent(trx, COMPLAINT_CASE, complaint.id, {
-      action: 'identity_revealed',
-      ...audit,
-      statusBefore: complaint.status,
-      statusAfter: complaint.status,
-    }),
-  );
 }
 
 export async function complaintByTracking(db: Db, trackingNumber: string) {

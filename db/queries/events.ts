@@ -97,3 +97,17 @@ export async function appendAuditEvent(trx: Db, caseType: string, caseId: string
   const last = await trx('events').where({ case_type: caseType, case_id: caseId }).max({ seq: 'seq' }).forUpdate().first();
   await appendEvents(trx, caseType, caseId, [{ ...event, seq: Number(last?.seq ?? 0) + 1, at: new Date().toISOString() }]);
 }
+
+/**
+ * An entry on the trail of a case whose workflow has ended (its history perhaps gone after retention), such as a reveal
+ * of what the case keeps sealed: after the trail's last entry, the case's status unchanged. While the workflow runs it
+ * is the trail's single writer and records the entry itself.
+ */
+export async function recordOnEndedCase(
+  db: Db,
+  caseType: string,
+  c: { id: string; status: string },
+  event: AuditActor & Pick<CaseEvent, 'action' | 'data'>,
+): Promise<void> {
+  await db.transaction((trx) => appendAuditEvent(trx, caseType, c.id, { ...event, statusBefore: c.status, statusAfter: c.status }));
+}

@@ -111,6 +111,7 @@ function toRecord(r: Record<string, any>) {
     id: r.id as string,
     stationId: r.station_id as number,
     kind: r.kind as string,
+    provinceCode: r.province_code as string,
     campaignId: r.campaign_id as string | null,
     template: { id: r.template_id as string, version: r.template_version as number },
     status: r.status as string,

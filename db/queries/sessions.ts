@@ -2,7 +2,7 @@ import type { Db } from '../connect';
 import type { CaseSave } from '../../domain/case';
 import type { AppraisalSession, SessionExaminer } from '../../domain/programme';
 import type { Actor } from '../../domain/roles';
-import type { FraudSignal, SessionState } from '../../domain/session';
+import { sessionSpan, type FraudSignal, type SessionState, type VisitReport } from '../../domain/session';
 import { HELD_SESSION_STATUSES } from '../../domain/statistics';
 import { saveCaseSnapshot } from './events';
 import { examinerStatus } from './examiners';
@@ -15,6 +15,7 @@ export type SessionProjection = Omit<SessionState, 'timeline'>;
 
 /** The appraisal session register (鉴定场次): written by the station's programme once registration is allowed. */
 export async function insertSession(db: Db, s: AppraisalSession & { id: string; stationId: number; registeredBy: string; at: string }): Promise<void> {
+  const span = sessionSpan(s);
   await db.transaction(async (trx) => {
     const inserted = await trx('appraisal_sessions')
       .insert({
@@ -23,6 +24,8 @@ export async function insertSession(db: Db, s: AppraisalSession & { id: string; 
         occupation_code: s.occupationCode,
         level: s.level,
         session_date: s.date,
+        starts_at: new Date(span.startsAt),
+        ends_at: new Date(span.endsAt),
         province_code: s.site.provinceCode,
         city_code: s.site.cityCode,
         address: s.site.address,
@@ -95,8 +98,12 @@ export async function sessionsConducted(db: Db, examinerId: string, from: string
  * candidates' table the overlap rule, the station's pass rate and the repeat-pass signal read).
  */
 export async function saveSessionSnapshot(db: Db, { case: s, pending, deadline, updatedAt, events }: CaseSave<SessionProjection>): Promise<void> {
+  const span = sessionSpan(s.session);
   const row = {
     status: s.status,
+    // Rows registered before the register kept times took the whole day: the case's own times replace it.
+    starts_at: new Date(span.startsAt),
+    ends_at: new Date(span.endsAt),
     pending_action: pending?.action ?? null,
     pending_role: pending?.role ?? null,
     pending_user_ids: pending ? JSON.stringify(pending.userIds) : null,
@@ -108,6 +115,11 @@ export async function saveSessionSnapshot(db: Db, { case: s, pending, deadline, 
     signals: JSON.stringify(s.signals),
     serious_signals: s.signals.filter((x) => x.serious).length,
     complaint_id: s.complaintId ?? null,
+    // What the session's page shows once its workflow, and later its history, is gone (findSession's record).
+    visit_report: s.visitReport ? JSON.stringify(s.visitReport) : null,
+    recheck: JSON.stringify(s.recheck),
+    hold_released: s.holdReleased ? JSON.stringify(s.holdReleased) : null,
+    review: s.review ? JSON.stringify(s.review) : null,
     candidates: s.candidates.length,
     passed: s.passed.length,
     updated_at: new Date(updatedAt),
@@ -147,6 +159,8 @@ async function writeRoster(trx: Db, s: SessionProjection): Promise<void> {
           absent: score ? score.absent : null,
           theory: score?.theory ?? null,
           practical: score?.practical ?? null,
+          entered_by: score?.by ?? null,
+          confirmed_by: score?.confirmedBy ?? null,
           passed: passed.has(c.id),
         };
       }),
@@ -155,30 +169,35 @@ async function writeRoster(trx: Db, s: SessionProjection): Promise<void> {
     .merge();
 }
 
-/** Of the examiners, those already at another session (not cancelled) on the date. */
-export async function busyExaminers(db: Db, examinerIds: string[], date: string, sessionId: string): Promise<string[]> {
-  if (!examinerIds.length) return [];
-  return db('appraisal_session_examiners as e')
-    .join('appraisal_sessions as s', 's.id', 'e.session_id')
-    .whereIn('e.examiner_id', examinerIds)
-    .where('s.session_date', date)
-    .whereNot('s.status', 'cancelled')
-    .whereNot('s.id', sessionId)
-    .distinct()
-    .pluck('e.examiner_id');
+/** A session's times as the register keeps them ([startsAt, endsAt), ISO instants: see domain sessionSpan). */
+export interface SessionSpan {
+  startsAt: string;
+  endsAt: string;
 }
 
-/** Of the identity hashes, those on the roster of another session (not cancelled) on the date. */
-export async function rosteredElsewhere(db: Db, idHashes: string[], date: string, sessionId: string): Promise<string[]> {
-  if (!idHashes.length) return [];
-  return db('session_candidates as c')
-    .join('appraisal_sessions as s', 's.id', 'c.session_id')
-    .whereIn('c.id_hash', idHashes)
-    .where('c.session_date', date)
+/** Sessions (not cancelled, not this one) that begin before the span ends and end after it begins. */
+function overlapping(query: ReturnType<Db>, span: SessionSpan, sessionId: string): void {
+  query
+    .where('s.starts_at', '<', new Date(span.endsAt))
+    .where('s.ends_at', '>', new Date(span.startsAt))
     .whereNot('s.status', 'cancelled')
-    .whereNot('c.session_id', sessionId)
-    .distinct()
-    .pluck('c.id_hash');
+    .whereNot('s.id', sessionId);
+}
+
+/** Of the examiners, those already at another session at a time overlapping the span. */
+export async function busyExaminers(db: Db, examinerIds: string[], span: SessionSpan, sessionId: string): Promise<string[]> {
+  if (!examinerIds.length) return [];
+  const query = db('appraisal_session_examiners as e').join('appraisal_sessions as s', 's.id', 'e.session_id').whereIn('e.examiner_id', examinerIds);
+  overlapping(query, span, sessionId);
+  return query.distinct().pluck('e.examiner_id');
+}
+
+/** Of the identity hashes, those on the roster of another session at a time overlapping the span. */
+export async function rosteredElsewhere(db: Db, idHashes: string[], span: SessionSpan, sessionId: string): Promise<string[]> {
+  if (!idHashes.length) return [];
+  const query = db('session_candidates as c').join('appraisal_sessions as s', 's.id', 'c.session_id').whereIn('c.id_hash', idHashes);
+  overlapping(query, span, sessionId);
+  return query.distinct().pluck('c.id_hash');
 }
 
 /** Keeps each person's sealed identity number once, by its keyed hash (the same number seals to a new text each time). */
@@ -241,8 +260,19 @@ export async function sessionRoster(db: Db, sessionId: string) {
     absent: r.absent === null ? null : Boolean(r.absent),
     theory: r.theory as number | null,
     practical: r.practical as number | null,
+    enteredBy: r.entered_by as string | null,
+    confirmedBy: r.confirmed_by as string | null,
     passed: Boolean(r.passed),
   }));
+}
+
+/** A rostered candidate of the session with their identity number as sealed, or undefined (not on this roster). */
+export async function sealedCandidateIdentity(db: Db, sessionId: string, candidateId: string) {
+  const row = await db('session_candidates as c')
+    .join('candidate_identities as i', 'i.id_hash', 'c.id_hash')
+    .where({ 'c.session_id': sessionId, 'c.candidate_id': candidateId })
+    .first('c.name', 'c.masked_id', 'i.sealed');
+  return row ? { name: row.name as string, maskedId: row.masked_id as string, sealed: row.sealed as string } : undefined;
 }
 
 export interface SessionFilter extends RegisterFilter {
@@ -313,17 +343,34 @@ export async function listSessionRegister(db: Db, actor: Actor, f: SessionFilter
   );
 }
 
-/** The session the actor may see, with its examiners. */
+/**
+ * The session the actor may see, with its examiners and what its page shows once the workflow has ended: the visit
+ * report, the re-check, the hold's release and the review (null where the session has none, or was last saved before
+ * the register kept them); the scores are its roster's (sessionRoster).
+ */
 export async function findSession(db: Db, actor: Actor, id: string): Promise<SessionRecord | undefined> {
   const query = sessions(db).where('appraisal_sessions.id', id);
   visibleTo(query, actor);
   const row = await query.first();
   if (!row) return undefined;
   const examinerIds: string[] = await db('appraisal_session_examiners').where({ session_id: id }).orderBy('examiner_id').pluck('examiner_id');
-  return { ...toRecord(row), examinerIds };
+  return {
+    ...toRecord(row),
+    examinerIds,
+    visitReport: parseJson<VisitReport>(row.visit_report),
+    recheck: parseJson<SessionState['recheck']>(row.recheck),
+    holdReleased: parseJson<NonNullable<SessionState['holdReleased']>>(row.hold_released),
+    review: parseJson<NonNullable<SessionState['review']>>(row.review),
+  };
 }
 
-export type SessionRecord = ReturnType<typeof toRecord> & { examinerIds?: string[] };
+export type SessionRecord = ReturnType<typeof toRecord> & {
+  examinerIds?: string[];
+  visitReport?: VisitReport | null;
+  recheck?: SessionState['recheck'] | null;
+  holdReleased?: SessionState['holdReleased'] | null;
+  review?: SessionState['review'] | null;
+};
 
 function toRecord(r: Record<string, any>) {
   return {
@@ -333,6 +380,8 @@ function toRecord(r: Record<string, any>) {
     occupationCode: r.occupation_code as string,
     level: r.level as number,
     date: new Date(r.session_date).toISOString().slice(0, 10),
+    startsAt: new Date(r.starts_at).toISOString(),
+    endsAt: new Date(r.ends_at).toISOString(),
     site: { provinceCode: r.province_code as string, cityCode: r.city_code as string, address: r.address as string },
     expectedCandidates: r.expected_candidates as number,
     status: r.status as string,

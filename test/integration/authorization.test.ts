@@ -33,6 +33,7 @@ const MISSING_ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const DUMMY_PARAMS: Record<string, string> = {
   id: MISSING_ULID,
   sessionId: MISSING_ULID,
+  candidateId: MISSING_ULID,
   number: 'KP-0000000-3-00000000',
   trackingNumber: 'TS20260101DEADBEEF',
   year: '2026',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertUsers } from '../../db/queries/users';
 import { examinerRow, postExaminerCsv, toCsv } from '../support/examinerCsv';
 import { appraisalSession, licenseStation } from '../support/fixtures';
+import { candidate, codes, masked, idNumber } from '../support/sessions';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
 /**
@@ -33,13 +34,17 @@ beforeAll(async () => {
     { ...row(4, '6-18-02-04', 3), card_number: 'KP-SR-000041' },
     row(5, '6-18-01-01', 3, day(30)),
     row(6, '6-18-01-01', 3),
+    // For sessions at their own times.
+    row(7, '6-18-01-01', 3),
+    row(8, '6-18-01-01', 3),
+    row(9, '6-18-01-01', 3),
   ];
   const imported = await postExaminerCsv(h, toCsv(rows), 'sup-1');
   expect(imported.status, imported.text).toBe(201);
   expect(imported.body).toMatchObject({ imported: rows.length, rejectedCount: 0 });
   await upsertUsers(
     h.db,
-    [1, 2, 3, 4, 5, 6].map((n) => ({
+    [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
       id: `SR-${n}`,
       name: `Examiner SR ${n}`,
       email: `examiner.sr.${n}@stations.example`,
@@ -148,5 +153,94 @@ describe('session registration', () => {
     };
     expect(await crossRegionFact(heldElsewhere)).toMatchObject({ result: true, detail: expect.stringContaining('440100') });
     expect(await crossRegionFact(inFoshan)).toMatchObject({ result: false });
+  });
+});
+
+describe("the overlap rules, by the sessions' own times", () => {
+  /** A time of the day in China (UTC+8), as the API takes it. */
+  const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`).toISOString();
+  const held = (date: string, from: string, to: string, examinerIds: string[]) =>
+    session({ date, startsAt: at(date, from), endsAt: at(date, to), examinerIds });
+  const addCandidate = (sessionId: string, n: number) =>
+    h.api('POST', `/v1/sessions/${sessionId}/candidates`, { as: 'admin-1', body: { candidates: [candidate(n, `考生${n}`)] } });
+
+  it('lets sessions the same day one after the other share examiners and candidates, and refuses one overlapping either', async () => {
+    const date = day(nextDay++);
+    const morning = await register(held(date, '08:30', '12:00', ['SR-7', 'SR-8']));
+    expect(morning.status, JSON.stringify(morning.body)).toBe(201);
+    // It begins as the morning's ends: they do not overlap.
+    const afternoon = await register(held(date, '12:00', '17:00', ['SR-7', 'SR-8']));
+    expect(afternoon.status, JSON.stringify(afternoon.body)).toBe(201);
+    for (const id of [morning.body.sessionId, afternoon.body.sessionId]) {
+      const added = await addCandidate(id, 11);
+      expect(added.status, JSON.stringify(added.body)).toBe(200);
+    }
+
+    const overMidday = await register(held(date, '11:00', '13:00', ['SR-9', 'SR-8']));
+    expect(overMidday.status, JSON.stringify(overMidday.body)).toBe(400);
+    expect(codes(overMidday)).toEqual([['examinerIds', 'examiner_busy']]);
+    expect(overMidday.body.error.message).toContain('SR-8');
+    expect(overMidday.body.error.message).toContain('at an overlapping time');
+    expect(overMidday.body.error.message).not.toContain('SR-9');
+
+    // With examiners of its own it is registered, but the candidate on the morning's roster is not taken.
+    const ownExaminers = await register(held(date, '11:00', '13:00', ['SR-9', 'SR-1']));
+    expect(ownExaminers.status, JSON.stringify(ownExaminers.body)).toBe(201);
+    const refused = await addCandidate(ownExaminers.body.sessionId, 11);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(codes(refused)).toEqual([['candidates', 'overlapping_session']]);
+    expect(refused.body.error.message).toContain(masked(idNumber(11)));
+    expect(refused.body.error.message).toContain('at an overlapping time');
+    // Someone on no overlapping roster is taken.
+    expect((await addCandidate(ownExaminers.body.sessionId, 12)).status).toBe(200);
+  });
+
+  it('lets one of two registrations at two stations sharing an examiner at overlapping times through, sent together', async () => {
+    const other = await licenseStation(h, 'admin-2');
+    const date = day(nextDay++);
+    const answers = await Promise.all([
+      register(held(date, '09:00', '12:00', ['SR-7', 'SR-8'])),
+      h.api('POST', `/v1/stations/${other}/sessions`, { as: 'admin-2', body: held(date, '10:00', '11:00', ['SR-7', 'SR-9']) }),
+    ]);
+    const [registered, refused] = [answers.filter((a) => a.status === 201), answers.filter((a) => a.status !== 201)];
+    expect(registered.length, JSON.stringify(answers.map((a) => [a.status, a.body.error]))).toBe(1);
+    // Refused as busy once the other's row is written, or told to retry if it waited too long for the lock.
+    expect([
+      [400, 'examiner_busy'],
+      [409, 'busy_retry'],
+    ]).toContainEqual([refused[0].status, codes(refused[0])[0][1]]);
+    expect(codes(refused[0])[0][0]).toBe('examinerIds');
+    const sessionsOfSr7 = await h
+      .db('appraisal_session_examiners as e')
+      .join('appraisal_sessions as s', 's.id', 'e.session_id')
+      .where({ 'e.examiner_id': 'SR-7', 's.session_date': date })
+      .pluck('s.id');
+    expect(sessionsOfSr7).toEqual([registered[0].body.sessionId]);
+  });
+
+  it('takes a person onto one of two overlapping rosters when both add them together', async () => {
+    const date = day(nextDay++);
+    const ids: string[] = [];
+    for (const [from, to, examinerIds] of [
+      ['09:00', '12:00', ['SR-7', 'SR-8']],
+      ['10:00', '11:00', ['SR-9', 'SR-1']],
+    ] as const) {
+      const res = await register(held(date, from, to, [...examinerIds]));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.sessionId);
+    }
+    const answers = await Promise.all(ids.map((id) => addCandidate(id, 13)));
+    const [taken, refused] = [answers.filter((a) => a.status === 200), answers.filter((a) => a.status !== 200)];
+    expect(taken.length, JSON.stringify(answers.map((a) => [a.status, a.body.error]))).toBe(1);
+    expect([
+      [400, 'overlapping_session'],
+      [409, 'busy_retry'],
+    ]).toContainEqual([refused[0].status, codes(refused[0])[0][1]]);
+    const rosters = await h
+      .db('session_candidates')
+      .whereIn('session_id', ids)
+      .where({ masked_id: masked(idNumber(13)) })
+      .pluck('session_id');
+    expect(rosters).toHaveLength(1);
   });
 });

@@ -66,7 +66,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('registration under the session policy', () => {
-  it('refuses a session registered too late, with too few examiners, or with an examiner at another session that day', async () => {
+  it('refuses a session registered too late, with too few examiners, or with an examiner at another session at an overlapping time', async () => {
     const tooLate = await register(appraisalSession({ date: day(-1) }));
     expect(tooLate.status, JSON.stringify(tooLate.body)).toBe(400);
     expect(codes(tooLate)).toEqual([['date', 'too_late']]);

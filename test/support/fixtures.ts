@@ -2,7 +2,9 @@ import { expect } from 'vitest';
 import example from '../../db/seeds/station-application.example.json';
 import { eventually, type Harness } from './harness';
 
-export const goodScores = { organisation_management: 90, post_setup: 85, staffing: 88, appraisal_process_control: 92, site_and_equipment: 80 };
+import { goodScores } from './caseData';
+
+export { checklistScores, goodScores } from './caseData';
 
 /** admin-2's application: 珠江技能有限公司, in Guangzhou (440100), with no declared affiliations. */
 export const guangzhouApplication = {
@@ -37,21 +39,6 @@ export async function licenseStation(h: Harness, as = 'admin-1', application: un
   // The programme is running once the station answers with it.
   await eventually(async () => (await h.api('GET', `/v1/stations/${stationId}`, { as: 'sup-1' })).body.programme ?? undefined);
   return stationId as number;
-}
-
-/** Item scores for the seeded routine checklist (max 10 each), with overrides. */
-export function checklistScores(overrides: Record<string, number> = {}): Record<string, number> {
-  const base = {
-    'org.rules': 10,
-    'org.records': 9,
-    'post.roles': 9,
-    'staff.examiners': 10,
-    'staff.ratio': 9,
-    'process.scope': 10,
-    'process.supervision': 9,
-    'site.equipment': 9,
-  };
-  return { ...base, ...overrides };
 }
 
 /** An appraisal session within the example station's licence and region, with overrides. */

@@ -1,26 +1,11 @@
 import { expect } from 'vitest';
-import { iso7064Mod112 } from '../../domain/checkCharacter';
 import { appraisalSession } from './fixtures';
 import type { ApiResponse, Harness } from './harness';
 
 /** Appraisal sessions (鉴定场次) through HTTP: the candidates, dates and calls the session tests share. */
 
-/** The date in China `fromNow` days from today. */
-export const day = (fromNow: number) => new Date(Date.now() + 8 * 3_600_000 + fromNow * 86_400_000).toISOString().slice(0, 10);
-/** A resident identity number with its check character: born 1990-01-01 in Foshan's Nanhai district, sequence `n`. */
-export const idNumber = (n: number) => {
-  const body = `44060519900101${String(n).padStart(3, '0')}`;
-  return body + iso7064Mod112(body);
-};
+export { candidate, day, idNumber } from './caseData';
 export const masked = (number: string) => `${number.slice(0, 4)}**********${number.slice(14)}`;
-export const candidate = (n: number, name: string, overrides: Record<string, unknown> = {}) => ({
-  name,
-  identityNumber: idNumber(n),
-  occupationCode: '6-18-01-01',
-  level: 3,
-  organisation: '佛山市顺德精工有限公司',
-  ...overrides,
-});
 /** The fields and codes of a refusal's details. */
 export const codes = (res: ApiResponse) => (res.body.error.details as Array<{ field: string; code: string }>).map((d) => [d.field, d.code]);
 

@@ -11,8 +11,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 const root = path.resolve(__dirname, '..', '..');
 const composePath = path.join(root, 'docker-compose.yml');
 const composeText = readFileSync(composePath, 'utf8');
-/** The engine `npm run test:engine` builds and runs the integration suite against. */
-const engineScript = readFileSync(path.join(root, 'scripts', 'test-engine.sh'), 'utf8');
+/** The engine `npm run test:engine` (and the benchmark's production engine) brings up: scripts/engine.sh. */
+const engineScript = readFileSync(path.join(root, 'scripts', 'engine.sh'), 'utf8');
 const engineVersion = /^VERSION=v(\S+)/m.exec(readFileSync(path.join(root, 'scripts', 'temporal-server.sh'), 'utf8'))![1];
 
 interface Service {

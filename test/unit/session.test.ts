@@ -421,12 +421,13 @@ describe('the real-name roster (实名制)', () => {
     });
   });
 
-  it("refuses someone on another session's roster that day (candidates, overlapping_session)", () => {
+  it("refuses someone on another session's roster at an overlapping time (candidates, overlapping_session)", () => {
     const r = expectRefusal(check(registered(), add([candidate(1), candidate(2)], ['hash-2']), admin), 'Invalid', {
       field: 'candidates',
       code: 'overlapping_session',
     });
     expect(r.message).toContain('4406**********002X');
+    expect(r.message).toContain('at an overlapping time');
   });
 
   it('refuses a roster beyond the policy maximum (candidates, too_many)', () => {
@@ -941,10 +942,11 @@ describe('registrationRefusal', () => {
     expectRefused(refusal(session({ examinerIds: [...two, exam3.id], expectedCandidates: 46 })), 'examinerIds', 'too_few_examiners');
   });
 
-  it('refuses an examiner already at another session that day (examinerIds, examiner_busy), naming them', () => {
+  it('refuses an examiner already at another session at an overlapping time (examinerIds, examiner_busy), naming them', () => {
     const r = refusal(session(), ['exam-8', exam2.id]);
     expectRefused(r, 'examinerIds', 'examiner_busy');
     expect(r?.message).toContain(exam2.id);
+    expect(r?.message).toContain('at an overlapping time');
     expect(r?.message).not.toContain('exam-8');
   });
 

@@ -1,9 +1,10 @@
 import { api, hasRole, type Me } from '../api';
 import { holds, processLabel, type Pending, type ProcessKey } from '../cases';
 import { h, show } from '../dom';
-import { formatTime, label, t } from '../messages';
+import { label, t } from '../messages';
 import { occupationName } from '../occupations';
 import { errorNotice, heading } from '../view';
+import { calendars, dueDate } from '../workingDays';
 
 interface InboxItem {
   process: ProcessKey | 'licence-renewal';
@@ -13,18 +14,21 @@ interface InboxItem {
   waitingFor: string;
   dueAt: string | null;
   escalationLevel: number;
+  /** Whose calendar the working days left count in (none: the national one). */
+  provinceCode: string | null;
 }
 
 type Row = Record<string, any>;
 const list = async (path: string) => (await api<{ items: Row[] }>('GET', path)).items;
 
-const fromPending = (process: ProcessKey, r: Row, title: string): InboxItem => ({
+const fromPending = (process: ProcessKey, r: Row, title: string, provinceCode: string | null = null): InboxItem => ({
   process,
   id: String(r.id),
   title,
   waitingFor: label('action', r.pending?.action ?? ''),
   dueAt: r.pending?.dueAt ?? null,
   escalationLevel: r.pending?.escalationLevel ?? 0,
+  provinceCode,
 });
 
 /** What waits on the user in each process they take part in, from the lists' own "waiting on me" filters. */
@@ -32,20 +36,22 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
   const sources: Array<Promise<InboxItem[]>> = [];
   if (hasRole(me, 'station_admin', 'supervisor', 'reviewer', 'inspector')) {
     sources.push(
-      list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) => rows.map((r) => fromPending('station-application', r, r.stationName))),
+      list('/v1/station-applications?pendingOnMe=true&limit=100').then((rows) =>
+        rows.map((r) => fromPending('station-application', r, r.stationName, r.provinceCode)),
+      ),
     );
   }
   if (hasRole(me, 'supervisor', 'inspector', 'station_admin')) {
     sources.push(
       list('/v1/inspections?pendingOnMe=true&limit=100').then((rows) =>
-        rows.map((r) => fromPending('inspection', r, `${label('fact', 'stationId')} ${r.stationId} · ${label('kind', r.kind)}`)),
+        rows.map((r) => fromPending('inspection', r, `${label('fact', 'stationId')} ${r.stationId} · ${label('kind', r.kind)}`, r.provinceCode ?? null)),
       ),
     );
   }
   if (hasRole(me, 'station_admin', 'supervisor', 'reviewer')) {
     sources.push(
       list('/v1/sessions?pendingOnMe=true&limit=100').then((rows) =>
-        rows.map((r) => fromPending('session', r, `${r.stationName} · ${r.date} · ${occupationName(r.occupationCode)}`)),
+        rows.map((r) => fromPending('session', r, `${r.stationName} · ${r.date} · ${occupationName(r.occupationCode)}`, r.site?.provinceCode ?? null)),
       ),
     );
   }
@@ -59,6 +65,7 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
           waitingFor: label('status', r.status),
           dueAt: r.dueAt,
           escalationLevel: r.escalationLevel,
+          provinceCode: r.provinceCode,
         })),
       ),
     );
@@ -66,7 +73,10 @@ async function inboxItems(me: Me): Promise<InboxItem[]> {
   if (hasRole(me, 'supervisor')) {
     sources.push(
       list('/v1/licence-renewals?pendingOnMe=true').then((rows) =>
-        rows.map((r) => ({ ...fromPending('station', r, `${r.station.name} · ${r.licence.number}`), process: 'licence-renewal' as const })),
+        rows.map((r) => ({
+          ...fromPending('station', r, `${r.station.name} · ${r.licence.number}`, r.station.provinceCode),
+          process: 'licence-renewal' as const,
+        })),
       ),
     );
   }
@@ -105,6 +115,7 @@ export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => bool
   }
   if (!isCurrent()) return;
   const now = Date.now();
+  const calendar = calendars();
   // What this user may start, beside what waits on them.
   const starts = [
     hasRole(me, 'station_admin') ? ['#/apply', t('cases.apply.title')] : null,
@@ -164,7 +175,7 @@ export async function inboxPage(main: HTMLElement, me: Me, isCurrent: () => bool
                 h(
                   'td',
                   {},
-                  item.dueAt ? formatTime(item.dueAt) : t('inbox.noDue'),
+                  item.dueAt ? dueDate(item.dueAt, item.provinceCode, calendar) : t('inbox.noDue'),
                   isOverdue(item, now) ? h('span', { class: 'badge danger' }, t('inbox.overdue')) : null,
                 ),
                 h('td', {}, item.escalationLevel > 0 ? h('span', { class: 'badge warn' }, String(item.escalationLevel)) : '0'),

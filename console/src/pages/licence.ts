@@ -5,6 +5,7 @@ import { h, show } from '../dom';
 import { apiForm } from '../forms';
 import { formatTime, label, t } from '../messages';
 import { errorNotice, heading } from '../view';
+import { calendars, dueDate, type Calendars } from '../workingDays';
 
 /**
  * A station licence's life (许可证有效期与续期): #/licence lists the station administrator's stations with their expiry, or a
@@ -23,7 +24,7 @@ interface Station {
 interface Renewal {
   id: string;
   status: string;
-  station: { id: number; name: string };
+  station: { id: number; name: string; provinceCode: string };
   licence: { number: string; validUntil: string };
   filedBy: string;
   filing: { documents: Array<{ kind: string; reference: string }>; notes: string };
@@ -59,7 +60,7 @@ function offsetText(offset: string): string {
 
 const renewalLink = (r: Renewal) => h('a', { href: `#/licence/renewals/${encodeURIComponent(r.id)}` }, r.id);
 
-function renewalsTable(caption: string, items: Renewal[]): HTMLElement {
+function renewalsTable(caption: string, items: Renewal[], calendar: Calendars): HTMLElement {
   if (!items.length) return h('p', {}, t('licence.none'));
   return table(
     caption,
@@ -77,7 +78,7 @@ function renewalsTable(caption: string, items: Renewal[]): HTMLElement {
       r.licence.number,
       formatTime(r.licence.validUntil),
       label('status', r.status),
-      r.pending?.dueAt ? formatTime(r.pending.dueAt) : '—',
+      dueDate(r.pending?.dueAt, r.station.provinceCode, calendar),
     ]),
     items.map((r) => ({ 'data-renewal': r.id })),
   );
@@ -90,12 +91,13 @@ export async function licencePage(main: HTMLElement, me: Me): Promise<void> {
         api<{ items: Renewal[] }>('GET', '/v1/licence-renewals?pendingOnMe=true&limit=100'),
         api<{ items: Renewal[] }>('GET', '/v1/licence-renewals?limit=20'),
       ]);
+      const calendar = calendars();
       show(
         main,
         heading(t('licence.title')),
         h('p', { class: 'hint' }, t('licence.intro.supervisor')),
-        section('licence.pending', renewalsTable(t('licence.pending'), pending.items)),
-        section('licence.recent', renewalsTable(t('licence.recent'), recent.items)),
+        section('licence.pending', renewalsTable(t('licence.pending'), pending.items, calendar)),
+        section('licence.recent', renewalsTable(t('licence.recent'), recent.items, calendar)),
       );
       return;
     }
@@ -167,7 +169,7 @@ export async function stationLicencePage(main: HTMLElement, me: Me, stationId: s
           )
         : h('p', {}, t('licence.noReminders')),
     ),
-    section('licence.renewals', renewalsTable(t('licence.renewals'), renewals)),
+    section('licence.renewals', renewalsTable(t('licence.renewals'), renewals, calendars())),
     pending ? h('p', { class: 'notice' }, t('licence.file.pending')) : null,
     fileable
       ? apiForm({
@@ -222,7 +224,7 @@ export async function renewalPage(main: HTMLElement, me: Me, id: string): Promis
       ['licence.col.status', h('span', { 'data-renewal-status': r.status }, label('status', r.status))],
       ['licence.filedBy', who(r.filedBy)],
       ['licence.col.filedAt', formatTime(r.createdAt)],
-      r.pending?.dueAt ? ['licence.col.due', formatTime(r.pending.dueAt)] : null,
+      r.pending?.dueAt ? ['licence.col.due', dueDate(r.pending.dueAt, r.station.provinceCode, calendars())] : null,
     ]),
     section(
       'licence.filing',

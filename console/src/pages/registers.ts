@@ -6,6 +6,7 @@ import { occupationName } from '../occupations';
 import { placeName } from '../places';
 import { SESSION_STATUSES } from '../session';
 import { errorNotice, heading } from '../view';
+import { calendars, dueDate, type Calendars } from '../workingDays';
 
 /**
  * Registers (台账): one page per kind (#/registers/<kind>?<filters>), the filters in the address so that a filtered
@@ -18,7 +19,8 @@ type Filter = 'place' | 'occupation' | 'level' | 'held' | 'created' | 'due' | 'o
 
 interface Column {
   key: MessageKey;
-  cell: (row: Row) => Child;
+  /** `calendar`: the working-day calendars of the page, for due times. */
+  cell: (row: Row, calendar: Calendars) => Child;
 }
 
 interface Register {
@@ -38,7 +40,11 @@ const status = (row: Row) => h('span', { 'data-status': row.status }, label('sta
 const region = (row: Row) => [row.provinceCode, row.cityCode].filter(Boolean).map(placeName).join(' / ') || '—';
 const overdue = (due: string | null | undefined, escalation = 0) =>
   escalation > 0 || (due && Date.parse(due) < Date.now()) ? h('span', { class: 'badge danger' }, t('registers.overdueBadge')) : null;
-const due = (dueAt: string | null | undefined, escalation?: number) => [formatTime(dueAt), overdue(dueAt, escalation)];
+/** A due time: its date and the working days left in the calendar of the case's province, and whether it is overdue. */
+const due = (calendar: Calendars, dueAt: string | null | undefined, provinceCode: string | null | undefined, escalation?: number) => [
+  dueDate(dueAt, provinceCode, calendar),
+  overdue(dueAt, escalation),
+];
 const pendingAction = (row: Row) => (row.pending?.action ? label('action', row.pending.action) : '—');
 const CASE_FILTERS: Filter[] = ['place', 'occupation', 'created', 'due', 'overdue', 'pendingOnMe', 'sort'];
 
@@ -67,7 +73,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
       { key: 'registers.col.region', cell: region },
       { key: 'registers.col.status', cell: status },
       { key: 'registers.col.pending', cell: pendingAction },
-      { key: 'registers.col.due', cell: (r) => due(r.pending?.dueAt, r.pending?.escalationLevel) },
+      { key: 'registers.col.due', cell: (r, c) => due(c, r.pending?.dueAt, r.provinceCode, r.pending?.escalationLevel) },
       { key: 'registers.col.submittedAt', cell: (r) => formatTime(r.submittedAt) },
     ],
   },
@@ -82,7 +88,10 @@ const REGISTERS: Record<RegisterKind, Register> = {
       { key: 'registers.col.region', cell: region },
       { key: 'registers.col.status', cell: status },
       { key: 'registers.col.rating', cell: (r) => r.rating ?? '—' },
-      { key: 'registers.col.nextDue', cell: (r) => (r.status === 'active' ? due(r.nextInspectionDueAt) : formatTime(r.nextInspectionDueAt)) },
+      {
+        key: 'registers.col.nextDue',
+        cell: (r, c) => (r.status === 'active' ? due(c, r.nextInspectionDueAt, r.provinceCode) : formatTime(r.nextInspectionDueAt)),
+      },
       { key: 'registers.col.demonstration', cell: (r) => label('demonstration', r.demonstration) },
     ],
   },
@@ -108,7 +117,8 @@ const REGISTERS: Record<RegisterKind, Register> = {
       { key: 'registers.col.kind', cell: (r) => label('kind', r.kind) },
       { key: 'registers.col.status', cell: status },
       { key: 'registers.col.pending', cell: pendingAction },
-      { key: 'registers.col.due', cell: (r) => due(r.pending?.dueAt, r.pending?.escalationLevel) },
+      // In the station's province (`provinceCode`), else the national calendar.
+      { key: 'registers.col.due', cell: (r, c) => due(c, r.pending?.dueAt, r.provinceCode, r.pending?.escalationLevel) },
       { key: 'registers.col.rating', cell: (r) => r.rating ?? '—' },
     ],
   },
@@ -140,7 +150,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
             : '—',
       },
       { key: 'registers.col.pending', cell: pendingAction },
-      { key: 'registers.col.due', cell: (r) => due(r.pending?.dueAt, r.pending?.escalationLevel) },
+      { key: 'registers.col.due', cell: (r, c) => due(c, r.pending?.dueAt, r.site?.provinceCode, r.pending?.escalationLevel) },
     ],
   },
   qualifications: {
@@ -182,7 +192,7 @@ const REGISTERS: Record<RegisterKind, Register> = {
       { key: 'registers.col.severity', cell: (r) => (r.severity ? label('severity', r.severity) : label('severity', 'untriaged')) },
       { key: 'registers.col.region', cell: (r) => placeName(r.provinceCode) },
       { key: 'registers.col.status', cell: status },
-      { key: 'registers.col.due', cell: (r) => due(r.dueAt, r.escalationLevel) },
+      { key: 'registers.col.due', cell: (r, c) => due(c, r.dueAt, r.provinceCode, r.escalationLevel) },
       { key: 'registers.col.createdAt', cell: (r) => formatTime(r.createdAt) },
     ],
   },
@@ -409,6 +419,7 @@ export async function registerPage(main: HTMLElement, me: Me, kind: RegisterKind
   const body = h('tbody', {});
   const count = h('p', { role: 'status', class: 'register-count' });
   const more = h('button', { type: 'button', class: 'more' }, t('registers.more'));
+  const calendar = calendars();
   let shown = 0;
   const load = async (cursor: string | null) => {
     const page = new URLSearchParams(query);
@@ -420,7 +431,7 @@ export async function registerPage(main: HTMLElement, me: Me, kind: RegisterKind
         h(
           'tr',
           { 'data-id': String(row.id) },
-          register.columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row)) : h('td', {}, c.cell(row)))),
+          register.columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row, calendar)) : h('td', {}, c.cell(row, calendar)))),
         ),
       ),
     );

@@ -158,6 +158,14 @@ export async function complaint(input: ComplaintStart): Promise<ComplaintView> {
    * it runs out, then one rung of the ladder per interval.
    */
   async function investigate(): Promise<void> {
+    // The finding may come in the same activation as the assignment (both updates waiting while the worker or the engine
+    // was away): there is no wait left to close, but the investigation still closes on the case, on time unless it began
+    // at the top of the ladder (critical), as a finding before its SLA's first wait would be.
+    if (c.state.finding && c.state.status !== 'appealed' && patched('investigation-closed-on-early-finding')) {
+      const slaMet = c.state.severity !== 'critical';
+      system({ slaMet }, 'investigation_closed', { slaMet });
+      return;
+    }
     let reminded = false;
     while (!c.state.finding || c.state.status === 'appealed') {
       // An SLA in working days (P<n>WD) gets its due time from the calendar; an ISO one takes no extra step (nor await).

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DEV_JWT_SECRET, ROOT } from '../platform/config';
+import { DEV_JWT_SECRET, ROOT, workerNodeOptions } from '../platform/config';
 import { mintToken } from '../api/auth';
 import { apiTemporalConnection } from '../api/temporalConnection';
 import { connect, dropDatabase, migrateDatabase, type Db } from '../db/connect';
@@ -81,6 +81,7 @@ export async function startBenchEnv(log: (line: string) => void) {
         cwd: ROOT,
         env: {
           ...process.env,
+          NODE_OPTIONS: workerNodeOptions(process.env),
           NODE_ENV: 'production',
           JWT_SECRET: DEV_JWT_SECRET,
           // Production mode asks for signing keys; the worker signs nothing, so a throwaway one.

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, loadConfig } from '../platform/config';
+import { ROOT, loadConfig, workerNodeOptions } from '../platform/config';
 import { mintToken } from '../api/auth';
 import { Client } from '@temporalio/client';
 import { connect, migrateDatabase } from '../db/connect';
 import { DEMO_USERS, seedDemo } from '../db/seeds/demo';
 import { startDemoCycles } from './demoCycles';
 import { connectWhenReady, ensureSearchAttributes, startDevServer } from './temporal';
+
+const WORKER_ENTRY = 'activities/worker.ts';
 
 /**
  * `npm start` after scripts/start.sh has installed what was missing: migrate and seed MySQL, start the
@@ -46,8 +48,9 @@ async function main(): Promise<void> {
   await ensureSearchAttributes(connection, config.namespace);
 
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  for (const entry of ['activities/worker.ts', 'api/server.ts']) {
-    const child = spawn(tsx, [path.join(ROOT, entry)], { env, stdio: 'inherit' });
+  for (const entry of [WORKER_ENTRY, 'api/server.ts']) {
+    const options = entry === WORKER_ENTRY ? { ...env, NODE_OPTIONS: workerNodeOptions(env) } : env;
+    const child = spawn(tsx, [path.join(ROOT, entry)], { env: options, stdio: 'inherit' });
     children.push(child);
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) {

